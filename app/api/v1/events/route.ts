@@ -1,0 +1,27 @@
+import { authenticateToken } from '@/lib/auth/request';
+import { detectFormat } from '@/lib/events/detect';
+import { json, jsonError } from '@/lib/http/responses';
+import { receiveUpload } from '@/lib/ingest/receive';
+
+/** POST /api/v1/events (api-v1.md): NDJSON, JSON array or CSV into the token's team. */
+export async function POST(request: Request): Promise<Response> {
+  const auth = authenticateToken(request, 'ingest');
+  if (!auth.ok) return auth.response;
+  const format = detectFormat({ contentType: request.headers.get('content-type') });
+  if (!format) {
+    return jsonError(415, 'Content-Type must be application/x-ndjson, application/json or text/csv');
+  }
+  const partial = ['1', 'true'].includes(new URL(request.url).searchParams.get('partial') ?? '');
+  const outcome = await receiveUpload(request, {
+    team: { id: auth.viewer.teamId, slug: auth.viewer.teamSlug },
+    format,
+    partial,
+    source: 'api',
+  });
+  if (!outcome.ok) return jsonError(outcome.status, outcome.message);
+  const { result } = outcome;
+  if (!result.ok) {
+    return jsonError(400, `${result.rejectedCount} invalid event(s); nothing was stored`, { problems: result.problems });
+  }
+  return json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems });
+}

@@ -1,0 +1,31 @@
+import type { Metadata } from 'next';
+import { connection } from 'next/server';
+import { UploadForm } from '@/components/upload/UploadForm';
+import { currentViewer } from '@/lib/auth/viewer';
+import { listTeamSummaries } from '@/lib/data/teams';
+
+export const metadata: Metadata = { title: 'Upload' };
+
+export default async function UploadPage() {
+  await connection();
+  const teams = listTeamSummaries(await currentViewer()).map((t) => ({ slug: t.slug, name: t.name }));
+  return (
+    <>
+      <h1>Upload run logs</h1>
+      <p className="lede">
+        NDJSON, a JSON array or CSV of loop events (events-v1). The file is checked whole: by default one bad event
+        stores nothing, and every problem is listed by line.
+      </p>
+      {teams.length === 0 ? (
+        <div className="card empty">
+          <h2>No team to upload into</h2>
+          <p>
+            Make one first: <code>npm run cli -- team create my-team</code>
+          </p>
+        </div>
+      ) : (
+        <UploadForm teams={teams} />
+      )}
+    </>
+  );
+}

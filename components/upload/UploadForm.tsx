@@ -1,0 +1,258 @@
+'use client';
+
+import { useRef, useState, type DragEvent } from 'react';
+
+interface Problem {
+  line: number;
+  index?: number;
+  field: string;
+  message: string;
+}
+interface Result {
+  ok: boolean;
+  accepted: number;
+  duplicates: number;
+  rejectedCount: number;
+  problems: Problem[];
+}
+type State =
+  | { phase: 'idle' }
+  | { phase: 'uploading'; fraction: number }
+  | { phase: 'processing'; fraction: number | null; events: number }
+  | { phase: 'done'; result: Result }
+  | { phase: 'error'; message: string };
+
+const numberFormat = new Intl.NumberFormat('en-US');
+
+export function UploadForm({ teams }: { teams: { slug: string; name: string }[] }) {
+  const [team, setTeam] = useState(teams[0]?.slug ?? '');
+  const [format, setFormat] = useState('auto');
+  const [partial, setPartial] = useState(false);
+  const [file, setFile] = useState<File | null>(null);
+  const [dragging, setDragging] = useState(false);
+  const [state, setState] = useState<State>({ phase: 'idle' });
+  const input = useRef<HTMLInputElement>(null);
+  const busy = state.phase === 'uploading' || state.phase === 'processing';
+
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    const dropped = e.dataTransfer.files[0];
+    if (dropped) setFile(dropped);
+  }
+
+  function upload() {
+    if (!file || !team) return;
+    const params = new URLSearchParams({ team, format, filename: file.name });
+    if (partial) params.set('partial', '1');
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', `/api/uploads?${params}`);
+    if (file.type) xhr.setRequestHeader('content-type', file.type);
+    let seen = 0;
+    let finished = false;
+    // The answer is NDJSON: progress lines while the server works, then the result.
+    const readLines = () => {
+      const text = xhr.responseText;
+      const end = text.lastIndexOf('\n');
+      if (end < seen) return;
+      for (const line of text.slice(seen, end).split('\n')) {
+        if (!line.trim()) continue;
+        const msg = JSON.parse(line);
+        if (msg.progress) {
+          const p = msg.progress;
+          setState({ phase: 'processing', fraction: p.totalBytes ? p.bytesRead / p.totalBytes : null, events: p.events });
+        } else if (msg.result) {
+          finished = true;
+          setState({ phase: 'done', result: msg.result });
+        } else if (msg.error) {
+          finished = true;
+          setState({ phase: 'error', message: msg.error });
+        }
+      }
+      seen = end + 1;
+    };
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) setState({ phase: 'uploading', fraction: e.loaded / e.total });
+    };
+    xhr.upload.onload = () => setState({ phase: 'processing', fraction: 0, events: 0 });
+    xhr.onprogress = readLines;
+    xhr.onload = () => {
+      if (xhr.getResponseHeader('content-type')?.includes('application/json')) {
+        finished = true;
+        let message = `upload failed (HTTP ${xhr.status})`;
+        try {
+          message = JSON.parse(xhr.responseText).error ?? message;
+        } catch {}
+        setState({ phase: 'error', message });
+        return;
+      }
+      readLines();
+      if (!finished) setState({ phase: 'error', message: `upload ended without a result (HTTP ${xhr.status})` });
+    };
+    xhr.onerror = () => setState({ phase: 'error', message: 'the connection to the server was lost' });
+    setState({ phase: 'uploading', fraction: 0 });
+    xhr.send(file);
+  }
+
+  return (
+    <div className="card">
+      <div className="form-row">
+        <div>
+          <label htmlFor="team">Team</label>
+          <select id="team" value={team} onChange={(e) => setTeam(e.target.value)} disabled={busy}>
+            {teams.map((t) => (
+              <option key={t.slug} value={t.slug}>
+                {t.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div>
+          <label htmlFor="format">Format</label>
+          <select id="format" value={format} onChange={(e) => setFormat(e.target.value)} disabled={busy}>
+            <option value="auto">Detect from the file</option>
+            <option value="ndjson">NDJSON (one event a line)</option>
+            <option value="json">JSON array</option>
+            <option value="csv">CSV</option>
+          </select>
+        </div>
+        <label className="checkbox">
+          <input type="checkbox" checked={partial} onChange={(e) => setPartial(e.target.checked)} disabled={busy} />
+          Store the valid events even if some are bad
+        </label>
+      </div>
+      <div
+        className={`dropzone${dragging ? ' active' : ''}`}
+        role="button"
+        tabIndex={0}
+        aria-label="Choose a file to upload, or drop one here"
+        onClick={() => input.current?.click()}
+        onKeyDown={(e) => {
+          if (e.key === 'Enter' || e.key === ' ') input.current?.click();
+        }}
+        onDragOver={(e) => {
+          e.preventDefault();
+          setDragging(true);
+        }}
+        onDragLeave={() => setDragging(false)}
+        onDrop={onDrop}
+      >
+        {file ? (
+          <span>
+            <strong>{file.name}</strong> · {numberFormat.format(file.size)} bytes
+          </span>
+        ) : (
+          <span>Drop a file here, or click to choose one</span>
+        )}
+        <input
+          ref={input}
+          type="file"
+          data-testid="file-input"
+          accept=".ndjson,.jsonl,.json,.csv,application/json,application/x-ndjson,text/csv"
+          hidden
+          onChange={(e) => setFile(e.target.files?.[0] ?? null)}
+        />
+      </div>
+      <button type="button" onClick={upload} disabled={!file || !team || busy}>
+        {busy ? 'Uploading…' : 'Upload'}
+      </button>
+      <UploadStatus state={state} />
+    </div>
+  );
+}
+
+function UploadStatus({ state }: { state: State }) {
+  switch (state.phase) {
+    case 'idle':
+      return null;
+    case 'uploading':
+      return <Progress label={`Uploading… ${Math.round(state.fraction * 100)} %`} fraction={state.fraction} />;
+    case 'processing':
+      return (
+        <Progress
+          label={`Checking and storing… ${numberFormat.format(state.events)} events`}
+          fraction={state.fraction}
+        />
+      );
+    case 'error':
+      return (
+        <p role="alert" className="status-bad" data-testid="upload-error">
+          {state.message}
+        </p>
+      );
+    case 'done':
+      return <UploadResult result={state.result} />;
+  }
+}
+
+function Progress({ label, fraction }: { label: string; fraction: number | null }) {
+  return (
+    <div aria-live="polite" style={{ marginTop: '1rem' }}>
+      <div>{label}</div>
+      <div
+        className="progress"
+        role="progressbar"
+        aria-valuemin={0}
+        aria-valuemax={100}
+        aria-valuenow={fraction === null ? undefined : Math.round(fraction * 100)}
+      >
+        <div style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />
+      </div>
+    </div>
+  );
+}
+
+function UploadResult({ result }: { result: Result }) {
+  return (
+    <div style={{ marginTop: '1rem' }} data-testid="upload-result">
+      {result.ok ? (
+        <div className="stat-row" role="status">
+          <div className="stat">
+            <strong data-testid="accepted-count">{numberFormat.format(result.accepted)}</strong>accepted
+          </div>
+          <div className="stat">
+            <strong data-testid="duplicate-count">{numberFormat.format(result.duplicates)}</strong>duplicates
+          </div>
+          <div className="stat">
+            <strong>{numberFormat.format(result.rejectedCount)}</strong>rejected
+          </div>
+        </div>
+      ) : (
+        <p role="alert" className="status-bad">
+          {numberFormat.format(result.rejectedCount)} invalid event(s): nothing was stored. Fix them, or tick “store the
+          valid events”.
+        </p>
+      )}
+      {result.problems.length > 0 && (
+        <div className="table-scroll">
+          <table data-testid="problems">
+            <caption className="muted" style={{ textAlign: 'left', padding: '0.5rem 0' }}>
+              Problems{result.problems.length < result.rejectedCount ? ` (first ${result.problems.length})` : ''}
+            </caption>
+            <thead>
+              <tr>
+                <th scope="col" className="num">Line</th>
+                <th scope="col">Field</th>
+                <th scope="col">Problem</th>
+              </tr>
+            </thead>
+            <tbody>
+              {result.problems.map((p, i) => (
+                <tr key={i}>
+                  <td className="num">
+                    {p.line}
+                    {p.index !== undefined && <span className="muted"> (#{p.index})</span>}
+                  </td>
+                  <td>
+                    <code>{p.field || '—'}</code>
+                  </td>
+                  <td>{p.message}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,252 @@
+/**
+ * The drizzle schema. Times are epoch milliseconds (UTC) in INTEGER columns; days are
+ * epoch days (floor(ms / 86_400_000)) so rollups align with ISO weeks (Monday 00:00 UTC).
+ *
+ * `events` is the append-only record of what was sent. The other tables are maintained by
+ * ingestion inside the same transaction as the events they summarise, so reads never re-scan
+ * raw JSON: runs, changes and defects (the KPI entities), their timelines (change_events,
+ * defect_links) and per-team per-day rollups.
+ */
+import {
+  index,
+  integer,
+  primaryKey,
+  real,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from 'drizzle-orm/sqlite-core';
+
+export const teams = sqliteTable('teams', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+export const apiTokens = sqliteTable(
+  'api_tokens',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    /** SHA-256 of the token, hex. The token itself is shown once and never stored. */
+    tokenHash: text('token_hash').notNull().unique(),
+    /** First characters of the token, enough to recognise it in a list. */
+    prefix: text('prefix').notNull(),
+    /** Comma-separated: `ingest`, `read`. */
+    scopes: text('scopes').notNull(),
+    name: text('name'),
+    createdAt: integer('created_at').notNull(),
+    lastUsedAt: integer('last_used_at'),
+    revokedAt: integer('revoked_at'),
+  },
+  (t) => [index('api_tokens_team').on(t.teamId)],
+);
+
+/** One upload (API request, upload page, CLI import, demo): what came in and what became of it. */
+export const uploads = sqliteTable(
+  'uploads',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** The team the request fixed, if any. */
+    teamId: integer('team_id').references(() => teams.id, { onDelete: 'cascade' }),
+    source: text('source').notNull(),
+    filename: text('filename'),
+    format: text('format').notNull(),
+    bytes: integer('bytes').notNull(),
+    accepted: integer('accepted').notNull(),
+    duplicates: integer('duplicates').notNull(),
+    rejected: integer('rejected').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('uploads_team').on(t.teamId, t.createdAt)],
+);
+
+export const events = sqliteTable(
+  'events',
+  {
+    seq: integer('seq').primaryKey({ autoIncrement: false }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    id: text('id').notNull(),
+    type: text('type').notNull(),
+    ts: integer('ts').notNull(),
+    run: text('run'),
+    uploadId: integer('upload_id'),
+    /** The validated event as JSON, `ts` as RFC 3339 UTC, `attrs` verbatim. */
+    payload: text('payload').notNull(),
+  },
+  (t) => [
+    uniqueIndex('events_team_id').on(t.teamId, t.id),
+    index('events_team_run_ts').on(t.teamId, t.run, t.ts),
+  ],
+);
+
+/** One row per run: events-v1 Linking plus the counters the KPIs and flags read. */
+export const runs = sqliteTable(
+  'runs',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    run: text('run').notNull(),
+    /** Earliest `run.started`; agent, model, repo, branch and task come from that event. */
+    startedAt: integer('started_at'),
+    agent: text('agent'),
+    model: text('model'),
+    repo: text('repo'),
+    branch: text('branch'),
+    task: text('task'),
+    /** Earliest `run.ended`, and its status. */
+    endedAt: integer('ended_at'),
+    status: text('status'),
+    firstEventAt: integer('first_event_at').notNull(),
+    lastEventAt: integer('last_event_at').notNull(),
+    iterations: integer('iterations').notNull().default(0),
+    llmCalls: integer('llm_calls').notNull().default(0),
+    inputTokens: integer('input_tokens').notNull().default(0),
+    outputTokens: integer('output_tokens').notNull().default(0),
+    cacheReadTokens: integer('cache_read_tokens').notNull().default(0),
+    cacheWriteTokens: integer('cache_write_tokens').notNull().default(0),
+    toolCalls: integer('tool_calls').notNull().default(0),
+    messages: integer('messages').notNull().default(0),
+    testResults: integer('test_results').notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.run] }),
+    index('runs_team_last').on(t.teamId, t.lastEventAt),
+    index('runs_team_ended').on(t.teamId, t.endedAt),
+    index('runs_team_repo_branch_started').on(t.teamId, t.repo, t.branch, t.startedAt),
+  ],
+);
+
+/**
+ * One row per change. Each of run, repo and branch is taken from the earliest event that
+ * carries it, so the `*At` column beside it remembers that event's time for later merges.
+ */
+export const changes = sqliteTable(
+  'changes',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    change: text('change').notNull(),
+    firstEventAt: integer('first_event_at').notNull(),
+    openedAt: integer('opened_at'),
+    mergedAt: integer('merged_at'),
+    closedAt: integer('closed_at'),
+    run: text('run'),
+    runAt: integer('run_at'),
+    repo: text('repo'),
+    repoAt: integer('repo_at'),
+    branch: text('branch'),
+    branchAt: integer('branch_at'),
+    title: text('title'),
+    additions: integer('additions'),
+    deletions: integer('deletions'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.change] }),
+    index('changes_team_merged').on(t.teamId, t.mergedAt),
+    index('changes_team_run').on(t.teamId, t.run),
+    index('changes_team_repo_branch').on(t.teamId, t.repo, t.branch),
+  ],
+);
+
+/** Every `change.*` event, reduced to what survival and defect rate read. */
+export const changeEvents = sqliteTable(
+  'change_events',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    change: text('change').notNull(),
+    /** `opened`, `merged`, `closed`, `reverted`, `modified`. */
+    kind: text('kind').notNull(),
+    ts: integer('ts').notNull(),
+    eventId: text('event_id').notNull(),
+    /** `lines` of change.modified, `by` of change.reverted. */
+    lines: integer('lines'),
+    by: text('by'),
+  },
+  (t) => [index('change_events_team_change').on(t.teamId, t.change, t.ts)],
+);
+
+export const defects = sqliteTable(
+  'defects',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    defect: text('defect').notNull(),
+    /** Earliest `defect.opened`, and its severity. */
+    openedAt: integer('opened_at'),
+    severity: text('severity'),
+    /** Earliest `defect.fixed`, and the fixing change it names. */
+    fixedAt: integer('fixed_at'),
+    fixChange: text('fix_change'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.teamId, t.defect] }),
+    index('defects_team_opened').on(t.teamId, t.openedAt),
+  ],
+);
+
+/** One row per (defect.opened event, change it names): "named in a defect.opened" at `ts`. */
+export const defectLinks = sqliteTable(
+  'defect_links',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    defect: text('defect').notNull(),
+    change: text('change').notNull(),
+    ts: integer('ts').notNull(),
+  },
+  (t) => [index('defect_links_team_change').on(t.teamId, t.change, t.ts)],
+);
+
+/** Events stored per team, day and type. */
+export const dailyEvents = sqliteTable(
+  'daily_events',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    type: text('type').notNull(),
+    count: integer('count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.day, t.type] })],
+);
+
+/**
+ * `llm.call` usage per team, day and model. Calls that carry `cost_usd` add it to
+ * `explicit_cost_usd`; the tokens of the others are kept apart (`costless_*`) so that
+ * their cost follows the price table in force when it is read, not the one at ingest.
+ */
+export const dailyLlmUsage = sqliteTable(
+  'daily_llm_usage',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    day: integer('day').notNull(),
+    model: text('model').notNull(),
+    calls: integer('calls').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cacheReadTokens: integer('cache_read_tokens').notNull(),
+    cacheWriteTokens: integer('cache_write_tokens').notNull(),
+    explicitCostUsd: real('explicit_cost_usd').notNull(),
+    costlessCalls: integer('costless_calls').notNull(),
+    costlessInputTokens: integer('costless_input_tokens').notNull(),
+    costlessOutputTokens: integer('costless_output_tokens').notNull(),
+    costlessCacheReadTokens: integer('costless_cache_read_tokens').notNull(),
+    costlessCacheWriteTokens: integer('costless_cache_write_tokens').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.day, t.model] })],
+);

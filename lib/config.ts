@@ -1,0 +1,33 @@
+/**
+ * Every setting read from the environment, in one place (api-v1.md, Configuration; the
+ * README lists them). Read on each call so tests can set variables before use.
+ */
+import path from 'node:path';
+
+export const DEFAULT_DATABASE_PATH = './data/loopscope.db';
+export const DEFAULT_MAX_UPLOAD_BYTES = 256 * 1024 * 1024;
+
+export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.resolve(/*turbopackIgnore: true*/ env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
+}
+
+/** Where request bodies are spooled before the ingest worker reads them: beside the database. */
+export function spoolDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(path.dirname(databasePath(env)), 'tmp');
+}
+
+/** Largest accepted upload, after decompression (`LOOPSCOPE_MAX_UPLOAD_BYTES`, default 256 MiB). */
+export function maxUploadBytes(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LOOPSCOPE_MAX_UPLOAD_BYTES;
+  if (!raw) return DEFAULT_MAX_UPLOAD_BYTES;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new Error(`LOOPSCOPE_MAX_UPLOAD_BYTES must be a positive integer (bytes), got '${raw}'`);
+  }
+  return n;
+}
+
+/** `LOOPSCOPE_DEMO=off` keeps an empty database empty. */
+export function demoEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  return (env.LOOPSCOPE_DEMO ?? 'on').toLowerCase() !== 'off';
+}

@@ -1,0 +1,3 @@
+export * from './thresholds';
+export * from './flags';
+export * from './describe';

@@ -1,0 +1,298 @@
+/**
+ * Folds stored events into the changes they make to the entity tables and rollups.
+ * Pure and dialect-free: lib/data applies a batch of deltas with upserts whose merge rules
+ * (earliest wins, latest wins, sums add) match the ones here, so folding in memory first and
+ * merging in SQL afterwards gives the same rows as one event at a time, in any order.
+ */
+import { RUN_SCOPED_TYPES, type LoopEvent } from '@/lib/events/types';
+
+const DAY_MS = 86_400_000;
+
+export interface RunDelta {
+  teamId: number;
+  run: string;
+  /** Earliest run.started in this batch and the fields it carries. */
+  startedAt: number | null;
+  agent: string | null;
+  model: string | null;
+  repo: string | null;
+  branch: string | null;
+  task: string | null;
+  endedAt: number | null;
+  status: string | null;
+  firstEventAt: number;
+  lastEventAt: number;
+  iterations: number;
+  llmCalls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  toolCalls: number;
+  messages: number;
+  testResults: number;
+}
+
+export interface ChangeDelta {
+  teamId: number;
+  change: string;
+  firstEventAt: number;
+  openedAt: number | null;
+  mergedAt: number | null;
+  closedAt: number | null;
+  /** Each taken from the earliest event that carries it; `*At` is that event's time. */
+  run: string | null;
+  runAt: number | null;
+  repo: string | null;
+  repoAt: number | null;
+  branch: string | null;
+  branchAt: number | null;
+  title: string | null;
+  additions: number | null;
+  deletions: number | null;
+}
+
+export interface ChangeEventRow {
+  teamId: number;
+  change: string;
+  kind: string;
+  ts: number;
+  eventId: string;
+  lines: number | null;
+  by: string | null;
+}
+
+export interface DefectDelta {
+  teamId: number;
+  defect: string;
+  openedAt: number | null;
+  severity: string | null;
+  fixedAt: number | null;
+  fixChange: string | null;
+}
+
+export interface DefectLinkRow {
+  teamId: number;
+  defect: string;
+  change: string;
+  ts: number;
+}
+
+export interface DailyEventsDelta {
+  teamId: number;
+  day: number;
+  type: string;
+  count: number;
+}
+
+export interface DailyUsageDelta {
+  teamId: number;
+  day: number;
+  model: string;
+  calls: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  explicitCostUsd: number;
+  costlessCalls: number;
+  costlessInputTokens: number;
+  costlessOutputTokens: number;
+  costlessCacheReadTokens: number;
+  costlessCacheWriteTokens: number;
+}
+
+export function epochDay(ts: number): number {
+  return Math.floor(ts / DAY_MS);
+}
+
+/** `a` is earlier than `b`, where null is "never". */
+function earlier(a: number | null, b: number | null): boolean {
+  return a !== null && (b === null || a < b);
+}
+
+export class EntityDeltas {
+  readonly runs = new Map<string, RunDelta>();
+  readonly changes = new Map<string, ChangeDelta>();
+  readonly defects = new Map<string, DefectDelta>();
+  readonly dailyEvents = new Map<string, DailyEventsDelta>();
+  readonly dailyUsage = new Map<string, DailyUsageDelta>();
+  changeEvents: ChangeEventRow[] = [];
+  defectLinks: DefectLinkRow[] = [];
+  /** Events folded since the last clear(). */
+  count = 0;
+
+  clear(): void {
+    this.runs.clear();
+    this.changes.clear();
+    this.defects.clear();
+    this.dailyEvents.clear();
+    this.dailyUsage.clear();
+    this.changeEvents = [];
+    this.defectLinks = [];
+    this.count = 0;
+  }
+
+  /** Folds one newly stored (not duplicate) event of team `teamId`. */
+  add(teamId: number, e: LoopEvent): void {
+    this.count++;
+    const day = epochDay(e.ts);
+    const dayKey = `${teamId}\u0000${day}\u0000${e.type}`;
+    const daily = this.dailyEvents.get(dayKey);
+    if (daily) daily.count++;
+    else this.dailyEvents.set(dayKey, { teamId, day, type: e.type, count: 1 });
+
+    if (e.run !== undefined && isRunScoped(e.type)) this.addToRun(teamId, e);
+    if (e.type === 'llm.call') this.addUsage(teamId, day, e);
+    else if (e.type.startsWith('change.')) this.addToChange(teamId, e);
+    else if (e.type === 'defect.opened' || e.type === 'defect.fixed') this.addToDefect(teamId, e);
+  }
+
+  private addToRun(teamId: number, e: LoopEvent): void {
+    const key = `${teamId}\u0000${e.run}`;
+    let r = this.runs.get(key);
+    if (!r) {
+      r = {
+        teamId, run: e.run!, startedAt: null, agent: null, model: null, repo: null, branch: null,
+        task: null, endedAt: null, status: null, firstEventAt: e.ts, lastEventAt: e.ts,
+        iterations: 0, llmCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0,
+        cacheWriteTokens: 0, toolCalls: 0, messages: 0, testResults: 0,
+      };
+      this.runs.set(key, r);
+    }
+    if (e.ts < r.firstEventAt) r.firstEventAt = e.ts;
+    if (e.ts > r.lastEventAt) r.lastEventAt = e.ts;
+    switch (e.type) {
+      case 'run.started':
+        if (earlier(e.ts, r.startedAt)) {
+          r.startedAt = e.ts;
+          r.agent = e.agent ?? null;
+          r.model = e.model ?? null;
+          r.repo = e.repo ?? null;
+          r.branch = e.branch ?? null;
+          r.task = e.task ?? null;
+        }
+        break;
+      case 'run.ended':
+        if (earlier(e.ts, r.endedAt)) {
+          r.endedAt = e.ts;
+          r.status = e.status ?? null;
+        }
+        break;
+      case 'iteration':
+        r.iterations++;
+        break;
+      case 'llm.call':
+        r.llmCalls++;
+        r.inputTokens += e.input_tokens ?? 0;
+        r.outputTokens += e.output_tokens ?? 0;
+        r.cacheReadTokens += e.cache_read_tokens ?? 0;
+        r.cacheWriteTokens += e.cache_write_tokens ?? 0;
+        break;
+      case 'tool.call':
+        r.toolCalls++;
+        break;
+      case 'message':
+        r.messages++;
+        break;
+      case 'test.result':
+        r.testResults++;
+        break;
+    }
+  }
+
+  private addUsage(teamId: number, day: number, e: LoopEvent): void {
+    const model = e.model!;
+    const key = `${teamId}\u0000${day}\u0000${model}`;
+    let u = this.dailyUsage.get(key);
+    if (!u) {
+      u = {
+        teamId, day, model, calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0,
+        cacheWriteTokens: 0, explicitCostUsd: 0, costlessCalls: 0, costlessInputTokens: 0,
+        costlessOutputTokens: 0, costlessCacheReadTokens: 0, costlessCacheWriteTokens: 0,
+      };
+      this.dailyUsage.set(key, u);
+    }
+    const input = e.input_tokens ?? 0;
+    const output = e.output_tokens ?? 0;
+    const cacheRead = e.cache_read_tokens ?? 0;
+    const cacheWrite = e.cache_write_tokens ?? 0;
+    u.calls++;
+    u.inputTokens += input;
+    u.outputTokens += output;
+    u.cacheReadTokens += cacheRead;
+    u.cacheWriteTokens += cacheWrite;
+    if (e.cost_usd !== undefined) {
+      u.explicitCostUsd += e.cost_usd;
+    } else {
+      u.costlessCalls++;
+      u.costlessInputTokens += input;
+      u.costlessOutputTokens += output;
+      u.costlessCacheReadTokens += cacheRead;
+      u.costlessCacheWriteTokens += cacheWrite;
+    }
+  }
+
+  private addToChange(teamId: number, e: LoopEvent): void {
+    const change = e.change!;
+    const key = `${teamId}\u0000${change}`;
+    let c = this.changes.get(key);
+    if (!c) {
+      c = {
+        teamId, change, firstEventAt: e.ts, openedAt: null, mergedAt: null, closedAt: null,
+        run: null, runAt: null, repo: null, repoAt: null, branch: null, branchAt: null,
+        title: null, additions: null, deletions: null,
+      };
+      this.changes.set(key, c);
+    }
+    if (e.ts < c.firstEventAt) c.firstEventAt = e.ts;
+    if (e.run !== undefined && earlier(e.ts, c.runAt)) {
+      c.run = e.run;
+      c.runAt = e.ts;
+    }
+    if (e.repo !== undefined && earlier(e.ts, c.repoAt)) {
+      c.repo = e.repo;
+      c.repoAt = e.ts;
+    }
+    if (e.branch !== undefined && earlier(e.ts, c.branchAt)) {
+      c.branch = e.branch;
+      c.branchAt = e.ts;
+    }
+    // Title and size are for display only: the latest event that states them wins.
+    if (e.title !== undefined) c.title = e.title;
+    if (e.additions !== undefined) c.additions = e.additions;
+    if (e.deletions !== undefined) c.deletions = e.deletions;
+    const kind = e.type.slice('change.'.length);
+    if (kind === 'opened' && earlier(e.ts, c.openedAt)) c.openedAt = e.ts;
+    if (kind === 'merged' && earlier(e.ts, c.mergedAt)) c.mergedAt = e.ts;
+    if (kind === 'closed' && earlier(e.ts, c.closedAt)) c.closedAt = e.ts;
+    this.changeEvents.push({
+      teamId, change, kind, ts: e.ts, eventId: e.id, lines: e.lines ?? null, by: e.by ?? null,
+    });
+  }
+
+  private addToDefect(teamId: number, e: LoopEvent): void {
+    const defect = e.defect!;
+    const key = `${teamId}\u0000${defect}`;
+    let d = this.defects.get(key);
+    if (!d) {
+      d = { teamId, defect, openedAt: null, severity: null, fixedAt: null, fixChange: null };
+      this.defects.set(key, d);
+    }
+    if (e.type === 'defect.opened') {
+      if (earlier(e.ts, d.openedAt)) {
+        d.openedAt = e.ts;
+        d.severity = e.severity ?? null;
+      }
+      for (const change of e.changes ?? []) this.defectLinks.push({ teamId, defect, change, ts: e.ts });
+    } else if (earlier(e.ts, d.fixedAt)) {
+      d.fixedAt = e.ts;
+      d.fixChange = e.change ?? null;
+    }
+  }
+}
+
+const RUN_SCOPED: ReadonlySet<string> = new Set(RUN_SCOPED_TYPES);
+function isRunScoped(type: string): boolean {
+  return RUN_SCOPED.has(type);
+}

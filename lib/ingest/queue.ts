@@ -1,0 +1,97 @@
+/**
+ * The request thread's side of the ingest worker: starts it on first use, hands it jobs,
+ * relays progress, and fails pending jobs if the worker dies (it is restarted on the next).
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
+import type { WorkerJob, WorkerReply, WriteOperation } from './messages';
+
+/** An error the storage layer raised (disk full, read-only database, I/O), not bad input. */
+export class StorageError extends Error {
+  constructor(message: string, readonly code: string | null) {
+    super(message);
+  }
+}
+
+const WORKER_ENTRY = 'lib/ingest/worker-entry.cjs';
+
+interface Pending {
+  resolve: (result: IngestResult | null) => void;
+  reject: (err: Error) => void;
+  onProgress?: (p: IngestProgress) => void;
+}
+
+const state = globalThis as unknown as {
+  loopscopeIngest?: { worker: Worker | null; pending: Map<number, Pending>; nextId: number };
+};
+
+function ingestState() {
+  state.loopscopeIngest ??= { worker: null, pending: new Map(), nextId: 1 };
+  return state.loopscopeIngest;
+}
+
+function worker(): Worker {
+  const s = ingestState();
+  if (s.worker) return s.worker;
+  // Resolved at run time from the project root and hidden from the bundler's static
+  // analysis: the worker runs the TypeScript sources through tsx, it is not bundled.
+  const entry = path.join(/*turbopackIgnore: true*/ process.cwd(), ...WORKER_ENTRY.split('/'));
+  const w = new Worker(entry, { execArgv: ['--conditions=react-server'] });
+  w.unref();
+  w.on('message', (reply: WorkerReply) => {
+    const p = s.pending.get(reply.jobId);
+    if (!p) return;
+    if (reply.kind === 'progress') return p.onProgress?.(reply.progress);
+    s.pending.delete(reply.jobId);
+    if (reply.kind === 'done') p.resolve(reply.result);
+    else p.reject(new StorageError(reply.message, reply.code));
+  });
+  const failAll = (err: Error) => {
+    s.worker = null;
+    for (const p of s.pending.values()) p.reject(err);
+    s.pending.clear();
+  };
+  w.on('error', failAll);
+  w.on('exit', (code) => failAll(new StorageError(`ingest worker exited with code ${code}`, null)));
+  s.worker = w;
+  return w;
+}
+
+type JobInput = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, 'jobId'> : never) : never;
+
+function submit(job: JobInput, onProgress?: (p: IngestProgress) => void) {
+  const s = ingestState();
+  const jobId = s.nextId++;
+  return new Promise<IngestResult | null>((resolve, reject) => {
+    s.pending.set(jobId, { resolve, reject, onProgress });
+    const w = worker();
+    w.ref(); // keep the process alive while jobs are pending
+    w.postMessage({ ...job, jobId } as WorkerJob);
+  }).finally(() => {
+    if (s.pending.size === 0) s.worker?.unref();
+  });
+}
+
+/** Ingests a spooled file in the worker; the file is deleted afterwards when `deleteAfter`. */
+export async function ingestFileInWorker(
+  file: string,
+  request: IngestRequest,
+  options: { deleteAfter: boolean; onProgress?: (p: IngestProgress) => void },
+): Promise<IngestResult> {
+  const result = await submit({ kind: 'ingest', file, deleteAfter: options.deleteAfter, request }, options.onProgress);
+  return result!;
+}
+
+/** Runs a small write in the worker, after any upload in progress. */
+export async function writeInWorker(operation: WriteOperation): Promise<void> {
+  await submit({ kind: 'write', operation });
+}
+
+/** Stops the worker (tests, shutdown). Pending jobs fail; their transactions roll back. */
+export async function stopIngestWorker(): Promise<void> {
+  const s = ingestState();
+  const w = s.worker;
+  s.worker = null;
+  if (w) await w.terminate();
+}

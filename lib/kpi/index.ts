@@ -1,0 +1,7 @@
+export * from './types';
+export * from './time';
+export * from './stats';
+export * from './outcomes';
+export * from './cost';
+export * from './runs';
+export * from './compute';

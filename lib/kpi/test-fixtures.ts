@@ -1,0 +1,58 @@
+/** Row builders shared by the unit tests of lib/kpi and lib/flags (test-only; pure). */
+import type { DefectRow, MergedChangeRow, PriceLookup, RunRow, UsageRow } from './types';
+
+/** Monday 2026-06-01 00:00 UTC. */
+export const T0 = Date.UTC(2026, 5, 1);
+
+export const PRICES: PriceLookup = {
+  lookup(model) {
+    if (model === 'm-a') return { input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75 };
+    if (model === 'm-b') return { input: 1, output: 2, cacheRead: 0.1, cacheWrite: 1.25 };
+    return null;
+  },
+};
+
+export const changeRow = (change: string, mergedAt: number, p: Partial<MergedChangeRow> = {}): MergedChangeRow => ({
+  change,
+  mergedAt,
+  modifiedAt: [],
+  revertedAt: [],
+  defectNamedAt: [],
+  ...p,
+});
+
+export const defectRow = (defect: string, openedAt: number, fixedAt: number | null): DefectRow => ({
+  defect,
+  openedAt,
+  fixedAt,
+});
+
+export const usageRow = (at: number, p: Partial<UsageRow> = {}): UsageRow => ({
+  at,
+  model: 'm-a',
+  calls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  cacheReadTokens: 0,
+  cacheWriteTokens: 0,
+  explicitCostUsd: 0,
+  costlessCalls: 0,
+  costlessInputTokens: 0,
+  costlessOutputTokens: 0,
+  costlessCacheReadTokens: 0,
+  costlessCacheWriteTokens: 0,
+  ...p,
+});
+
+export const runRow = (run: string, p: Partial<RunRow> = {}): RunRow => ({
+  run,
+  startsAt: [],
+  endsAt: [],
+  iterationsAt: [],
+  tests: [],
+  messagesAt: [],
+  toolCallsAt: [],
+  llmCalls: [],
+  linkedChanges: [],
+  ...p,
+});

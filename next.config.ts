@@ -1,0 +1,11 @@
+import type { NextConfig } from 'next';
+
+const nextConfig: NextConfig = {
+  // better-sqlite3 is a native addon: load it from node_modules at run time.
+  serverExternalPackages: ['better-sqlite3'],
+  poweredByHeader: false,
+  // The tsx-run ingest worker reads these from disk at run time.
+  outputFileTracingIncludes: { '/*': ['./db/migrations/**/*', './lib/**/*.ts', './lib/**/*.cjs'] },
+};
+
+export default nextConfig;
