@@ -349,7 +349,6 @@ describe('generateDemoEvents', () => {
 
   it('trips each flag on the team whose story it is, and leaves most runs unflagged', () => {
     const flags = flagsFor(AS_OF);
-    if (process.env.DEMO_FLAGS) for (const [t, f] of flags) console.log(t, { runs: f.runs.size, ended: f.ended, converged: f.converged, burn: f.burn.length, stalled: f.stalled.length, chatter: f.chatter.length, flagged: new Set([...f.burn, ...f.stalled, ...f.chatter]).size, divergence: f.divergence, ...f.divergenceEvidence });
     const get = (t: string): TeamFlags => flags.get(t) as TeamFlags;
     const total = (k: 'burn' | 'stalled' | 'chatter'): number => [...flags.values()].reduce((s, f) => s + f[k].length, 0);
     expect(total('burn')).toBeGreaterThanOrEqual(2);

@@ -238,7 +238,8 @@ function readOverrideFile(file: string): OverrideFile {
  * invalid; see readOverrideFile.
  */
 export function loadPriceTable(
-  env: { LOOPSCOPE_PRICES_FILE?: string } = process.env,
+  // The index signature keeps `process.env` (whose keys are all optional) assignable.
+  env: { LOOPSCOPE_PRICES_FILE?: string; readonly [name: string]: string | undefined } = process.env,
 ): PriceTable {
   const file = env.LOOPSCOPE_PRICES_FILE?.trim();
   if (!file) return createPriceTable(BUILTIN_PRICES, PRICE_TABLE_VERSION);

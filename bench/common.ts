@@ -1,0 +1,35 @@
+/**
+ * Helpers shared by the benchmark's child processes (bench/import-child.ts, bench/limit-child.ts).
+ */
+import fs from 'node:fs';
+import { openDatabase, type Db } from '@/db/client';
+import { ensureTeams } from '@/lib/data/teams';
+
+/** A fresh, migrated database file (any previous one and its WAL/SHM removed) with one team. */
+export function freshDatabase(file: string, teamSlug: string): { db: Db; team: { id: number; slug: string } } {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+  const db = openDatabase(file);
+  ensureTeams([{ slug: teamSlug, name: teamSlug }], db);
+  const row = db.$client.prepare('SELECT id FROM teams WHERE slug = ?').get(teamSlug) as { id: number };
+  return { db, team: { id: row.id, slug: teamSlug } };
+}
+
+/** Peak resident set size of this process so far, in MB (VmHWM when readable, else maxRSS). */
+export function peakRssMb(): number {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}
+
+export function rssMb(): number {
+  return process.memoryUsage().rss / 2 ** 20;
+}
+
+/** The child's answer to the parent: one JSON line, last on stdout. */
+export function report(result: Record<string, unknown>): void {
+  process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
+}

@@ -1,0 +1,196 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureTeams } from '@/lib/data/teams';
+import { DEMO_TEAMS, generateBenchEvents, generateDemoEvents } from '@/lib/demo/generate';
+import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { ingest, type IngestRequest } from './ingest';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function setup() {
+  const t = tempDatabase();
+  cleanups.push(t.cleanup);
+  ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], t.db);
+  const acme = { id: 1, slug: 'acme' };
+  const count = (table: string) => (t.db.$client.prepare(`SELECT count(*) n FROM ${table}`).get() as { n: number }).n;
+  const run = (events: object[], req: Partial<IngestRequest> = {}) =>
+    ingest(t.db.$client, chunksOf(ndjson(events), 97), { format: 'ndjson', partial: false, source: 'cli', team: acme, ...req });
+  return { ...t, acme, count, run };
+}
+
+const started = (id: string, run: string, ts: string, extra: object = {}) => ({ id, type: 'run.started', ts, run, ...extra });
+const llm = (id: string, run: string, ts: string, input = 10, output = 5) => ({
+  id, type: 'llm.call', ts, run, model: 'claude-sonnet-4-5', input_tokens: input, output_tokens: output,
+});
+
+/** Every entity and rollup row, in a stable order, to compare whole states. */
+function dumpEntities(db: Database.Database) {
+  const q = (sql: string) => db.prepare(sql).all();
+  return {
+    runs: q('SELECT * FROM runs ORDER BY team_id, run'),
+    changes: q('SELECT * FROM changes ORDER BY team_id, change'),
+    changeEvents: q('SELECT team_id, change, kind, ts, event_id, lines, by FROM change_events ORDER BY team_id, event_id'),
+    defects: q('SELECT * FROM defects ORDER BY team_id, defect'),
+    defectLinks: q('SELECT * FROM defect_links ORDER BY team_id, defect, change, ts'),
+    dailyEvents: q('SELECT * FROM daily_events ORDER BY team_id, day, type'),
+    dailyUsage: q(`SELECT team_id, day, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+      round(explicit_cost_usd, 9) c, costless_calls, costless_input_tokens FROM daily_llm_usage ORDER BY team_id, day, model`),
+    events: q('SELECT team_id, id, type, ts, run, payload FROM events ORDER BY team_id, id'),
+  };
+}
+
+describe('ingest', () => {
+  it('stores valid events with their entities and rollups', async () => {
+    const s = setup();
+    const result = await s.run([
+      started('a', 'r1', '2026-11-02T10:00:00Z', { repo: 'acme/api', branch: 'feat', agent: 'codex' }),
+      llm('b', 'r1', '2026-11-02T10:05:00Z', 100, 40),
+      llm('c', 'r1', '2026-11-03T10:05:00Z', 1, 2),
+      { id: 'd', type: 'run.ended', ts: '2026-11-03T11:00:00Z', run: 'r1', status: 'succeeded' },
+    ]);
+    expect(result).toMatchObject({ ok: true, accepted: 4, duplicates: 0, rejectedCount: 0 });
+    const run = s.db.$client.prepare('SELECT * FROM runs').get() as Record<string, unknown>;
+    expect(run).toMatchObject({
+      run: 'r1', repo: 'acme/api', branch: 'feat', agent: 'codex', status: 'succeeded', llm_calls: 2,
+      input_tokens: 101, output_tokens: 42, started_at: Date.parse('2026-11-02T10:00:00Z'),
+      ended_at: Date.parse('2026-11-03T11:00:00Z'), last_event_at: Date.parse('2026-11-03T11:00:00Z'),
+    });
+    expect(s.count('daily_llm_usage')).toBe(2);
+    const payload = JSON.parse((s.db.$client.prepare("SELECT payload FROM events WHERE id = 'b'").get() as { payload: string }).payload);
+    expect(payload).toMatchObject({ ts: '2026-11-02T10:05:00.000Z', team: 'acme', input_tokens: 100 });
+  });
+
+  it('stores nothing when any event is bad, and lists every problem by line', async () => {
+    const s = setup();
+    const result = await s.run([
+      started('a', 'r1', '2026-11-02T10:00:00Z'),
+      { id: 'b', type: 'llm.call', ts: '2026-11-02T10:05:00Z', run: 'r1', input_tokens: 1, output_tokens: 1 },
+      started('c', 'r2', '2026-11-02T10:00:00Z'),
+      { id: 'd', type: 'bogus', ts: 0 },
+    ]);
+    expect(result.ok).toBe(false);
+    expect(result.rejectedCount).toBe(2);
+    expect(result.problems).toEqual([
+      { line: 2, field: 'model', message: expect.any(String) },
+      { line: 4, field: 'type', message: expect.stringContaining('bogus') },
+    ]);
+    for (const table of ['events', 'runs', 'uploads', 'daily_events']) expect(s.count(table)).toBe(0);
+  });
+
+  it('stores the valid events and lists the rest in partial mode', async () => {
+    const s = setup();
+    const result = await s.run([started('a', 'r1', '2026-11-02T10:00:00Z'), { id: 'b', type: 'run.started', ts: 'yesterday', run: 'r1' }], {
+      partial: true,
+    });
+    expect(result).toMatchObject({ ok: true, accepted: 1, rejectedCount: 1 });
+    expect(result.problems[0]).toMatchObject({ line: 2, field: 'ts' });
+    expect(s.count('events')).toBe(1);
+  });
+
+  it('counts re-sent ids as duplicates and changes nothing', async () => {
+    const s = setup();
+    const events = [started('a', 'r1', '2026-11-02T10:00:00Z'), llm('b', 'r1', '2026-11-02T10:01:00Z'), llm('b', 'r1', '2026-11-02T10:01:00Z')];
+    expect(await s.run(events)).toMatchObject({ accepted: 2, duplicates: 1 });
+    const before = dumpEntities(s.db.$client);
+    expect(await s.run(events)).toMatchObject({ accepted: 0, duplicates: 3 });
+    expect(dumpEntities(s.db.$client)).toEqual(before);
+  });
+
+  it('rejects an event naming another team than the one the request fixes', async () => {
+    const s = setup();
+    const result = await s.run([{ ...started('a', 'r1', '2026-11-02T10:00:00Z'), team: 'other' }]);
+    expect(result.problems).toEqual([{ line: 1, field: 'team', message: expect.stringContaining('other') }]);
+  });
+
+  it('routes events to the team they name when the request fixes none, and rejects unknown teams', async () => {
+    const s = setup();
+    const result = await s.run(
+      [{ ...started('a', 'r1', '2026-11-02T10:00:00Z'), team: 'other' }, { ...started('b', 'r1', '2026-11-02T10:00:00Z'), team: 'nope' }],
+      { team: undefined, partial: true },
+    );
+    expect(result).toMatchObject({ accepted: 1, rejectedCount: 1 });
+    expect(result.problems[0]).toMatchObject({ line: 2, field: 'team' });
+  });
+
+  it('takes a run’s repo and branch from its earliest run.started whatever the upload order', async () => {
+    const s = setup();
+    await s.run([started('late', 'r1', '2026-11-05T00:00:00Z', { repo: 'acme/late', branch: 'b2' })]);
+    await s.run([started('early', 'r1', '2026-11-01T00:00:00Z', { repo: 'acme/early', branch: 'b1' })]);
+    expect(s.db.$client.prepare('SELECT repo, branch, started_at FROM runs').get()).toEqual({
+      repo: 'acme/early', branch: 'b1', started_at: Date.parse('2026-11-01T00:00:00Z'),
+    });
+  });
+
+  it('builds the same entities and rollups whatever the order and split of the uploads', async () => {
+    const demo = [...generateDemoEvents({ asOf: Date.parse('2026-11-26T00:00:00Z'), weeks: 3, teams: DEMO_TEAMS.slice(0, 2) })];
+    const reference = setup();
+    ensureTeams(DEMO_TEAMS.slice(0, 2), reference.db);
+    await reference.run(demo, { team: undefined });
+    const expected = dumpEntities(reference.db.$client);
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 4 }), async (seed, parts) => {
+        const s = setup();
+        ensureTeams(DEMO_TEAMS.slice(0, 2), s.db);
+        const shuffled = shuffle(demo, seed);
+        const size = Math.ceil(shuffled.length / parts);
+        for (let i = 0; i < shuffled.length; i += size) await s.run(shuffled.slice(i, i + size), { team: undefined });
+        await s.run(shuffled.slice(0, 50), { team: undefined }); // re-sent: duplicates only
+        const got = dumpEntities(s.db.$client);
+        expect(got).toEqual(expected);
+        s.cleanup();
+      }),
+      { numRuns: 4 },
+    );
+  });
+
+  it('leaves an upload killed mid-transaction fully absent and the database intact', async () => {
+    const s = setup();
+    const file = path.join(s.dir, 'big.ndjson');
+    const out = fs.createWriteStream(file);
+    for (const e of generateBenchEvents({ count: 300_000, team: 'acme', asOf: Date.parse('2026-11-26T00:00:00Z') })) {
+      out.write(JSON.stringify(e) + '\n');
+    }
+    await new Promise((resolve) => out.end(resolve));
+    s.db.$client.close();
+    const child = spawn(
+      process.execPath,
+      ['--conditions=react-server', '--import', 'tsx', 'lib/cli/main.ts', 'import', file, '--team', 'acme'],
+      { env: { ...process.env, DATABASE_PATH: s.file }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    // Kill once the transaction is well under way: the WAL has grown past a few pages.
+    await new Promise<void>((resolve) => {
+      const timer = setInterval(() => {
+        const wal = `${s.file}-wal`;
+        if (fs.existsSync(wal) && fs.statSync(wal).size > 4 * 1024 * 1024) {
+          clearInterval(timer);
+          child.kill('SIGKILL');
+          resolve();
+        }
+      }, 5);
+    });
+    await new Promise((resolve) => child.on('exit', resolve));
+    const db = new Database(s.file);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+    expect(db.prepare('SELECT count(*) n FROM events').get()).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) n FROM uploads').get()).toEqual({ n: 0 });
+    db.close();
+  });
+});
+
+function shuffle<T>(items: T[], seed: number): T[] {
+  const out = items.slice();
+  let x = seed >>> 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 0) % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
