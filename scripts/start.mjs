@@ -8,18 +8,18 @@ process.env.NEXT_TELEMETRY_DISABLED = '1';
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const buildId = path.join(root, '.next', 'BUILD_ID');
 
-function newestSource(dir) {
-  let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    if (['node_modules', '.next', 'data', '.git', 'test-results', 'playwright-report'].includes(entry.name)) continue;
-    const full = path.join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
-  }
-  return newest;
+// What the production build is made from; a change to any of these triggers a rebuild.
+const SOURCES = ['app', 'components', 'lib', 'db', 'instrumentation.ts', 'next.config.ts', 'package.json', 'tsconfig.json'];
+
+function newestMtime(file) {
+  if (!fs.existsSync(file)) return 0;
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  return Math.max(0, ...fs.readdirSync(file).map((name) => newestMtime(path.join(file, name))));
 }
 
 const built = fs.existsSync(buildId) ? fs.statSync(buildId).mtimeMs : 0;
-if (built < newestSource(root)) {
+if (built < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))) {
   console.log('Building Loopscope (first start or sources changed)…');
   const build = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);

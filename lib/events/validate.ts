@@ -365,8 +365,13 @@ function isPlainObject(v: unknown): v is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
-/** UTF-8 bytes of JSON.stringify(v), or -1 when it cannot be serialised. */
-function serializedSize(v: unknown): number {
+/**
+ * UTF-8 bytes of JSON.stringify(v), or -1 when it cannot be serialised. Small attrs (the usual
+ * case) are cleared by a cheap upper bound without serialising them.
+ */
+function serializedSize(v: Record<string, unknown>): number {
+  const bound = sizeBound(v, 0);
+  if (bound <= MAX_ATTRS_BYTES) return bound;
   let s: string;
   try {
     s = JSON.stringify(v);
@@ -378,6 +383,45 @@ function serializedSize(v: unknown): number {
   // (its exact size is not needed then); otherwise count.
   if (n * 3 <= MAX_ATTRS_BYTES) return n;
   return utf8Length(s);
+}
+
+/**
+ * An upper bound of the UTF-8 size of the JSON of `v` (every UTF-16 unit of a string is at most
+ * 6 bytes, as a \uXXXX escape), or Infinity when it is not a plain JSON value or is nested deep.
+ */
+function sizeBound(v: unknown, depth: number): number {
+  switch (typeof v) {
+    case 'string':
+      return v.length * 6 + 2;
+    case 'number':
+      return 24; // the longest serialisation of a double, e.g. -1.2345678901234567e-308
+    case 'boolean':
+      return 5;
+    case 'object': {
+      if (v === null) return 4;
+      if (depth >= 4) return Infinity;
+      let total = 2;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          total += sizeBound(v[i], depth + 1) + 1;
+          if (total > MAX_ATTRS_BYTES) return Infinity;
+        }
+        return total;
+      }
+      if (depth > 0) {
+        const proto = Object.getPrototypeOf(v);
+        if (proto !== Object.prototype && proto !== null) return Infinity; // may have toJSON
+      }
+      const o = v as Record<string, unknown>;
+      for (const k in o) {
+        total += k.length * 6 + 4 + sizeBound(o[k], depth + 1);
+        if (total > MAX_ATTRS_BYTES) return Infinity;
+      }
+      return total;
+    }
+    default:
+      return Infinity; // undefined, bigint, function, symbol: let JSON.stringify decide
+  }
 }
 
 /** UTF-8 length of a well-formed string (lone surrogates count as 3 bytes, as U+FFFD). */

@@ -73,11 +73,11 @@ export interface DivergenceEvidence {
   laterMergedChanges: number;
 }
 
-export type Flag =
-  | { kind: 'burn_without_outcome'; run: string; evidence: BurnEvidence }
-  | { kind: 'stalled'; run: string; evidence: StalledEvidence }
-  | { kind: 'chatter'; run: string; evidence: ChatterEvidence }
-  | { kind: 'divergence'; team?: string; evidence: DivergenceEvidence };
+export interface BurnFlag { kind: 'burn_without_outcome'; run: string; evidence: BurnEvidence }
+export interface StalledFlag { kind: 'stalled'; run: string; evidence: StalledEvidence }
+export interface ChatterFlag { kind: 'chatter'; run: string; evidence: ChatterEvidence }
+export interface DivergenceFlag { kind: 'divergence'; team?: string; evidence: DivergenceEvidence }
+export type Flag = BurnFlag | StalledFlag | ChatterFlag | DivergenceFlag;
 
 export type FlagKind = Flag['kind'];
 export type RunFlag = Extract<Flag, { run: string }>;
@@ -109,7 +109,7 @@ export function burnWithoutOutcome(
   runs: readonly RunRow[],
   w: KpiWindow,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
-): RunFlag[] {
+): BurnFlag[] {
   const converged = runsEndedIn(runs, w).filter((r) => r.convergedAt !== null);
   const median =
     converged.length >= thresholds.burnMinConvergedRuns
@@ -119,7 +119,7 @@ export function burnWithoutOutcome(
     median === null
       ? thresholds.burnMinTokens
       : Math.max(thresholds.burnMinTokens, thresholds.burnMedianMultiplier * median);
-  const flags: RunFlag[] = [];
+  const flags: BurnFlag[] = [];
   for (const r of flaggableRuns(runs, w)) {
     const idleMs = w.asOf - r.lastEventAt;
     const over = r.endedAt !== null || idleMs > thresholds.burnIdleHours * HOUR_MS;
@@ -155,9 +155,9 @@ export function stalled(
   runs: readonly RunRow[],
   w: KpiWindow,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
-): RunFlag[] {
+): StalledFlag[] {
   const last = Math.max(1, thresholds.stalledWindowIterations);
-  const flags: RunFlag[] = [];
+  const flags: StalledFlag[] = [];
   for (const r of flaggableRuns(runs, w)) {
     const n = r.iterationsAt.length;
     if (n < thresholds.stalledMinIterations || n < last) continue;
@@ -194,8 +194,8 @@ export function chatter(
   runs: readonly RunRow[],
   w: KpiWindow,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
-): RunFlag[] {
-  const flags: RunFlag[] = [];
+): ChatterFlag[] {
+  const flags: ChatterFlag[] = [];
   for (const r of flaggableRuns(runs, w)) {
     const total = r.messages + r.toolCalls;
     if (r.messages < thresholds.chatterMinMessages || total === 0) continue;
@@ -228,7 +228,7 @@ export function divergence(
   asOf: number,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
   team?: string,
-): Flag | null {
+): DivergenceFlag | null {
   const n = thresholds.divergenceWeeks;
   const laterTo = isoWeekStart(asOf);
   const laterFrom = laterTo - n * WEEK_MS;
@@ -286,7 +286,7 @@ export function computeFlags(
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
   team?: string,
 ): Flag[] {
-  const runFlags = [
+  const runFlags: RunFlag[] = [
     ...burnWithoutOutcome(input.runs, w, thresholds),
     ...stalled(input.runs, w, thresholds),
     ...chatter(input.runs, w, thresholds),

@@ -5,6 +5,7 @@
  * merging in SQL afterwards gives the same rows as one event at a time, in any order.
  */
 import { RUN_SCOPED_TYPES, type LoopEvent } from '@/lib/events/types';
+import type { UsageRow } from '@/lib/kpi/types';
 
 const DAY_MS = 86_400_000;
 
@@ -85,21 +86,10 @@ export interface DailyEventsDelta {
   count: number;
 }
 
-export interface DailyUsageDelta {
+/** One team-day-model cell of llm.call usage: a KPI UsageRow before it is placed in time. */
+export interface DailyUsageDelta extends Omit<UsageRow, 'at'> {
   teamId: number;
   day: number;
-  model: string;
-  calls: number;
-  inputTokens: number;
-  outputTokens: number;
-  cacheReadTokens: number;
-  cacheWriteTokens: number;
-  explicitCostUsd: number;
-  costlessCalls: number;
-  costlessInputTokens: number;
-  costlessOutputTokens: number;
-  costlessCacheReadTokens: number;
-  costlessCacheWriteTokens: number;
 }
 
 export function epochDay(ts: number): number {

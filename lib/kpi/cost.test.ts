@@ -100,3 +100,19 @@ describe('cost per change', () => {
     expect(costPerSurvivingChange(1.2, 0, 1)).toBeNull();
   });
 });
+
+describe('with the real price table of lib/pricing', () => {
+  it('accepts a PriceTable as the price lookup (exact id, then prefix)', async () => {
+    const { createPriceTable } = await import('../pricing/lookup');
+    const table = createPriceTable(
+      [{ model: 'm-a', input: 3, output: 15, cacheRead: 0.3, cacheWrite: 3.75, source: 'test', asOf: '2026-06-01' }],
+      'test',
+    );
+    const prices: import('./types').PriceLookup = table; // structural compatibility
+    const rows = [
+      usage(T0, { model: 'm-a-20260601', costlessCalls: 1, costlessInputTokens: 1_000_000 }),
+      usage(T0, { model: 'other', costlessCalls: 2, costlessInputTokens: 1_000_000 }),
+    ];
+    expect(costUsd(rows, W, prices)).toEqual({ costUsd: 3, unpricedCalls: 2 });
+  });
+});

@@ -1,0 +1,462 @@
+/**
+ * Loopscope benchmark (`npm run bench`; see bench/README.md).
+ *
+ *   1. generates two 1M-event NDJSON files under bench/out/ (streamed, flat memory);
+ *   2. ingestion path: a child process imports file A through `ingest()` (as the CLI does);
+ *   3. the limit: a child process inserts the same rows with a bare prepared statement;
+ *   4. ratio and RSS against the targets;
+ *   5. latency of GET /api/health and GET / on the production server while file B is
+ *      POSTed to /api/v1/events and processed.
+ *
+ * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
+ * (non-zero only when the benchmark itself could not run).
+ *
+ * Flags: --events N (default 1000000), --no-server (skip step 5), --profile (CPU profile of the
+ * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
+ * --build (run `next build` first; otherwise only when .next has no build).
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { once } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
+
+const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const OUT = path.join(ROOT, 'bench', 'out');
+const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
+
+const TARGETS = { ratio: 0.5, peakRssMb: 300, p95Ms: 100 };
+const POLL_INTERVAL_MS = 20;
+const MB = 2 ** 20;
+
+const { values: flags } = parseArgs({
+  args: process.argv.slice(2),
+  options: {
+    events: { type: 'string' },
+    'no-server': { type: 'boolean' },
+    profile: { type: 'boolean' },
+    reuse: { type: 'boolean' },
+    build: { type: 'boolean' },
+  },
+});
+const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
+if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const log = (s = '') => console.log(s);
+const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
+const fmt1 = (n: number) => n.toFixed(1);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+interface LatencyStats {
+  count: number;
+  errors: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+function stats(samples: number[], errors = 0): LatencyStats {
+  const s = [...samples].sort((a, b) => a - b);
+  return { count: s.length, errors, p50: percentile(s, 50), p95: percentile(s, 95), max: s.length ? s[s.length - 1] : NaN };
+}
+
+/** Runs a TypeScript child and returns the object it reported on its last BENCH_RESULT line. */
+async function runChild(script: string, args: string[], extraNodeArgs: string[] = []): Promise<Record<string, any>> {
+  const child = spawn(process.execPath, [...extraNodeArgs, ...TSX_ARGS, path.join(ROOT, 'bench', script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith('BENCH_RESULT '));
+  if (code !== 0 || !line) throw new Error(`${script} failed (exit ${code}):\n${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice('BENCH_RESULT '.length));
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Generation
+
+async function generateFile(file: string, team: string, seed: number, asOf: number): Promise<{ bytes: number; seconds: number; llmShare: number }> {
+  const meta = `${file}.meta.json`;
+  const wanted = { count: COUNT, team, seed, asOf };
+  if (flags.reuse && fs.existsSync(file) && fs.existsSync(meta)) {
+    const m = JSON.parse(fs.readFileSync(meta, 'utf8'));
+    if (m.count === COUNT && m.team === team && m.seed === seed && fs.statSync(file).size === m.bytes) {
+      return { bytes: m.bytes, seconds: 0, llmShare: m.llmShare };
+    }
+  }
+  fs.rmSync(meta, { force: true });
+  const t0 = performance.now();
+  const out = fs.createWriteStream(file);
+  let buf = '';
+  let llm = 0;
+  let bytes = 0;
+  const events = generateBenchEvents({ count: COUNT, team, seed, asOf });
+  const counted = (function* () {
+    for (const e of events) {
+      if (e.type === 'llm.call') llm++;
+      yield e;
+    }
+  })();
+  for (const line of toNdjsonLines(counted)) {
+    buf += line;
+    if (buf.length >= 1 << 20) {
+      bytes += Buffer.byteLength(buf);
+      if (!out.write(buf)) await once(out, 'drain');
+      buf = '';
+    }
+  }
+  bytes += Buffer.byteLength(buf);
+  out.end(buf);
+  await once(out, 'finish');
+  const llmShare = llm / COUNT;
+  fs.writeFileSync(meta, JSON.stringify({ ...wanted, bytes, llmShare }));
+  return { bytes, seconds: (performance.now() - t0) / 1000, llmShare };
+}
+
+// ---------------------------------------------------------------------------------------------
+// 5. Server
+
+let server: ChildProcess | null = null;
+
+function killServer(signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (server?.pid && server.exitCode === null && server.signalCode === null) {
+    try {
+      process.kill(-server.pid, signal); // its process group: next start and anything it spawned
+    } catch {
+      // already gone
+    }
+  }
+}
+process.on('exit', () => killServer('SIGKILL'));
+for (const sig of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(sig, () => {
+    killServer('SIGKILL');
+    process.exit(130);
+  });
+}
+
+async function stopServer(): Promise<void> {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = once(server, 'exit');
+  killServer('SIGTERM');
+  const timedOut = await Promise.race([exited.then(() => false), sleep(10_000).then(() => true)]);
+  if (timedOut) killServer('SIGKILL');
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    if (['node_modules', '.next', 'data', '.git', 'bench', 'test-results', 'playwright-report', 'e2e', 'docs'].includes(entry.name)) continue;
+    if (entry.name.startsWith('.') || entry.name.endsWith('.test.ts')) continue;
+    const full = path.join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestSource(full) : fs.statSync(full).mtimeMs);
+  }
+  return newest;
+}
+
+function ensureBuild(): void {
+  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  if (flags.build || !fs.existsSync(buildId)) {
+    log('  building (next build)…');
+    const r = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+    if (r.status !== 0) throw new Error('next build failed');
+  } else if (fs.statSync(buildId).mtimeMs < newestSource(ROOT)) {
+    log('  note: sources changed since the last `next build`; measuring the existing build (pass --build to rebuild)');
+  }
+}
+
+function cli(env: NodeJS.ProcessEnv, args: string[]): string {
+  const r = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { cwd: ROOT, env, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${r.stderr}`);
+  const lines = r.stdout.trim().split('\n');
+  return lines[lines.length - 1].trim();
+}
+
+async function timedGet(url: string): Promise<{ ms: number; status: number }> {
+  const t0 = performance.now();
+  const res = await fetch(url, { redirect: 'manual' });
+  await res.arrayBuffer();
+  return { ms: performance.now() - t0, status: res.status };
+}
+
+/** Sequential GETs every POLL_INTERVAL_MS until `stop()` is true. */
+async function pollLoop(url: string, stop: () => boolean, phase: () => string) {
+  const samples: number[] = [];
+  const byPhase: Record<string, number[]> = {};
+  const statuses: Record<number, number> = {};
+  let errors = 0;
+  while (!stop()) {
+    const p = phase();
+    try {
+      const { ms, status } = await timedGet(url);
+      statuses[status] = (statuses[status] ?? 0) + 1;
+      if (status >= 200 && status < 400) {
+        samples.push(ms);
+        (byPhase[p] ??= []).push(ms);
+      } else errors++;
+    } catch {
+      errors++;
+    }
+    if (!stop()) await sleep(POLL_INTERVAL_MS);
+  }
+  return { samples, byPhase, statuses, errors };
+}
+
+function postFile(url: string, file: string, token: string, onSent: () => void): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/x-ndjson',
+        'content-length': fs.statSync(file).size,
+      },
+    });
+    req.on('error', reject);
+    req.on('finish', onSent);
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    fs.createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(req);
+  });
+}
+
+async function latencyUnderUpload(file: string) {
+  ensureBuild();
+  const dir = path.join(OUT, 'server');
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    NEXT_TELEMETRY_DISABLED: '1',
+    DATABASE_PATH: path.join(dir, 'loopscope.db'),
+    LOOPSCOPE_DEMO: 'off',
+    LOOPSCOPE_MAX_UPLOAD_BYTES: String(1 << 30),
+  };
+  const serverLog = fs.openSync(path.join(OUT, 'server.log'), 'w');
+  server = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    cwd: ROOT,
+    env,
+    detached: true, // own process group, so it is stopped whole
+    stdio: ['ignore', serverLog, serverLog],
+  });
+  fs.closeSync(serverLog);
+  const started = performance.now();
+  for (;;) {
+    if (server.exitCode !== null || server.signalCode !== null) throw new Error(`server exited early; see bench/out/server.log`);
+    try {
+      if ((await timedGet(`${base}/api/health`)).status === 200) break;
+    } catch {
+      // not listening yet
+    }
+    if (performance.now() - started > 120_000) throw new Error('server not healthy after 120 s; see bench/out/server.log');
+    await sleep(250);
+  }
+  log(`  server up on ${base} in ${fmt1((performance.now() - started) / 1000)} s`);
+
+  const team = cli(env, ['team', 'create', 'bench-upload']);
+  const token = cli(env, ['token', 'create', '--team', team, '--scope', 'ingest,read']);
+
+  // Idle baseline (also warms up both routes).
+  const idle: Record<string, number[]> = { health: [], home: [] };
+  for (let i = 0; i < 30; i++) {
+    idle.health.push((await timedGet(`${base}/api/health`)).ms);
+    idle.home.push((await timedGet(`${base}/`)).ms);
+  }
+
+  let done = false;
+  let phase = 'sending';
+  let sentAt = NaN;
+  const t0 = performance.now();
+  const loops = Promise.all([
+    pollLoop(`${base}/api/health`, () => done, () => phase),
+    pollLoop(`${base}/`, () => done, () => phase),
+  ]);
+  let upload: { status: number; body: string };
+  try {
+    upload = await postFile(`${base}/api/v1/events`, file, token, () => {
+      sentAt = performance.now();
+      phase = 'processing';
+    });
+  } finally {
+    done = true;
+  }
+  const uploadSeconds = (performance.now() - t0) / 1000;
+  const [health, home] = await loops;
+  let accepted: number | null = null;
+  try {
+    accepted = JSON.parse(upload.body).accepted ?? null;
+  } catch {
+    // not JSON
+  }
+  if (upload.status !== 200) log(`  upload answered ${upload.status}: ${upload.body.slice(0, 500)}`);
+  const stored = await stopServerAndCount(env.DATABASE_PATH!);
+  const phaseStats = (r: typeof health) => Object.fromEntries(Object.entries(r.byPhase).map(([k, v]) => [k, stats(v)]));
+  return {
+    uploadStatus: upload.status,
+    accepted,
+    stored,
+    uploadSeconds,
+    sendSeconds: (sentAt - t0) / 1000,
+    eventsPerSecond: (accepted ?? 0) / uploadSeconds,
+    health: stats(health.samples, health.errors),
+    home: stats(home.samples, home.errors),
+    healthStatuses: health.statuses,
+    homeStatuses: home.statuses,
+    healthByPhase: phaseStats(health),
+    homeByPhase: phaseStats(home),
+    idleHealth: stats(idle.health),
+    idleHome: stats(idle.home),
+  };
+}
+
+async function stopServerAndCount(dbFile: string): Promise<number | null> {
+  await stopServer();
+  const r = spawnSync(
+    process.execPath,
+    ['-e', `const D=require('better-sqlite3');const d=new D(process.argv[1],{readonly:true});console.log(d.prepare('select count(*) n from events').get().n)`, dbFile],
+    { cwd: ROOT, encoding: 'utf8' },
+  );
+  return r.status === 0 ? Number(r.stdout.trim()) : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(): Promise<void> {
+  fs.mkdirSync(OUT, { recursive: true });
+  const asOf = Math.floor(Date.now() / 86_400_000) * 86_400_000; // today, UTC midnight
+  const fileA = path.join(OUT, 'events-a.ndjson');
+  const fileB = path.join(OUT, 'events-b.ndjson');
+  log(`Loopscope benchmark: ${fmtInt(COUNT)} events per file, node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+
+  log(`\n1. Generating`);
+  const genA = await generateFile(fileA, 'bench-ingest', 1, asOf);
+  log(`  ${path.relative(ROOT, fileA)}: ${fmt1(genA.bytes / MB)} MB, ${(100 * genA.llmShare).toFixed(1)} % llm.call${genA.seconds ? ` (${fmt1(genA.seconds)} s)` : ' (reused)'}`);
+  const genB = flags['no-server'] ? null : await generateFile(fileB, 'bench-upload', 2, asOf);
+  if (genB) log(`  ${path.relative(ROOT, fileB)}: ${fmt1(genB.bytes / MB)} MB, ${(100 * genB.llmShare).toFixed(1)} % llm.call${genB.seconds ? ` (${fmt1(genB.seconds)} s)` : ' (reused)'}`);
+
+  log(`\n2. Ingestion path: ingest() reading fs.createReadStream (child process)`);
+  const profArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(OUT, 'prof')] : [];
+  const imp = await runChild('import-child.ts', [fileA, path.join(OUT, 'import.db'), 'bench-ingest'], profArgs);
+  if (!imp.ok || imp.accepted !== COUNT) log(`  WARNING: import ok=${imp.ok} accepted=${imp.accepted} rejected=${imp.rejected} ${JSON.stringify(imp.firstProblems)}`);
+  log(`  ${fmtInt(imp.accepted)} accepted in ${fmt1(imp.seconds)} s → ${fmtInt(imp.eventsPerSecond)} events/s; peak RSS ${fmt1(imp.peakRssMb)} MB (${fmt1(imp.rssBeforeMb)} MB before the import)`);
+  if (flags.profile) log(`  CPU profile in ${path.relative(ROOT, path.join(OUT, 'prof'))}/`);
+
+  log(`\n3. The limit: bare prepared INSERT, one transaction, rows pre-loaded (child process)`);
+  const lim = await runChild('limit-child.ts', [fileA, path.join(OUT, 'limit.db'), 'bench-ingest']);
+  log(`  ${fmtInt(lim.inserted)} rows in ${fmt1(lim.seconds)} s → ${fmtInt(lim.eventsPerSecond)} events/s (pre-load ${fmt1(lim.loadSeconds)} s, untimed)`);
+
+  const ratio = imp.eventsPerSecond / lim.eventsPerSecond;
+  log(`\n4. Ratio ingestion/limit: ${ratio.toFixed(2)} (target ≥ ${TARGETS.ratio}); import peak RSS ${fmt1(imp.peakRssMb)} MB (target < ${TARGETS.peakRssMb})`);
+
+  let lat: Awaited<ReturnType<typeof latencyUnderUpload>> | null = null;
+  if (!flags['no-server']) {
+    log(`\n5. Latency under upload: POST ${path.basename(fileB)} to /api/v1/events while polling GET /api/health and GET / every ${POLL_INTERVAL_MS} ms`);
+    try {
+      lat = await latencyUnderUpload(fileB);
+    } finally {
+      await stopServer();
+    }
+    const line = (name: string, s: LatencyStats) =>
+      `  ${name.padEnd(12)} n=${s.count}${s.errors ? ` errors=${s.errors}` : ''}  p50 ${fmt1(s.p50)} ms  p95 ${fmt1(s.p95)} ms  max ${fmt1(s.max)} ms`;
+    log(`  upload: HTTP ${lat.uploadStatus}, accepted ${lat.accepted === null ? '?' : fmtInt(lat.accepted)}, ${fmt1(lat.uploadSeconds)} s total (body sent in ${fmt1(lat.sendSeconds)} s) → ${fmtInt(lat.eventsPerSecond)} events/s; ${lat.stored === null ? '?' : fmtInt(lat.stored)} rows stored`);
+    log(line('GET /api/health', lat.health));
+    log(line('GET /', lat.home));
+    log(line('idle health', lat.idleHealth));
+    log(line('idle home', lat.idleHome));
+  }
+
+  // Summary
+  const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const rows: [string, string, string, string][] = [
+    ['Events per file', fmtInt(COUNT), '', ''],
+    ['NDJSON file size', `${fmt1(genA.bytes / MB)} MB`, '', ''],
+    ['Ingestion path (ingest())', `${fmtInt(imp.eventsPerSecond)} events/s`, '', ''],
+    ['Limit (bare INSERT)', `${fmtInt(lim.eventsPerSecond)} events/s`, '', ''],
+    ['Ratio ingestion/limit', ratio.toFixed(2), `≥ ${TARGETS.ratio}`, pass(ratio >= TARGETS.ratio)],
+    ['Import peak RSS', `${fmt1(imp.peakRssMb)} MB`, `< ${TARGETS.peakRssMb} MB`, pass(imp.peakRssMb < TARGETS.peakRssMb)],
+  ];
+  if (lat) {
+    const allIn = lat.uploadStatus === 200 && lat.accepted === COUNT;
+    rows.push(
+      ['Upload via API: time', `${fmt1(lat.uploadSeconds)} s`, '', ''],
+      ['Upload via API: accepted', lat.accepted === null ? '?' : fmtInt(lat.accepted), `= ${fmtInt(COUNT)}`, pass(allIn)],
+      ['GET /api/health during upload p50 / p95 / max', `${fmt1(lat.health.p50)} / ${fmt1(lat.health.p95)} / ${fmt1(lat.health.max)} ms (n=${lat.health.count}${lat.health.errors ? `, errors=${lat.health.errors}` : ''})`, 'p95 < 100 ms', pass(lat.health.p95 < TARGETS.p95Ms && lat.health.errors === 0)],
+      ['GET / during upload p50 / p95 / max', `${fmt1(lat.home.p50)} / ${fmt1(lat.home.p95)} / ${fmt1(lat.home.max)} ms (n=${lat.home.count}${lat.home.errors ? `, errors=${lat.home.errors}` : ''})`, 'p95 < 100 ms', pass(lat.home.p95 < TARGETS.p95Ms && lat.home.errors === 0)],
+    );
+  }
+  const md = [
+    `| Metric | Value | Target | Result |`,
+    `|---|---|---|---|`,
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+  ].join('\n');
+  log(`\nSummary\n`);
+  const w = [0, 1, 2, 3].map((i) => Math.max(...rows.map((r) => r[i].length), ['Metric', 'Value', 'Target', 'Result'][i].length));
+  const fmtRow = (r: string[]) => r.map((c, i) => c.padEnd(w[i])).join('  ');
+  log(fmtRow(['Metric', 'Value', 'Target', 'Result']));
+  log(w.map((n) => '-'.repeat(n)).join('  '));
+  for (const r of rows) log(fmtRow(r));
+
+  const results = {
+    date: new Date().toISOString(),
+    node: process.version,
+    events: COUNT,
+    targets: TARGETS,
+    generate: { a: genA, b: genB },
+    import: imp,
+    limit: lim,
+    ratio,
+    latency: lat,
+    pass: Object.fromEntries(rows.filter((r) => r[3]).map((r) => [r[0], r[3] === 'PASS'])),
+  };
+  fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
+  fs.writeFileSync(
+    path.join(OUT, 'results.md'),
+    `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}.\n\n${md}\n`,
+  );
+  log(`\nWrote bench/out/results.json and bench/out/results.md`);
+}
+
+main().then(
+  async () => {
+    await stopServer();
+    process.exit(0);
+  },
+  async (err) => {
+    console.error(err);
+    await stopServer();
+    process.exit(1);
+  },
+);

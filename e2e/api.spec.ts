@@ -1,0 +1,109 @@
+import { expect, test } from '@playwright/test';
+import { DEMO_MAX_UPLOAD_BYTES, E2E_SERVERS } from './servers';
+import { cli, ndjson, uniqueTag, validEvents } from './helpers';
+
+const server = E2E_SERVERS.demo;
+const EVENTS = '/api/v1/events';
+const NDJSON = 'application/x-ndjson';
+
+let token = '';
+
+test.beforeAll(() => {
+  const slug = uniqueTag('api').toLowerCase();
+  expect(cli(server, 'team', 'create', slug)).toBe(slug);
+  token = cli(server, 'token', 'create', '--team', slug, '--scope', 'ingest,read');
+  expect(token.length).toBeGreaterThan(10);
+});
+
+const auth = (contentType = NDJSON) => ({ authorization: `Bearer ${token}`, 'content-type': contentType });
+
+test('GET /api/health answers ok', async ({ request }) => {
+  const res = await request.get('/api/health');
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toEqual({ ok: true });
+});
+
+test('good NDJSON is accepted, and sent again counts only duplicates', async ({ request }) => {
+  const events = validEvents(uniqueTag('good'), 5);
+  const first = await request.post(EVENTS, { headers: auth(), data: ndjson(events) });
+  expect(first.status()).toBe(200);
+  expect(await first.json()).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+
+  const again = await request.post(EVENTS, { headers: auth(), data: ndjson(events) });
+  expect(again.status()).toBe(200);
+  expect(await again.json()).toEqual({ accepted: 0, duplicates: 5, rejected: [] });
+});
+
+test('a malformed body is refused whole with every problem by line, and nothing is stored', async ({ request }) => {
+  const events = validEvents(uniqueTag('mal'), 5);
+  const lines = ndjson(events).split('\n').slice(0, 5);
+  const good = [lines[0], lines[2], lines[4]];
+  lines[1] = '{"id": "broken", "type": ';
+  // Line 4 is an llm.call; input_tokens must be an integer.
+  expect(events[3].type).toBe('llm.call');
+  lines[3] = JSON.stringify({ ...events[3], input_tokens: 'many' });
+
+  const res = await request.post(EVENTS, { headers: auth(), data: lines.join('\n') + '\n' });
+  expect(res.status()).toBe(400);
+  const body = await res.json();
+  expect(body.error).toContain('nothing was stored');
+  const problems = body.problems as { line: number; field: string; message: string }[];
+  expect(problems.map((p) => p.line).sort()).toEqual([2, 4]);
+  expect(problems.find((p) => p.line === 4)?.field).toBe('input_tokens');
+  for (const p of problems) expect(p.message).toBeTruthy();
+
+  // None of the good lines was stored: sent alone, they are all new.
+  const rest = await request.post(EVENTS, { headers: auth(), data: good.join('\n') + '\n' });
+  expect(rest.status()).toBe(200);
+  expect(await rest.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+});
+
+test('?partial=1 stores the valid events and lists the rejected ones', async ({ request }) => {
+  const events = validEvents(uniqueTag('part'), 4);
+  delete events[1].model; // line 2: llm.call without model
+  const res = await request.post(`${EVENTS}?partial=1`, { headers: auth(), data: ndjson(events) });
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body.accepted).toBe(3);
+  expect(body.duplicates).toBe(0);
+  expect(body.rejected).toEqual([expect.objectContaining({ line: 2, field: 'model' })]);
+});
+
+test('a JSON array body reports problems by index', async ({ request }) => {
+  const events = validEvents(uniqueTag('arr'), 3);
+  delete events[1].run;
+  const body = '[\n' + events.map((e) => '  ' + JSON.stringify(e)).join(',\n') + '\n]\n';
+  const res = await request.post(EVENTS, { headers: auth('application/json'), data: body });
+  expect(res.status()).toBe(400);
+  const problems = (await res.json()).problems as { line: number; index?: number; field: string }[];
+  expect(problems).toEqual([expect.objectContaining({ index: 1, line: 3, field: 'run' })]);
+
+  const fixed = validEvents(uniqueTag('arr-ok'), 3);
+  const ok = await request.post(EVENTS, { headers: auth('application/json'), data: JSON.stringify(fixed) });
+  expect(ok.status()).toBe(200);
+  expect(await ok.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+});
+
+test('without a valid token the answer is 401', async ({ request }) => {
+  const data = ndjson(validEvents(uniqueTag('anon'), 2));
+  const none = await request.post(EVENTS, { headers: { 'content-type': NDJSON }, data });
+  expect(none.status()).toBe(401);
+  expect((await none.json()).error).toBeTruthy();
+  const wrong = await request.post(EVENTS, { headers: { authorization: 'Bearer not-a-token', 'content-type': NDJSON }, data });
+  expect(wrong.status()).toBe(401);
+});
+
+test('an unknown content type is refused with 415', async ({ request }) => {
+  const res = await request.post(EVENTS, { headers: auth('text/plain'), data: ndjson(validEvents(uniqueTag('txt'), 2)) });
+  expect(res.status()).toBe(415);
+  expect((await res.json()).error).toBeTruthy();
+});
+
+test('a body over the upload limit is refused with 413', async ({ request }) => {
+  const line = JSON.stringify(validEvents(uniqueTag('big'), 1)[0]) + '\n';
+  const data = Buffer.from(line.repeat(Math.ceil((2 * DEMO_MAX_UPLOAD_BYTES) / line.length)));
+  expect(data.length).toBeGreaterThan(DEMO_MAX_UPLOAD_BYTES);
+  const res = await request.post(EVENTS, { headers: auth(), data });
+  expect(res.status()).toBe(413);
+  expect((await res.json()).error).toContain('limit');
+});

@@ -1,0 +1,87 @@
+import { execFileSync } from 'node:child_process';
+import { expect, type Page } from '@playwright/test';
+import { generateBenchEvents, toNdjsonLines, type WireEvent } from '../lib/demo/generate';
+import { REPO_ROOT, type E2EServer } from './servers';
+
+/** A prefix that makes event ids unique to this test run (and this call). */
+export function uniqueTag(label: string): string {
+  return `${label}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
+}
+
+/** Valid events-v1 lines, one run: run.started, then llm.calls, then run.ended. */
+export function validEvents(tag: string, count: number): Record<string, unknown>[] {
+  const run = `${tag}-run`;
+  const base = Date.UTC(2026, 10, 20, 10, 0, 0);
+  const ts = (i: number) => new Date(base + i * 1000).toISOString();
+  const events: Record<string, unknown>[] = [{ id: `${tag}-0`, type: 'run.started', ts: ts(0), run, agent: 'codex' }];
+  for (let i = 1; i < count - 1; i++) {
+    events.push({ id: `${tag}-${i}`, type: 'llm.call', ts: ts(i), run, model: 'gpt-5', input_tokens: 100 * i, output_tokens: 10 * i });
+  }
+  if (count > 1) events.push({ id: `${tag}-${count - 1}`, type: 'run.ended', ts: ts(count - 1), run, status: 'succeeded' });
+  return events;
+}
+
+export const ndjson = (events: unknown[]): string => events.map((e) => JSON.stringify(e) + '\n').join('');
+
+/** `count` generated benchmark events for `team`, with ids unique to this run. */
+export function benchNdjson(team: string, count: number): Buffer {
+  const tag = uniqueTag('big');
+  const relabel = (e: WireEvent): WireEvent => ({ ...e, id: `${tag}-${e.id}` });
+  const lines: string[] = [];
+  for (const line of toNdjsonLines(mapIter(generateBenchEvents({ count, team, seed: 7 }), relabel))) lines.push(line);
+  return Buffer.from(lines.join(''));
+}
+
+function* mapIter<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
+  for (const item of items) yield f(item);
+}
+
+/** `npm run -s cli -- ...args` against a server's database; returns the last line of stdout. */
+export function cli(server: E2EServer, ...args: string[]): string {
+  const out = execFileSync('npm', ['run', '-s', 'cli', '--', ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_PATH: server.dbPath },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  const lines = out.trim().split('\n');
+  return lines[lines.length - 1].trim();
+}
+
+/** A team's event count as the overview page shows it. */
+export async function homeEventCount(page: Page, team: string): Promise<number> {
+  await page.goto('/');
+  const cell = page.locator(`tr[data-team="${team}"] [data-testid="event-count"]`);
+  await expect(cell).toBeVisible();
+  return parseCount(await cell.innerText());
+}
+
+/** "41,937" → 41937 */
+export function parseCount(text: string): number {
+  const n = Number(text.replace(/[,\s]/g, ''));
+  if (!Number.isInteger(n)) throw new Error(`not a count: '${text}'`);
+  return n;
+}
+
+export interface UploadFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/**
+ * On /upload: chooses the team and the file, presses Upload and waits for the outcome (the
+ * result panel or an error alert).
+ */
+export async function uploadThroughPage(page: Page, team: string, file: UploadFile): Promise<void> {
+  await page.goto('/upload');
+  await page.getByLabel('Team').selectOption(team);
+  await page.getByTestId('file-input').setInputFiles(file);
+  await expect(page.getByText(file.name)).toBeVisible();
+  const upload = page.getByRole('button', { name: 'Upload', exact: true });
+  await expect(upload).toBeEnabled();
+  await upload.click();
+  await expect(page.getByTestId('upload-result').or(page.getByTestId('upload-error'))).toBeVisible({ timeout: 45_000 });
+  await expect(page.getByTestId('upload-error')).toHaveCount(0);
+}

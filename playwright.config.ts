@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import { chromium, defineConfig, type LaunchOptions } from '@playwright/test';
+import { E2E_SERVERS, type E2EServer } from './e2e/servers';
+
+/**
+ * End-to-end tests against the production build (`next build` first: see the `test:e2e`
+ * script). Two servers, each on a fresh database under test-results/e2e-db/: `demo` (filled
+ * with the demo organisation at start, upload limit 1 MiB for the 413 test) and `empty`
+ * (LOOPSCOPE_DEMO=off). Specs named `*.empty.spec.ts` run against the empty one.
+ */
+
+const CI = !!process.env.CI;
+
+/**
+ * Playwright's own Chromium when it is installed (a laptop after `npx playwright install`),
+ * else Debian's (`apt-get install chromium`), since browsers cannot be downloaded here.
+ */
+function browserLaunchOptions(): LaunchOptions {
+  let bundled = '';
+  try {
+    bundled = chromium.executablePath();
+  } catch {
+    // No browser registered for this platform.
+  }
+  if (bundled && fs.existsSync(bundled)) return {};
+  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
+  if (!system) return {}; // Playwright will say which browser is missing and how to install it.
+  return {
+    executablePath: system,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  };
+}
+
+/** Deletes the server's database folder, then starts the built app on its port. */
+function webServer(server: E2EServer) {
+  const wipe = `node -e "require('fs').rmSync(process.argv[1], { recursive: true, force: true })" ${JSON.stringify(server.dbDir)}`;
+  return {
+    command: `${wipe} && npx next start -p ${server.port} -H 127.0.0.1`,
+    url: `${server.baseURL}/api/health`,
+    // Making the demo organisation (~42k events) happens before the server answers.
+    timeout: 180_000,
+    reuseExistingServer: !CI,
+    stdout: 'pipe' as const,
+    stderr: 'pipe' as const,
+    env: {
+      NEXT_TELEMETRY_DISABLED: '1',
+      DATABASE_PATH: server.dbPath,
+      ...server.env,
+    },
+  };
+}
+
+export default defineConfig({
+  testDir: './e2e',
+  outputDir: 'test-results',
+  timeout: 60_000,
+  expect: { timeout: 15_000 },
+  fullyParallel: false,
+  forbidOnly: CI,
+  retries: CI ? 1 : 0,
+  workers: 2,
+  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  use: {
+    browserName: 'chromium',
+    launchOptions: browserLaunchOptions(),
+    screenshot: 'only-on-failure',
+    trace: 'on-first-retry',
+  },
+  projects: [
+    {
+      name: 'demo',
+      testMatch: /.*\.spec\.ts$/,
+      testIgnore: /.*\.empty\.spec\.ts$/,
+      use: { baseURL: E2E_SERVERS.demo.baseURL },
+    },
+    {
+      name: 'empty',
+      testMatch: /.*\.empty\.spec\.ts$/,
+      use: { baseURL: E2E_SERVERS.empty.baseURL },
+    },
+  ],
+  webServer: [webServer(E2E_SERVERS.demo), webServer(E2E_SERVERS.empty)],
+});
