@@ -18,7 +18,9 @@ export function TeamTable({ teams }: { teams: TeamSummary[] }) {
         <tbody>
           {teams.map((t) => (
             <tr key={t.slug} data-team={t.slug}>
-              <td>{t.name}</td>
+              <td>
+                <a href={`/teams/${t.slug}`}>{t.name}</a>
+              </td>
               <td><code>{t.slug}</code></td>
               <td className="num" data-testid="event-count">{numberFormat.format(t.events)}</td>
               <td>{t.lastActiveDay === null ? '—' : dayFormat.format(t.lastActiveDay)}</td>

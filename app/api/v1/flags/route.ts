@@ -1,0 +1,11 @@
+import { getFlags } from '@/lib/data/kpis';
+import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
+import { json } from '@/lib/http/responses';
+
+/** GET /api/v1/flags (api-v1.md): the window's run flags and the team's divergence flag. */
+export async function GET(request: Request): Promise<Response> {
+  const req = readKpiRequest(request);
+  if (!req.ok) return req.response;
+  const answer = getFlags(req.viewer, req.teams, req.window);
+  return answer ? json(answer) : teamNotFound();
+}

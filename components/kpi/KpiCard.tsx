@@ -1,0 +1,30 @@
+/** One figure with what it is made of and how it moved against the previous period. */
+export interface KpiCardProps {
+  label: string;
+  value: string;
+  /** Numerator and denominator, e.g. "12 of 15 eligible · 3 pending". */
+  detail?: string;
+  /** Change against the previous period, already formatted ("+12%"), and whether up is good. */
+  delta?: { text: string; direction: 'up' | 'down' | 'flat'; upIsGood: boolean } | null;
+  testId?: string;
+}
+
+export function KpiCard({ label, value, detail, delta, testId }: KpiCardProps) {
+  const tone =
+    !delta || delta.direction === 'flat' ? 'muted' : (delta.direction === 'up') === delta.upIsGood ? 'status-ok' : 'status-bad';
+  return (
+    <section className="kpi-card" data-testid={testId} aria-label={label}>
+      <h3>{label}</h3>
+      <div className="kpi-value" data-testid={testId ? `${testId}-value` : undefined}>
+        {value}
+      </div>
+      {detail && <div className="kpi-detail">{detail}</div>}
+      {delta && (
+        <div className={`kpi-delta ${tone}`}>
+          {delta.direction === 'up' ? '▲' : delta.direction === 'down' ? '▼' : '■'} {delta.text}{' '}
+          <span className="muted">vs previous period</span>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * The dashboard's date range, parsed from the URL in this one place so every view can be
+ * bookmarked and shared: `?range=4w|12w|quarter`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD` (custom,
+ * both days included: the window runs to the end of `to`).
+ */
+import type { KpiWindow } from '@/lib/kpi/types';
+
+const DAY_MS = 86_400_000;
+
+export const RANGE_PRESETS = [
+  { id: '4w', label: '4 weeks', days: 28 },
+  { id: '12w', label: '12 weeks', days: 84 },
+  { id: 'quarter', label: 'Quarter', days: 91 },
+] as const;
+export type RangePresetId = (typeof RANGE_PRESETS)[number]['id'];
+export const DEFAULT_RANGE: RangePresetId = '4w';
+
+export interface DashboardRange {
+  /** The preset in force, or 'custom'. */
+  preset: RangePresetId | 'custom';
+  window: KpiWindow;
+  /** The period of equal length just before, seen at the same asOf. */
+  previous: KpiWindow;
+  /** Query string that reproduces this range (for links and share URLs). */
+  query: Record<string, string>;
+  /** Set when the URL asked for something unusable and the default was used instead. */
+  warning: string | null;
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function parseDay(value: string | undefined): number | null {
+  if (!value || !DATE.test(value)) return null;
+  const ms = Date.parse(`${value}T00:00:00Z`);
+  return Number.isNaN(ms) ? null : ms;
+}
+
+function first(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export function parseDashboardRange(params: Record<string, string | string[] | undefined>, now: number): DashboardRange {
+  const from = parseDay(first(params.from));
+  const toDay = parseDay(first(params.to));
+  if (from !== null && toDay !== null) {
+    const to = Math.min(toDay + DAY_MS, now);
+    if (from < to) {
+      return build('custom', from, to, now, { from: first(params.from)!, to: first(params.to)! }, null);
+    }
+    return preset(DEFAULT_RANGE, now, `the range ${first(params.from)} to ${first(params.to)} is empty; showing the last 4 weeks`);
+  }
+  const asked = first(params.range);
+  const known = RANGE_PRESETS.find((p) => p.id === asked);
+  if (asked && !known) return preset(DEFAULT_RANGE, now, `unknown range '${asked}'; showing the last 4 weeks`);
+  return preset(known?.id ?? DEFAULT_RANGE, now, null);
+}
+
+function preset(id: RangePresetId, now: number, warning: string | null): DashboardRange {
+  const days = RANGE_PRESETS.find((p) => p.id === id)!.days;
+  return build(id, now - days * DAY_MS, now, now, id === DEFAULT_RANGE ? {} : { range: id }, warning);
+}
+
+function build(
+  preset: DashboardRange['preset'],
+  from: number,
+  to: number,
+  asOf: number,
+  query: Record<string, string>,
+  warning: string | null,
+): DashboardRange {
+  const length = to - from;
+  return { preset, window: { from, to, asOf }, previous: { from: from - length, to: from, asOf }, query, warning };
+}
