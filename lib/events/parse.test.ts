@@ -48,9 +48,9 @@ describe('NDJSON', () => {
     const text = `${line(iter('a'))}\n\n   \n${line(iter('b', 2))}\n\t\n${line(iter('c', 3))}`;
     const items = parseEvents(text, 'ndjson');
     expect(items).toEqual([
-      { line: 1, event: { id: 'a', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 1 } },
-      { line: 4, event: { id: 'b', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 2 } },
-      { line: 6, event: { id: 'c', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 3 } },
+      { line: 1, event: { id: 'a', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 1 }, source: line(iter('a')) },
+      { line: 4, event: { id: 'b', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 2 }, source: line(iter('b', 2)) },
+      { line: 6, event: { id: 'c', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 3 }, source: line(iter('c', 3)) },
     ]);
   });
 

@@ -1,7 +1,7 @@
 /**
  * Streaming readers for events-v1 files: NDJSON, a JSON array, or CSV (../shared/spec/events-v1.md).
  *
- * Input arrives in chunks of bytes (or strings); nothing ever holds the whole input. Each format
+ * Input arrives in chunks of bytes (or strings); `readEvents` never holds the whole input. Each format
  * is a small push parser working on bytes (`Buffer`), so multi-byte characters split across
  * chunks need no care (every delimiter is ASCII), and an over-long line / element / record is
  * skipped without being buffered. Every event is checked by `validateEvent`.
@@ -17,6 +17,11 @@ export interface ParsedItem {
   /** Index (from 0) in a JSON array; only for JSON arrays. */
   index?: number;
   event?: LoopEvent;
+  /**
+   * The event's JSON text as sent (NDJSON line, JSON array element), kept so ingestion can
+   * store it without serialising the event again; absent for CSV, which has no JSON text.
+   */
+  source?: string;
   problems?: Problem[];
 }
 
@@ -236,8 +241,9 @@ class NdjsonParser implements EventParser {
       if (i === end) return;
     }
     let raw: unknown;
+    const source = start === 0 && end === text.length ? text : text.slice(start, end);
     try {
-      raw = JSON.parse(start === 0 && end === text.length ? text : text.slice(start, end));
+      raw = JSON.parse(source);
     } catch (e) {
       out.push({ line, problems: [{ line, field: '', message: jsonProblemMessage(e) }] });
       return;
@@ -245,7 +251,7 @@ class NdjsonParser implements EventParser {
     const place = this.place;
     place.line = line;
     const r = validateEvent(raw, place, this.team);
-    out.push(r.ok ? { line, event: r.event } : { line, problems: r.problems });
+    out.push(r.ok ? { line, event: r.event, source } : { line, problems: r.problems });
   }
 
   end(): ParsedItem[] {
@@ -264,28 +270,10 @@ class NdjsonParser implements EventParser {
     out.push({ line: this.line, problems: [{ line: this.line, field: '', message: `line is longer than the ${formatLimit(this.max)} limit` }] });
   }
 
+  /** One whole line, as bytes. */
   private handleLine(buf: Buffer, start: number, end: number, out: ParsedItem[]): void {
-    const line = this.line;
-    if (end > start && buf[end - 1] === CR) end--;
-    if (line === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
-    if (start >= end) return;
-    if (buf[start] !== 0x7b) {
-      // Not the usual '{': maybe a blank line.
-      let i = start;
-      while (i < end && isJsonWhitespace(buf[i])) i++;
-      if (i === end) return;
-    }
-    let raw: unknown;
-    try {
-      raw = JSON.parse(buf.toString('utf8', start, end));
-    } catch (e) {
-      out.push({ line, problems: [{ line, field: '', message: jsonProblemMessage(e) }] });
-      return;
-    }
-    const place = this.place;
-    place.line = line;
-    const r = validateEvent(raw, place, this.team);
-    out.push(r.ok ? { line, event: r.event } : { line, problems: r.problems });
+    const text = buf.toString('utf8', start, end);
+    this.handleText(text, 0, text.length, out);
   }
 }
 
@@ -515,8 +503,9 @@ class JsonArrayParser implements EventParser {
     const line = this.elemLine;
     const index = this.index;
     let raw: unknown;
+    const source = buf.toString('utf8', start, end);
     try {
-      raw = JSON.parse(buf.toString('utf8', start, end));
+      raw = JSON.parse(source);
     } catch (e) {
       out.push({ line, index, problems: [{ line, index, field: '', message: jsonProblemMessage(e) }] });
       return;
@@ -525,7 +514,7 @@ class JsonArrayParser implements EventParser {
     place.line = line;
     place.index = index;
     const r = validateEvent(raw, place, this.team);
-    out.push(r.ok ? { line, index, event: r.event } : { line, index, problems: r.problems });
+    out.push(r.ok ? { line, index, event: r.event, source } : { line, index, problems: r.problems });
   }
 
   /** A problem of the element at `this.index`. */

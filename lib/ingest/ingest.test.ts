@@ -62,7 +62,7 @@ describe('ingest', () => {
     });
     expect(s.count('daily_llm_usage')).toBe(2);
     const payload = JSON.parse((s.db.$client.prepare("SELECT payload FROM events WHERE id = 'b'").get() as { payload: string }).payload);
-    expect(payload).toMatchObject({ ts: '2026-11-02T10:05:00.000Z', team: 'acme', input_tokens: 100 });
+    expect(payload).toEqual(llm('b', 'r1', '2026-11-02T10:05:00Z', 100, 40));
   });
 
   it('stores nothing when any event is bad, and lists every problem by line', async () => {

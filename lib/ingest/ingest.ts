@@ -1,6 +1,7 @@
 /**
  * The one ingestion path (API, upload page, CLI, demo): stream → parse and validate →
- * store, all in one transaction per upload.
+ * store, all in one transaction per upload. An event's payload is its JSON text as sent
+ * (CSV rows: the JSON of their validated fields); the `ts` column holds its UTC time.
  *
  * Validation and storage share a single pass: events are written as they are checked, and
  * if any event is bad (and `partial` is off) the transaction is rolled back, so nothing is
@@ -8,8 +9,8 @@
  */
 import type { SqliteConnection } from '@/db/client';
 import { IngestTransaction, teamIdsBySlug } from '@/lib/data/ingest-store';
-import { readEvents } from '@/lib/events/parse';
-import type { InputFormat, LoopEvent, Problem } from '@/lib/events/types';
+import { createEventParser, type ParsedItem } from '@/lib/events/parse';
+import type { InputFormat, Problem } from '@/lib/events/types';
 import { EntityDeltas } from './deltas';
 
 /** Problems listed in an answer; the rest are only counted. */
@@ -55,7 +56,8 @@ export async function ingest(
   now: () => number = Date.now,
 ): Promise<IngestResult> {
   const teamIds = request.team ? null : teamIdsBySlug(db);
-  const counted = countBytes(input);
+  const parser = createEventParser(request.format, { fixedTeam: request.team?.slug });
+  let bytes = 0;
   const tx = new IngestTransaction(db);
   const deltas = new EntityDeltas();
   const problems: Problem[] = [];
@@ -74,60 +76,49 @@ export async function ingest(
     request.totalBytes ?? 0,
     now(),
   );
-  try {
-    for await (const item of readEvents(counted.stream, request.format, { fixedTeam: request.team?.slug })) {
-      seen++;
-      if (item.problems) {
-        badEvents++;
-        reject(item.problems);
-        continue;
-      }
-      const event = item.event!;
-      const teamId = request.team?.id ?? teamIds!.get(event.team!);
-      if (teamId === undefined) {
-        badEvents++;
-        reject([{ line: item.line, ...(item.index !== undefined && { index: item.index }), field: 'team', message: `unknown team '${event.team}'` }]);
-        continue;
-      }
-      // Once the upload is refused whole, keep validating but stop writing.
-      if (badEvents > 0 && !request.partial) continue;
-      if (tx.addEvent(teamId, event.id, event.type, event.ts, event.run ?? null, payloadOf(event, request.team?.slug))) {
-        accepted++;
-        deltas.add(teamId, event);
-        if (deltas.count >= DELTA_BATCH) tx.applyDeltas(deltas);
-      } else {
-        duplicates++;
-      }
-      if (onProgress && seen % 10_000 === 0) {
-        onProgress({ bytesRead: counted.bytes(), totalBytes: request.totalBytes ?? null, events: seen });
-      }
+  const handle = (item: ParsedItem) => {
+    seen++;
+    if (item.problems) {
+      badEvents++;
+      reject(item.problems);
+      return;
     }
+    const event = item.event!;
+    const teamId = request.team?.id ?? teamIds!.get(event.team!);
+    if (teamId === undefined) {
+      badEvents++;
+      reject([{ line: item.line, ...(item.index !== undefined && { index: item.index }), field: 'team', message: `unknown team '${event.team}'` }]);
+      return;
+    }
+    // Once the upload is refused whole, keep validating but stop writing.
+    if (badEvents > 0 && !request.partial) return;
+    if (tx.addEvent(teamId, event.id, event.type, event.ts, event.run ?? null, item.source ?? JSON.stringify(event))) {
+      accepted++;
+      deltas.add(teamId, event);
+      if (deltas.count >= DELTA_BATCH) tx.applyDeltas(deltas);
+    } else {
+      duplicates++;
+    }
+  };
+  const progress = () => onProgress?.({ bytesRead: bytes, totalBytes: request.totalBytes ?? null, events: seen });
+  try {
+    // Each chunk is parsed and stored synchronously: one await per chunk, not per event.
+    for await (const chunk of input) {
+      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
+      for (const item of parser.push(chunk)) handle(item);
+      progress();
+    }
+    for (const item of parser.end()) handle(item);
     if (badEvents > 0 && !request.partial) {
       tx.rollback();
-      return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes: counted.bytes(), uploadId: null };
+      return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null };
     }
     tx.applyDeltas(deltas);
-    tx.commit({ accepted, duplicates, rejected: rejectedCount }, counted.bytes());
-    onProgress?.({ bytesRead: counted.bytes(), totalBytes: request.totalBytes ?? null, events: seen });
-    return { ok: true, accepted, duplicates, rejectedCount, problems, bytes: counted.bytes(), uploadId: tx.uploadId };
+    tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes);
+    progress();
+    return { ok: true, accepted, duplicates, rejectedCount, problems, bytes, uploadId: tx.uploadId };
   } catch (err) {
     tx.rollback();
     throw err;
   }
-}
-
-/** The stored form of an event: validated fields only, `ts` as RFC 3339 UTC. */
-function payloadOf(event: LoopEvent, fixedTeam: string | undefined): string {
-  return JSON.stringify({ ...event, ts: new Date(event.ts).toISOString(), team: fixedTeam ?? event.team });
-}
-
-function countBytes(input: AsyncIterable<Uint8Array | string>) {
-  let bytes = 0;
-  async function* stream() {
-    for await (const chunk of input) {
-      bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-      yield chunk;
-    }
-  }
-  return { stream: stream(), bytes: () => bytes };
 }
