@@ -82,6 +82,8 @@ export const events = sqliteTable(
   (t) => [
     uniqueIndex('events_team_id').on(t.teamId, t.id),
     index('events_team_run_ts').on(t.teamId, t.run, t.ts),
+    /** Raw `llm.call` usage of partial days (lib/data/kpis.ts). */
+    index('events_team_type_ts').on(t.teamId, t.type, t.ts),
   ],
 );
 
@@ -250,3 +252,16 @@ export const dailyLlmUsage = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.day, t.model] })],
 );
+
+/**
+ * Per-team settings. `flag_thresholds` is a JSON object with any subset of the keys of
+ * `FlagThresholds` (lib/flags/thresholds.ts); absent keys, or no row, take the defaults of
+ * kpis-v1.md (resolveThresholds).
+ */
+export const teamSettings = sqliteTable('team_settings', {
+  teamId: integer('team_id')
+    .primaryKey()
+    .references(() => teams.id, { onDelete: 'cascade' }),
+  flagThresholds: text('flag_thresholds'),
+  updatedAt: integer('updated_at').notNull(),
+});

@@ -41,6 +41,8 @@ function only(raw: unknown, fixedTeam?: string): Problem {
   return ps[0];
 }
 
+const valueOf = (e: object, field: string) => (e as Record<string, unknown>)[field];
+
 function eventOf(raw: unknown, fixedTeam?: string) {
   const r = validateEvent(raw, AT, fixedTeam);
   if (!r.ok) throw new Error(`expected an event, got ${JSON.stringify(r.problems)}`);
@@ -365,8 +367,8 @@ describe('validateEvent: type-specific values', () => {
     ['tool.call', 'duration_ms'],
   ];
   it.each(INT0)('%s.%s is an integer ≥ 0', (type, field) => {
-    expect((eventOf(ev(type, { [field]: 0 })) as Record<string, unknown>)[field]).toBe(0);
-    expect((eventOf(ev(type, { [field]: 123456789 })) as Record<string, unknown>)[field]).toBe(123456789);
+    expect(valueOf(eventOf(ev(type, { [field]: 0 })), field)).toBe(0);
+    expect(valueOf(eventOf(ev(type, { [field]: 123456789 })), field)).toBe(123456789);
     expect(only(ev(type, { [field]: -1 }))).toEqual({ line: 7, field, message: 'must be an integer ≥ 0, got -1' });
     expect(only(ev(type, { [field]: 1.5 }))).toEqual({ line: 7, field, message: 'must be an integer ≥ 0, got 1.5' });
     expect(only(ev(type, { [field]: '5' }))).toEqual({ line: 7, field, message: "must be an integer ≥ 0, got '5'" });
@@ -378,7 +380,7 @@ describe('validateEvent: type-specific values', () => {
     ['iteration', 'n'],
     ['change.modified', 'lines'],
   ] as [EventType, string][])('%s.%s is an integer ≥ 1', (type, field) => {
-    expect((eventOf(ev(type, { [field]: 1 })) as Record<string, unknown>)[field]).toBe(1);
+    expect(valueOf(eventOf(ev(type, { [field]: 1 })), field)).toBe(1);
     expect(only(ev(type, { [field]: 0 }))).toEqual({ line: 7, field, message: 'must be an integer ≥ 1, got 0' });
     expect(only(ev(type, { [field]: -1 }))).toEqual({ line: 7, field, message: 'must be an integer ≥ 1, got -1' });
     expect(only(ev(type, { [field]: 1.5 }))).toEqual({ line: 7, field, message: 'must be an integer ≥ 1, got 1.5' });

@@ -1,0 +1,24 @@
+/**
+ * This process's connection to the database named by DATABASE_PATH, opened and migrated on
+ * first use. The web server's request thread only reads through it: every write goes through
+ * the ingest worker (lib/ingest/queue.ts), so a long upload never blocks a request.
+ */
+import { openDatabase, type Db } from '@/db/client';
+import { databasePath } from '@/lib/config';
+
+const globalForDb = globalThis as unknown as { loopscopeDb?: { file: string; db: Db } };
+
+export function getDb(): Db {
+  const file = databasePath();
+  const cached = globalForDb.loopscopeDb;
+  if (cached && cached.file === file) return cached.db;
+  cached?.db.$client.close();
+  const db = openDatabase(file);
+  globalForDb.loopscopeDb = { file, db };
+  return db;
+}
+
+export function closeDb(): void {
+  globalForDb.loopscopeDb?.db.$client.close();
+  globalForDb.loopscopeDb = undefined;
+}

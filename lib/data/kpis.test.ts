@@ -1,0 +1,568 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEMO_TEAMS, generateDemoEvents } from '@/lib/demo/generate';
+import { computeFlags } from '@/lib/flags/flags';
+import { DEFAULT_FLAG_THRESHOLDS } from '@/lib/flags/thresholds';
+import { ingest } from '@/lib/ingest/ingest';
+import { computeKpis, computeWeeklyKpis, weekTotals } from '@/lib/kpi/compute';
+import { costUsd, tokenTotals } from '@/lib/kpi/cost';
+import { PRICES } from '@/lib/kpi/test-fixtures';
+import { DAY_MS, HOUR_MS } from '@/lib/kpi/time';
+import type { DefectRow, KpiInput, KpiWindow, MergedChangeRow, RunRow, UsageRow } from '@/lib/kpi/types';
+import { loadPriceTable } from '@/lib/pricing/lookup';
+import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { flagRunRows, getFlags, getKpis, getWeeklyKpis, kpiRunRows, usageRows } from './kpis';
+import { getFlagThresholds, saveFlagThresholds } from './team-settings';
+import { ensureTeams } from './teams';
+import { OPERATOR, type Viewer } from './viewer';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+type Ev = Record<string, unknown> & { id: string; type: string; ts: number | string };
+
+function setup(teams = [{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }]) {
+  const t = tempDatabase();
+  cleanups.push(t.cleanup);
+  ensureTeams(teams, t.db);
+  const ids = new Map(
+    (t.db.$client.prepare('SELECT id, slug FROM teams').all() as { id: number; slug: string }[]).map((r) => [r.slug, r.id]),
+  );
+  /** Ingests into `team` (events without `team`), or into the teams the events name. */
+  const send = async (events: object[], team?: string) => {
+    const result = await ingest(t.db.$client, chunksOf(ndjson(events), 4096), {
+      format: 'ndjson', partial: false, source: 'cli', team: team ? { id: ids.get(team)!, slug: team } : undefined,
+    });
+    if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 3)));
+    return result;
+  };
+  return { ...t, ids, send };
+}
+
+const tokenViewer = (teamId: number): Viewer => ({ kind: 'token', tokenId: 1, teamId, scopes: ['read'] });
+
+/** Monday 2026-06-01 00:00 UTC. */
+const T0 = Date.UTC(2026, 5, 1);
+const D = (days: number, hours = 0, ms = 0) => T0 + days * DAY_MS + hours * HOUR_MS + ms;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Events with generated ids. */
+function eventMaker() {
+  let n = 0;
+  return (type: string, ts: number, fields: Record<string, unknown> = {}): Ev => ({ id: `e${++n}`, type, ts, ...fields });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The naive in-memory oracle: rows built straight from the events, one UsageRow per llm.call,
+// full RunRows for every run, Linking by brute force.
+
+const tsOf = (e: Ev) => (typeof e.ts === 'number' ? e.ts : Date.parse(e.ts));
+const RUN_TYPES = new Set(['run.started', 'run.ended', 'iteration', 'llm.call', 'tool.call', 'test.result', 'message']);
+
+function naiveRows(all: readonly Ev[]): KpiInput {
+  const events = [...new Map(all.map((e) => [e.id, e])).values()];
+  const runs = new Map<string, RunRow & { startedAt: number | null; repo: string | null; branch: string | null }>();
+  interface C { first: number; opened: number | null; merged: number | null; run: [number, string] | null; repo: [number, string] | null; branch: [number, string] | null; modified: number[]; reverted: number[]; named: number[] }
+  const changes = new Map<string, C>();
+  const defects = new Map<string, { opened: number | null; fixed: number | null }>();
+  const usage: UsageRow[] = [];
+  const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
+  const earliest = (cur: [number, string] | null, ts: number, v: unknown): [number, string] | null =>
+    typeof v === 'string' && (cur === null || ts < cur[0]) ? [ts, v] : cur;
+  for (const e of events) {
+    const ts = tsOf(e);
+    if (RUN_TYPES.has(e.type) && typeof e.run === 'string') {
+      let r = runs.get(e.run);
+      if (!r) {
+        r = { run: e.run, startsAt: [], endsAt: [], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [], linkedChanges: [], startedAt: null, repo: null, branch: null };
+        runs.set(e.run, r);
+      }
+      if (e.type === 'run.started') {
+        r.startsAt.push(ts);
+        if (r.startedAt === null || ts < r.startedAt) {
+          r.startedAt = ts;
+          r.repo = (e.repo as string) ?? null;
+          r.branch = (e.branch as string) ?? null;
+        }
+      }
+      if (e.type === 'run.ended') r.endsAt.push(ts);
+      if (e.type === 'iteration') r.iterationsAt.push(ts);
+      if (e.type === 'message') r.messagesAt.push(ts);
+      if (e.type === 'tool.call') r.toolCallsAt.push(ts);
+      if (e.type === 'test.result') r.tests.push({ at: ts, failed: e.failed as number });
+    }
+    if (e.type === 'llm.call') {
+      const t = { i: (e.input_tokens as number) ?? 0, o: (e.output_tokens as number) ?? 0, cr: (e.cache_read_tokens as number) ?? 0, cw: (e.cache_write_tokens as number) ?? 0 };
+      runs.get(e.run as string)!.llmCalls.push({ at: ts, tokens: t.i + t.o + t.cr + t.cw });
+      const costless = e.cost_usd === undefined;
+      usage.push({
+        at: ts, model: e.model as string, calls: 1, inputTokens: t.i, outputTokens: t.o, cacheReadTokens: t.cr, cacheWriteTokens: t.cw,
+        explicitCostUsd: costless ? 0 : (e.cost_usd as number), costlessCalls: costless ? 1 : 0,
+        costlessInputTokens: costless ? t.i : 0, costlessOutputTokens: costless ? t.o : 0,
+        costlessCacheReadTokens: costless ? t.cr : 0, costlessCacheWriteTokens: costless ? t.cw : 0,
+      });
+    }
+    if (e.type.startsWith('change.')) {
+      const id = e.change as string;
+      let c = changes.get(id);
+      if (!c) changes.set(id, (c = { first: ts, opened: null, merged: null, run: null, repo: null, branch: null, modified: [], reverted: [], named: [] }));
+      c.first = Math.min(c.first, ts);
+      c.run = earliest(c.run, ts, e.run);
+      c.repo = earliest(c.repo, ts, e.repo);
+      c.branch = earliest(c.branch, ts, e.branch);
+      if (e.type === 'change.opened') c.opened = min(c.opened, ts);
+      if (e.type === 'change.merged') c.merged = min(c.merged, ts);
+      if (e.type === 'change.modified') c.modified.push(ts);
+      if (e.type === 'change.reverted') c.reverted.push(ts);
+    }
+    if (e.type === 'defect.opened' || e.type === 'defect.fixed') {
+      const id = e.defect as string;
+      let d = defects.get(id);
+      if (!d) defects.set(id, (d = { opened: null, fixed: null }));
+      if (e.type === 'defect.opened') d.opened = min(d.opened, ts);
+      else d.fixed = min(d.fixed, ts);
+    }
+  }
+  for (const e of events) {
+    if (e.type !== 'defect.opened') continue;
+    for (const id of (e.changes as string[] | undefined) ?? []) changes.get(id)?.named.push(tsOf(e));
+  }
+  // Linking (events-v1): the named run, else the latest-started run on the same repo and branch
+  // started strictly before the change was opened (ties: greatest run id).
+  for (const [id, c] of changes) {
+    let run: string | null = c.run?.[1] ?? null;
+    if (run === null && c.repo && c.branch) {
+      const at = c.opened ?? c.first;
+      let best: { startedAt: number; run: string } | null = null;
+      for (const r of runs.values()) {
+        if (r.startedAt === null || r.repo !== c.repo[1] || r.branch !== c.branch[1] || !(r.startedAt < at)) continue;
+        if (!best || r.startedAt > best.startedAt || (r.startedAt === best.startedAt && r.run > best.run)) best = { startedAt: r.startedAt, run: r.run };
+      }
+      run = best?.run ?? null;
+    }
+    if (run !== null) runs.get(run)?.linkedChanges.push({ change: id, firstEventAt: c.first, mergedAt: c.merged });
+  }
+  const mergedRows: MergedChangeRow[] = [...changes]
+    .filter(([, c]) => c.merged !== null)
+    .map(([change, c]) => ({ change, mergedAt: c.merged!, modifiedAt: c.modified, revertedAt: c.reverted, defectNamedAt: c.named }));
+  const defectRows: DefectRow[] = [...defects]
+    .filter(([, d]) => d.opened !== null)
+    .map(([defect, d]) => ({ defect, openedAt: d.opened!, fixedAt: d.fixed }));
+  const runRows: RunRow[] = [...runs.values()].map(({ startedAt: _s, repo: _r, branch: _b, ...row }) => row);
+  return { changes: mergedRows, defects: defectRows, usage, runs: runRows };
+}
+
+/**
+ * Costs rounded to 1e-9 USD: a daily rollup adds the same terms in another order (and prices
+ * summed tokens rather than each call's), so costs agree to the last few ulps, not bit for bit.
+ */
+function roundCosts<T>(v: T): T {
+  return JSON.parse(JSON.stringify(v), (key, x) =>
+    typeof x === 'number' && /^cost/i.test(key) ? Math.round(x * 1e9) / 1e9 : x,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('Linking (events-v1) in SQL', () => {
+  it('links a change to the run it names, else to the latest run on its repo and branch started strictly before it opened', async () => {
+    const s = setup();
+    const ev = eventMaker();
+    const started = (run: string, at: number, repo: string, branch: string) => ev('run.started', at, { run, repo, branch });
+    const h = (n: number) => T0 + n * HOUR_MS;
+    await s.send([
+      started('r1', h(1), 'x/y', 'b'),
+      started('r2', h(3), 'x/y', 'b'),
+      started('r3', h(3), 'x/y', 'b'), // same start as r2: the greater run id wins
+      started('r4', h(5), 'x/y', 'other'),
+      ev('run.started', h(9), { run: 'r5' }), // no repo, no branch: links nothing
+      ev('change.opened', h(2), { change: 'ch1', repo: 'x/y', branch: 'b' }), // → r1
+      ev('change.opened', h(4), { change: 'ch2', repo: 'x/y', branch: 'b' }), // → r3 (tie)
+      ev('change.opened', h(3), { change: 'ch3', repo: 'x/y', branch: 'b' }), // r2/r3 started AT h3, not before → r1
+      ev('change.opened', h(0), { change: 'ch4', repo: 'x/y', branch: 'b' }), // nothing started before → none
+      ev('change.opened', h(4), { change: 'ch5', repo: 'x/y', branch: 'b', run: 'r4' }), // named → r4
+      ev('change.merged', h(2.5), { change: 'ch6', repo: 'x/y', branch: 'b' }), // no opened: first event → r1
+      ev('change.opened', h(10), { change: 'ch7', repo: 'x/z', branch: 'b' }), // other repo → none
+      ev('change.opened', h(6), { change: 'ch8', repo: 'x/y', branch: 'other' }), // → r4
+      ev('change.opened', h(7), { change: 'ch9', repo: 'x/y', branch: 'b' }), // later event names run → r5
+      ev('change.merged', h(8), { change: 'ch9', run: 'r5' }),
+      ev('change.opened', h(7), { change: 'ch10', repo: 'x/y' }), // no branch → none
+    ], 'acme');
+    const w: KpiWindow = { from: T0, to: T0 + DAY_MS, asOf: T0 + DAY_MS };
+    const rows = flagRunRows(s.db.$client, { teamId: s.ids.get('acme')!, prefix: '' }, w);
+    const links = Object.fromEntries(rows.map((r) => [r.run, r.linkedChanges.map((c) => c.change).sort()]));
+    expect(links).toEqual({ r1: ['ch1', 'ch3', 'ch6'], r2: [], r3: ['ch2'], r4: ['ch5', 'ch8'], r5: ['ch9'] });
+    const ch6 = rows.find((r) => r.run === 'r1')!.linkedChanges.find((c) => c.change === 'ch6');
+    expect(ch6).toEqual({ change: 'ch6', firstEventAt: h(2.5), mergedAt: h(2.5) });
+    // The same as the in-memory oracle's linking.
+    const oracle = naiveRows((s.db.$client.prepare('SELECT payload FROM events').all() as { payload: string }[]).map((r) => JSON.parse(r.payload)));
+    expect(Object.fromEntries(oracle.runs.map((r) => [r.run, r.linkedChanges.map((c) => c.change).sort()]))).toEqual(links);
+  });
+
+  it('gives /kpis run rows only what convergence reads', async () => {
+    const s = setup();
+    const ev = eventMaker();
+    await s.send([
+      ev('run.started', D(1), { run: 'r1', repo: 'x/y', branch: 'b' }),
+      ev('iteration', D(1, 1), { run: 'r1', n: 1 }),
+      ev('run.ended', D(1, 2), { run: 'r1', status: 'succeeded' }),
+      ev('run.ended', D(1, 3), { run: 'r1', status: 'failed' }),
+      ev('change.opened', D(1, 1), { change: 'c', repo: 'x/y', branch: 'b' }),
+      ev('change.merged', D(2), { change: 'c' }),
+    ], 'acme');
+    expect(kpiRunRows(s.db.$client, { teamId: s.ids.get('acme')!, prefix: 'acme/' }, D(0), D(7))).toEqual([{
+      run: 'acme/r1', startsAt: [D(1)], endsAt: [D(1, 2)], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [],
+      linkedChanges: [{ change: 'acme/c', firstEventAt: D(1, 1), mergedAt: D(2) }],
+    }]);
+  });
+});
+
+describe('usage rows', () => {
+  it('split partial days at from, to and asOf, giving what summing the raw events gives', async () => {
+    const s = setup();
+    const ev = eventMaker();
+    const events: Ev[] = [ev('run.started', D(0), { run: 'r' })];
+    const models = ['m-a', 'm-b', 'unknown'];
+    // Calls every 5 h 17 min over 9 days, at exact midnights too, some with cost_usd.
+    for (let t = D(0), k = 0; t < D(9); t += 5 * HOUR_MS + 17 * 60_000, k++) {
+      events.push(ev('llm.call', t, {
+        run: 'r', model: models[k % 3], input_tokens: 1000 + k, output_tokens: 10 * k, cache_read_tokens: k % 4 === 0 ? 500 : 0,
+        ...(k % 5 === 0 ? { cost_usd: 0.125 * (k % 7) } : {}),
+      }));
+    }
+    for (let d = 1; d < 9; d++) events.push(ev('llm.call', D(d), { run: 'r', model: 'm-a', input_tokens: 7, output_tokens: 1 }));
+    await s.send(events, 'acme');
+    const oracle = naiveRows(events).usage;
+    const teamId = s.ids.get('acme')!;
+    const check = (w: KpiWindow) => {
+      const rows = usageRows(s.db.$client, teamId, w);
+      expect(tokenTotals(rows, w)).toEqual(tokenTotals(oracle, w));
+      const got = costUsd(rows, w, PRICES);
+      const want = costUsd(oracle, w, PRICES);
+      expect(got.unpricedCalls).toBe(want.unpricedCalls);
+      expect(got.costUsd).toBeCloseTo(want.costUsd, 9);
+      // No row straddles a day: every week and every day clipped out of the window agrees too.
+      for (let day = D(0); day < D(9); day += DAY_MS) {
+        const sub = { from: Math.max(w.from, day), to: Math.min(w.to, day + DAY_MS), asOf: w.asOf };
+        if (sub.to > sub.from) expect(tokenTotals(rows, sub)).toEqual(tokenTotals(oracle, sub));
+      }
+    };
+    check({ from: D(0), to: D(9), asOf: D(9) }); // whole days only
+    check({ from: D(1, 3.5), to: D(6, 20), asOf: D(8) }); // partial days at from and to
+    check({ from: D(1, 3.5), to: D(8), asOf: D(5, 10, 1) }); // asOf inside the window
+    check({ from: D(2, 1), to: D(2, 23), asOf: D(2, 12) }); // all in one day
+    check({ from: D(2, 12), to: D(3, 12), asOf: D(9) }); // two partial days, no whole one
+    check({ from: D(3), to: D(5), asOf: D(3, 0, -1) }); // asOf before the window
+    check({ from: D(3), to: D(5), asOf: D(4) }); // asOf at midnight: that day's first ms counts
+    fc.assert(
+      fc.property(fc.integer({ min: D(0) - DAY_MS, max: D(10) }), fc.integer({ min: 1, max: 6 * DAY_MS }), fc.integer({ min: D(0), max: D(10) }), (from, len, asOf) => {
+        check({ from, to: from + len, asOf });
+      }),
+      { numRuns: 40 },
+    );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// A hand-built dataset hitting every rule of kpis-v1.md, with figures worked out by hand.
+// Window: 4 whole weeks, Mon 2026-06-01 .. Mon 2026-06-29; asOf Sun 2026-06-28 12:00 (D(27, 12)).
+
+function handDataset(): Ev[] {
+  const ev = eventMaker();
+  const out: Ev[] = [];
+  const add = (...e: Ev[]) => out.push(...e);
+  const run = (name: string, branch: string, start: number, end?: number, status = 'succeeded') => {
+    add(ev('run.started', start, { run: name, repo: 'acme/api', branch, agent: 'codex' }));
+    if (end !== undefined) add(ev('run.ended', end, { run: name, status }));
+  };
+  const llm = (r: string, at: number, model: string, t: { i?: number; o?: number; cr?: number; cw?: number; cost?: number }) =>
+    add(ev('llm.call', at, {
+      run: r, model, input_tokens: t.i ?? 0, output_tokens: t.o ?? 0,
+      ...(t.cr ? { cache_read_tokens: t.cr } : {}), ...(t.cw ? { cache_write_tokens: t.cw } : {}),
+      ...(t.cost !== undefined ? { cost_usd: t.cost } : {}),
+    }));
+  const change = (kind: string, id: string, at: number, f: Record<string, unknown> = {}) => add(ev(`change.${kind}`, at, { change: id, ...f }));
+
+  // Runs (and their llm.calls u0..u9).
+  run('rA', 'feat-a', D(0, 1), D(1, 1));
+  llm('rA', D(10), 'm-b', { i: 1_000_000, o: 500_000, cw: 400_000 }); // u3: $1 + $1 + $0.5
+  run('rB', 'feat-b', D(1), D(2, 12));
+  run('rC', 'feat-c', D(3), D(4), 'failed');
+  run('rD', 'feat-d', D(27, 10), D(27, 13)); // ends after asOf: not ended yet
+  run('rE', 'feat-e', D(-2), D(-1, 1));
+  llm('rE', D(-1), 'm-a', { i: 2_000_000 }); // u8: before the window
+  run('rE0', 'feat-e0', D(-20), D(-20, 2));
+  llm('rE0', D(-20, 1), 'm-a', { i: 1_000_000 }); // u0: divergence's earlier period
+  run('rF', 'feat-f', D(10), D(20));
+  llm('rF', D(11), 'mystery', { i: 5000, o: 5000 }); // u4: unpriced
+  llm('rF', D(12), 'mystery', { i: 10_000, cost: 0.5 }); // u5: unknown model but cost_usd given
+  run('rG', 'feat-g', D(21), D(22));
+  run('rH', 'feat-h', D(22, 1), D(23));
+  run('rBurn', 'burn', D(3, 9), D(3, 12), 'failed');
+  llm('rBurn', D(3, 10), 'm-a', { i: 1_000_000, o: 100_000 }); // u1: $3 + $1.5
+  llm('rBurn', D(3, 11), 'm-a', { i: 200_000, cr: 1_000_000, cost: 0.25 }); // u2: $0.25 as given
+  run('rIdle', 'idle', D(-1, 23));
+  llm('rIdle', D(0), 'm-b', { o: 1_000_000 }); // u9: exactly at `from`: $2
+  add(ev('iteration', D(26), { run: 'rIdle', n: 1 })); // last event 36 h before asOf
+  run('rLive', 'live', D(27, 10));
+  llm('rLive', D(27, 11), 'm-a', { i: 100_000 }); // u6: asOf's day, before asOf: $0.3
+  llm('rLive', D(27, 13), 'm-a', { i: 1_000_000 }); // u7: after asOf: does not exist
+  for (const [name, tests] of [
+    ['rStall', [[1.5, 3], [2.5, 2], [4.5, 2], [6.5, 5]]],
+    ['rStallOk', [[1.5, 3], [2.5, 2], [5.5, 1]]],
+  ] as const) {
+    run(name, name, D(15));
+    for (let n = 1; n <= 8; n++) add(ev('iteration', D(15, n), { run: name, n }));
+    for (const [hour, failed] of tests) add(ev('test.result', D(15, hour), { run: name, passed: 10, failed }));
+  }
+  for (const [name, tools] of [['rChat', 8], ['rChat2', 9], ['rChat3', 0]] as const) {
+    run(name, name, D(16));
+    for (let i = 0; i < 20; i++) add(ev('message', D(16, 0, (i + 1) * 60_000), { run: name, from: 'planner', to: 'coder' }));
+    for (let i = 0; i < tools; i++) add(ev('tool.call', D(16, 1, i * 60_000), { run: name, tool: 'Edit' }));
+  }
+
+  // Changes.
+  change('opened', 'c1', D(0, 2), { run: 'rA', repo: 'acme/api', branch: 'feat-a' });
+  change('merged', 'c1', D(1));
+  change('modified', 'c1', D(8), { lines: 3 }); // exactly merge + 7 d: inside (merged, merged + 7d]
+  change('opened', 'c2', D(1, 5), { repo: 'acme/api', branch: 'feat-b' }); // → rB by repo and branch
+  change('merged', 'c2', D(2));
+  change('modified', 'c2', D(9, 0, 1), { lines: 1 }); // merge + 7 d + 1 ms: outside
+  change('opened', 'c3', D(2));
+  change('merged', 'c3', D(3));
+  change('reverted', 'c3', D(5));
+  change('merged', 'c4', D(4));
+  change('merged', 'c5', D(5));
+  change('merged', 'c6', D(15));
+  change('reverted', 'c6', D(28)); // after asOf
+  change('opened', 'c7', D(21, 2), { repo: 'acme/api', branch: 'feat-g' }); // → rG
+  change('merged', 'c7', D(25));
+  change('opened', 'c8', D(22));
+  change('merged', 'c8', D(27, 13), { run: 'rH' }); // → rH, but merged after asOf
+  change('merged', 'c9', D(-1));
+  change('opened', 'c10', D(10, 1), { repo: 'acme/api', branch: 'feat-f' }); // → rF, never merged
+  change('merged', 'c11', D(6));
+  change('merged', 'c11', D(8)); // a second merge: the earliest counts
+  change('modified', 'c11', D(13));
+  change('opened', 'c12', D(16, 2), { repo: 'acme/api', branch: 'rChat3' }); // → rChat3
+  for (let k = 1; k <= 8; k++) change('merged', `e${k}`, D(-20, k));
+
+  // Defects.
+  const defect = (kind: string, id: string, at: number, f: Record<string, unknown> = {}) => add(ev(`defect.${kind}`, at, { defect: id, ...f }));
+  defect('opened', 'd1', D(10), { changes: ['c4'] });
+  defect('fixed', 'd1', D(10, 10));
+  defect('opened', 'd2', D(19, 0, 1), { changes: ['c5'] }); // merge + 14 d + 1 ms: outside
+  defect('fixed', 'd2', D(20, 0, 1));
+  defect('opened', 'd3', D(12));
+  defect('fixed', 'd3', D(14));
+  defect('opened', 'd4', D(20));
+  defect('fixed', 'd4', D(28)); // after asOf: open
+  defect('opened', 'd5', D(26, 12)); // open, censored at 24 h
+  defect('opened', 'd6', D(-2));
+  defect('fixed', 'd6', D(1));
+  defect('opened', 'd7', D(27, 13)); // after asOf
+  defect('opened', 'd8', D(2));
+  defect('fixed', 'd8', D(2, 6));
+  defect('fixed', 'd8', D(2, 2)); // the earliest fix counts: 2 h
+  return out;
+}
+
+const HAND_WINDOW: KpiWindow = { from: D(0), to: D(28), asOf: D(27, 12) };
+
+describe('figures of a hand-built dataset', () => {
+  async function handDb() {
+    const s = setup();
+    await s.send(handDataset(), 'acme');
+    return s;
+  }
+
+  it('GET /kpis', async () => {
+    const s = await handDb();
+    const k = getKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES })!;
+    // Costs: week 1 u9 $2 + u1 $4.5 + u2 $0.25 = 6.75; week 2 u3 $2.5 + u5 $0.5 = 3; week 4 u6 $0.3.
+    const cost = 10.05;
+    expect(k.costUsd).toBeCloseTo(cost, 12);
+    expect(k.costPerMergedChange!).toBeCloseTo(cost / 8, 12);
+    expect(k.costPerSurvivingChange!).toBeCloseTo(cost / (8 * (4 / 7)), 12);
+    expect({ ...k, costUsd: 0, costPerMergedChange: 0, costPerSurvivingChange: 0 }).toEqual({
+      team: 'acme',
+      // c1 c2 c3 c4 c5 c6 c7 c11 (c8 merged after asOf, c9 and e1..e8 before the window).
+      mergedChanges: 8,
+      mergedPerWeek: 2,
+      // Eligible: all but c7 (merged 2.5 d before asOf). Not survived: c1 (modified at +7d),
+      // c3 (reverted), c11 (modified at +7d after its first merge).
+      weekSurvival: { rate: 4 / 7, survived: 4, eligible: 7, pending: 1 },
+      // Eligible: merged 14 d before asOf: c1 c2 c3 c4 c5 c11. Failed: c3 (reverted), c4 (named in d1).
+      defectRate: { rate: 2 / 6, failed: 2, eligible: 6, pending: 2 },
+      // Opened in the window: d1 d2 d3 d4 d5 d8. Fixed in 2, 10, 24, 48 h; open d4 (180 h), d5 (24 h).
+      // KM: 2 h → 5/6, 10 h → 2/3, 24 h (fix counted before the tied censoring) → 1/2.
+      timeToFix: { opened: 6, fixed: 4, open: 2, p50Hours: 10, p90Hours: 48, kmP50Hours: 24 },
+      tokens: { input: 2_315_000, output: 1_605_000, cacheRead: 1_000_000, cacheWrite: 400_000, total: 5_320_000 },
+      costUsd: 0,
+      unpricedCalls: 1,
+      costPerMergedChange: 0,
+      costPerSurvivingChange: 0,
+      // Ended in the window: rA rB rC rBurn rF rG rH. Converged: rA (c1 named), rB (c2 by branch), rG (c7).
+      runs: { ended: 7, converged: 3, convergenceRate: 3 / 7 },
+    });
+  });
+
+  it('GET /kpis/weekly', async () => {
+    const s = await handDb();
+    const { weeks } = getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES })!;
+    expect(weeks.map((w) => [w.week, w.mergedChanges, w.tokens.total, w.unpricedCalls])).toEqual([
+      ['2026-06-01', 6, 3_300_000, 0],
+      ['2026-06-08', 0, 1_920_000, 1],
+      ['2026-06-15', 1, 0, 0],
+      ['2026-06-22', 1, 100_000, 0],
+    ]);
+    expect(weeks.map((w) => w.costUsd)).toEqual([6.75, 3, 0, expect.closeTo(0.3, 12)]);
+    expect(weeks.reduce((sum, w) => sum + w.costUsd, 0)).toBe(getKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES })!.costUsd);
+  });
+
+  it('GET /flags, at the default thresholds and at the team’s own', async () => {
+    const s = await handDb();
+    const acme = s.ids.get('acme')!;
+    const divergence = {
+      kind: 'divergence', team: 'acme',
+      evidence: {
+        weeks: 4, earlierFrom: '2026-04-27', laterFrom: '2026-05-25', laterTo: '2026-06-22',
+        // Earlier: u0. Later: u8 2M + u9 1M + u1 1.1M + u2 1.2M + u3 1.9M + u4 + u5 10k each.
+        earlierTokens: 1_000_000, laterTokens: 7_220_000, tokenGrowth: 6.22, minGrowth: 0.5,
+        // Earlier: e1..e8. Later: c9 c1 c2 c3 c4 c5 c11 c6.
+        earlierMergedChanges: 8, laterMergedChanges: 8,
+      },
+    };
+    const burnCommon = { threshold: 200_000, minTokens: 200_000, multiplier: 3, medianConvergedTokens: null, convergedRuns: 3, minConvergedRuns: 5, maxIdleHours: 24 };
+    expect(getFlags(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db })).toEqual({
+      flags: [
+        { kind: 'burn_without_outcome', run: 'rBurn', evidence: { ...burnCommon, tokens: 2_300_000, ended: true, lastEventAt: iso(D(3, 12)), idleHours: 24 * 24 } },
+        { kind: 'chatter', run: 'rChat', evidence: { messages: 20, toolCalls: 8, messageShare: 20 / 28, minMessages: 20, minMessageShare: 0.7, linkedChanges: 0 } },
+        { kind: 'burn_without_outcome', run: 'rIdle', evidence: { ...burnCommon, tokens: 1_000_000, ended: false, lastEventAt: iso(D(26)), idleHours: 36 } },
+        {
+          kind: 'stalled', run: 'rStall',
+          evidence: { iterations: 8, minIterations: 8, windowIterations: 5, since: iso(D(15, 4)), testsBefore: 2, testsSince: 2, bestFailedBefore: 2, bestFailedSince: 2 },
+        },
+        divergence,
+      ],
+    });
+
+    expect(getFlagThresholds(acme, s.db)).toEqual(DEFAULT_FLAG_THRESHOLDS);
+    saveFlagThresholds(OPERATOR, acme, { burnMinTokens: 3_000_000, chatterMinMessageShare: 0.8 }, s.db);
+    expect(getFlagThresholds(acme, s.db)).toEqual({ ...DEFAULT_FLAG_THRESHOLDS, burnMinTokens: 3_000_000, chatterMinMessageShare: 0.8 });
+    expect(getFlags(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db })!.flags.map((f) => f.kind)).toEqual(['stalled', 'divergence']);
+    saveFlagThresholds(OPERATOR, acme, { burnMinTokens: null }, s.db);
+    expect(getFlagThresholds(acme, s.db).burnMinTokens).toBe(200_000);
+    expect(() => saveFlagThresholds(tokenViewer(acme), acme, {}, s.db)).toThrow();
+  });
+
+  it('answers only for teams the viewer may see, and sums several teams as one', async () => {
+    const s = await handDb();
+    const ev = eventMaker();
+    // Same ids as acme's: another team's c1 and rA are other things.
+    await s.send([
+      ev('run.started', D(0, 5), { run: 'rA' }),
+      ev('run.ended', D(1, 5), { run: 'rA', status: 'failed' }),
+      ev('change.merged', D(3), { change: 'c1' }),
+      ev('defect.opened', D(3), { defect: 'd1' }),
+    ], 'other');
+    const acme = s.ids.get('acme')!;
+    const opts = { db: s.db, prices: PRICES };
+    expect(getKpis(tokenViewer(acme), ['other'], HAND_WINDOW, opts)).toBeNull();
+    expect(getKpis(tokenViewer(acme), ['acme', 'other'], HAND_WINDOW, opts)).toBeNull();
+    expect(getWeeklyKpis(tokenViewer(acme), ['nope'], HAND_WINDOW, opts)).toBeNull();
+    expect(getFlags(tokenViewer(acme), ['other'], HAND_WINDOW, opts)).toBeNull();
+    expect(getKpis(tokenViewer(acme), ['acme'], HAND_WINDOW, opts)!.mergedChanges).toBe(8);
+    const both = getKpis(OPERATOR, ['acme', 'other'], HAND_WINDOW, opts)!;
+    expect(both.team).toBe('acme,other');
+    expect(both.mergedChanges).toBe(9);
+    expect(both.timeToFix.opened).toBe(7);
+    expect(both.runs).toEqual({ ended: 8, converged: 3, convergenceRate: 3 / 8 });
+    // Run ids are told apart by team; other's merge of D(3) makes the later period's merges grow
+    // (9 > 8), so the two teams together do not diverge.
+    const flags = getFlags(OPERATOR, ['acme', 'other'], HAND_WINDOW, opts)!.flags;
+    expect(flags.map((f) => ('run' in f ? f.run : f.team))).toEqual(['acme/rBurn', 'acme/rChat', 'acme/rIdle', 'acme/rStall']);
+  });
+
+  it('equals computeKpis and computeFlags over rows built naively in memory', async () => {
+    const s = await handDb();
+    const rows = naiveRows(handDataset());
+    for (const w of [HAND_WINDOW, { from: D(2, 7), to: D(20, 3), asOf: D(17, 5) }, { from: D(-30), to: D(40), asOf: D(40) }]) {
+      expect(roundCosts(getKpis(OPERATOR, ['acme'], w, { db: s.db, prices: PRICES }))).toEqual(roundCosts({ team: 'acme', ...computeKpis(rows, w, PRICES) }));
+      expect(getFlags(OPERATOR, ['acme'], w, { db: s.db })).toEqual({
+        flags: computeFlags({ runs: rows.runs, weeks: weekTotals(rows.changes, rows.usage, w.asOf, 8) }, w, DEFAULT_FLAG_THRESHOLDS, 'acme'),
+      });
+    }
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('answers from generated data', () => {
+  const teams = DEMO_TEAMS.filter((t) => t.slug === 'growth' || t.slug === 'search');
+  const asOf = Date.parse('2026-11-26T09:30:00Z');
+  const demo = [...generateDemoEvents({ asOf, weeks: 9, teams })] as unknown as Ev[];
+  const prices = loadPriceTable({});
+  const windows: KpiWindow[] = [
+    { from: asOf - 28 * DAY_MS, to: asOf, asOf },
+    { from: asOf - 40 * DAY_MS - 7 * HOUR_MS, to: asOf - 2 * DAY_MS + 5 * HOUR_MS, asOf: asOf - 5 * DAY_MS - 3 * HOUR_MS },
+    { from: asOf - 70 * DAY_MS, to: asOf + DAY_MS, asOf: asOf + DAY_MS },
+  ];
+  const answers = (db: ReturnType<typeof setup>['db'], slugs: string[]) =>
+    windows.map((w) => roundCosts({
+      kpis: getKpis(OPERATOR, slugs, w, { db, prices }),
+      weekly: getWeeklyKpis(OPERATOR, slugs, w, { db, prices }),
+      flags: getFlags(OPERATOR, slugs, w, { db }),
+    }));
+
+  it('equal computeKpis / computeWeeklyKpis / computeFlags over naive in-memory rows', async () => {
+    const s = setup(teams);
+    await s.send(demo);
+    for (const team of teams) {
+      const rows = naiveRows(demo.filter((e) => e.team === team.slug));
+      for (const w of windows) {
+        expect(roundCosts(getKpis(OPERATOR, [team.slug], w, { db: s.db, prices }))).toEqual(roundCosts({ team: team.slug, ...computeKpis(rows, w, prices) }));
+        expect(roundCosts(getWeeklyKpis(OPERATOR, [team.slug], w, { db: s.db, prices }))).toEqual(roundCosts(computeWeeklyKpis(rows, w, prices)));
+        expect(getFlags(OPERATOR, [team.slug], w, { db: s.db })).toEqual({
+          flags: computeFlags({ runs: rows.runs, weeks: weekTotals(rows.changes, rows.usage, w.asOf, 8) }, w, DEFAULT_FLAG_THRESHOLDS, team.slug),
+        });
+      }
+    }
+    // The data trips something: the comparison is not between empty answers.
+    const flags = windows.flatMap((w) => getFlags(OPERATOR, ['search'], w, { db: s.db })!.flags.map((f) => f.kind));
+    expect(new Set(flags).size).toBeGreaterThanOrEqual(3);
+  });
+
+  it('are the same whatever the order and split of the uploads, and re-sending changes nothing', async () => {
+    const reference = setup(teams);
+    await reference.send(demo);
+    const slugsList = [['growth'], ['search'], ['growth', 'search']];
+    const expected = slugsList.map((slugs) => answers(reference.db, slugs));
+    await fc.assert(
+      fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 400 }), async (seed, parts, resend) => {
+        const s = setup(teams);
+        const shuffled = shuffle(demo, seed);
+        const size = Math.ceil(shuffled.length / parts);
+        for (let i = 0; i < shuffled.length; i += size) await s.send(shuffled.slice(i, i + size));
+        await s.send(shuffle(shuffled, seed + 1).slice(0, resend));
+        slugsList.forEach((slugs, i) => expect(answers(s.db, slugs)).toEqual(expected[i]));
+        s.cleanup();
+      }),
+      { numRuns: 3 },
+    );
+  });
+});
+
+/** Fisher–Yates with a small seeded generator. */
+function shuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let x = seed | 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 0) % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
