@@ -100,16 +100,18 @@ export function flaggableRuns(runs: readonly RunRow[], w: KpiWindow): RunAsOf[] 
   return out;
 }
 
+/** What a run's tokens are held against for burn_without_outcome in a window. */
+export interface BurnBasis {
+  threshold: number;
+  medianConvergedTokens: number | null;
+  convergedRuns: number;
+}
+
 /**
- * burn_without_outcome: the run is over (a run.ended, or last event more than 24 h before asOf)
- * and its tokens ≥ max(200,000, 3 × the median tokens of the converged runs that ended in the
- * window — that median used only when there are at least 5 of them).
+ * The burn threshold of the window: max(200,000, 3 × the median tokens of the converged runs that
+ * ended in the window — that median used only when there are at least 5 of them).
  */
-export function burnWithoutOutcome(
-  runs: readonly RunRow[],
-  w: KpiWindow,
-  thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
-): BurnFlag[] {
+export function burnBasis(runs: readonly RunRow[], w: KpiWindow, thresholds: FlagThresholds): BurnBasis {
   const converged = runsEndedIn(runs, w).filter((r) => r.convergedAt !== null);
   const median =
     converged.length >= thresholds.burnMinConvergedRuns
@@ -119,77 +121,119 @@ export function burnWithoutOutcome(
     median === null
       ? thresholds.burnMinTokens
       : Math.max(thresholds.burnMinTokens, thresholds.burnMedianMultiplier * median);
+  return { threshold, medianConvergedTokens: median, convergedRuns: converged.length };
+}
+
+/** One rule held against one run: whether it trips, and the numbers it looked at. */
+export interface RuleCheck<E> {
+  tripped: boolean;
+  evidence: E;
+}
+
+/** burn_without_outcome for one flaggable run: over (ended, or idle > 24 h) and tokens ≥ threshold. */
+export function checkBurn(r: RunAsOf, basis: BurnBasis, asOf: number, thresholds: FlagThresholds): RuleCheck<BurnEvidence> {
+  const idleMs = asOf - r.lastEventAt;
+  const over = r.endedAt !== null || idleMs > thresholds.burnIdleHours * HOUR_MS;
+  return {
+    tripped: over && r.tokens >= basis.threshold,
+    evidence: {
+      tokens: r.tokens,
+      threshold: basis.threshold,
+      minTokens: thresholds.burnMinTokens,
+      multiplier: thresholds.burnMedianMultiplier,
+      medianConvergedTokens: basis.medianConvergedTokens,
+      convergedRuns: basis.convergedRuns,
+      minConvergedRuns: thresholds.burnMinConvergedRuns,
+      ended: r.endedAt !== null,
+      lastEventAt: iso(r.lastEventAt),
+      idleHours: idleMs / HOUR_MS,
+      maxIdleHours: thresholds.burnIdleHours,
+    },
+  };
+}
+
+export function burnWithoutOutcome(
+  runs: readonly RunRow[],
+  w: KpiWindow,
+  thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
+): BurnFlag[] {
+  const basis = burnBasis(runs, w, thresholds);
   const flags: BurnFlag[] = [];
   for (const r of flaggableRuns(runs, w)) {
-    const idleMs = w.asOf - r.lastEventAt;
-    const over = r.endedAt !== null || idleMs > thresholds.burnIdleHours * HOUR_MS;
-    if (!over || !(r.tokens >= threshold)) continue;
-    flags.push({
-      kind: 'burn_without_outcome',
-      run: r.run,
-      evidence: {
-        tokens: r.tokens,
-        threshold,
-        minTokens: thresholds.burnMinTokens,
-        multiplier: thresholds.burnMedianMultiplier,
-        medianConvergedTokens: median,
-        convergedRuns: converged.length,
-        minConvergedRuns: thresholds.burnMinConvergedRuns,
-        ended: r.endedAt !== null,
-        lastEventAt: iso(r.lastEventAt),
-        idleHours: idleMs / HOUR_MS,
-        maxIdleHours: thresholds.burnIdleHours,
-      },
-    });
+    const check = checkBurn(r, basis, w.asOf, thresholds);
+    if (check.tripped) flags.push({ kind: 'burn_without_outcome', run: r.run, evidence: check.evidence });
   }
   return flags;
 }
 
 /**
- * stalled: ≥ 8 iterations, and the test.result events since the 5th-from-last iteration began
- * (ts ≥ that iteration's ts) show no `failed` lower than the lowest before it (ts < that point).
- * No test.result before the point: not flagged. No test.result since: nothing beat the best, so
- * flagged. Iterations are ordered by ts, not by `n`.
+ * stalled for one flaggable run: ≥ 8 iterations, and the test.result events since the
+ * 5th-from-last iteration began (ts ≥ that iteration's ts) show no `failed` lower than the lowest
+ * before it (ts < that point). Null when the rule does not apply (too few iterations, or no
+ * test.result before the point). No test.result since: nothing beat the best, so it trips.
+ * Iterations are ordered by ts, not by `n`.
  */
+export function checkStalled(r: RunAsOf, thresholds: FlagThresholds): RuleCheck<StalledEvidence> | null {
+  const last = Math.max(1, thresholds.stalledWindowIterations);
+  const n = r.iterationsAt.length;
+  if (n < thresholds.stalledMinIterations || n < last) return null;
+  const point = r.iterationsAt[n - last];
+  const before = r.tests.filter((t) => t.at < point);
+  if (before.length === 0) return null;
+  const since = r.tests.filter((t) => t.at >= point);
+  const bestBefore = Math.min(...before.map((t) => t.failed));
+  const bestSince = since.length ? Math.min(...since.map((t) => t.failed)) : null;
+  return {
+    tripped: bestSince === null || bestSince >= bestBefore,
+    evidence: {
+      iterations: n,
+      minIterations: thresholds.stalledMinIterations,
+      windowIterations: last,
+      since: iso(point),
+      testsBefore: before.length,
+      testsSince: since.length,
+      bestFailedBefore: bestBefore,
+      bestFailedSince: bestSince,
+    },
+  };
+}
+
 export function stalled(
   runs: readonly RunRow[],
   w: KpiWindow,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
 ): StalledFlag[] {
-  const last = Math.max(1, thresholds.stalledWindowIterations);
   const flags: StalledFlag[] = [];
   for (const r of flaggableRuns(runs, w)) {
-    const n = r.iterationsAt.length;
-    if (n < thresholds.stalledMinIterations || n < last) continue;
-    const point = r.iterationsAt[n - last];
-    const before = r.tests.filter((t) => t.at < point);
-    if (before.length === 0) continue;
-    const since = r.tests.filter((t) => t.at >= point);
-    const bestBefore = Math.min(...before.map((t) => t.failed));
-    const bestSince = since.length ? Math.min(...since.map((t) => t.failed)) : null;
-    if (bestSince !== null && bestSince < bestBefore) continue;
-    flags.push({
-      kind: 'stalled',
-      run: r.run,
-      evidence: {
-        iterations: n,
-        minIterations: thresholds.stalledMinIterations,
-        windowIterations: last,
-        since: iso(point),
-        testsBefore: before.length,
-        testsSince: since.length,
-        bestFailedBefore: bestBefore,
-        bestFailedSince: bestSince,
-      },
-    });
+    const check = checkStalled(r, thresholds);
+    if (check?.tripped) flags.push({ kind: 'stalled', run: r.run, evidence: check.evidence });
   }
   return flags;
 }
 
 /**
- * chatter: ≥ 20 message events, messages ≥ 70 % of message + tool.call events (compared exactly:
- * 14 of 20 trips), and no change linked to the run.
+ * chatter for one flaggable run: ≥ 20 message events, messages ≥ 70 % of message + tool.call
+ * events (compared exactly: 14 of 20 trips), and no change linked to the run.
  */
+export function checkChatter(r: RunAsOf, thresholds: FlagThresholds): RuleCheck<ChatterEvidence> {
+  const total = r.messages + r.toolCalls;
+  return {
+    tripped:
+      r.messages >= thresholds.chatterMinMessages &&
+      total > 0 &&
+      atLeastTimes(r.messages, thresholds.chatterMinMessageShare, total) &&
+      r.linkedChanges === 0,
+    evidence: {
+      messages: r.messages,
+      toolCalls: r.toolCalls,
+      messageShare: total === 0 ? 0 : r.messages / total,
+      minMessages: thresholds.chatterMinMessages,
+      minMessageShare: thresholds.chatterMinMessageShare,
+      linkedChanges: r.linkedChanges,
+    },
+  };
+}
+
 export function chatter(
   runs: readonly RunRow[],
   w: KpiWindow,
@@ -197,22 +241,8 @@ export function chatter(
 ): ChatterFlag[] {
   const flags: ChatterFlag[] = [];
   for (const r of flaggableRuns(runs, w)) {
-    const total = r.messages + r.toolCalls;
-    if (r.messages < thresholds.chatterMinMessages || total === 0) continue;
-    if (!atLeastTimes(r.messages, thresholds.chatterMinMessageShare, total)) continue;
-    if (r.linkedChanges > 0) continue;
-    flags.push({
-      kind: 'chatter',
-      run: r.run,
-      evidence: {
-        messages: r.messages,
-        toolCalls: r.toolCalls,
-        messageShare: r.messages / total,
-        minMessages: thresholds.chatterMinMessages,
-        minMessageShare: thresholds.chatterMinMessageShare,
-        linkedChanges: r.linkedChanges,
-      },
-    });
+    const check = checkChatter(r, thresholds);
+    if (check.tripped) flags.push({ kind: 'chatter', run: r.run, evidence: check.evidence });
   }
   return flags;
 }

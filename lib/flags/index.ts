@@ -1,3 +1,4 @@
 export * from './thresholds';
 export * from './flags';
 export * from './describe';
+export * from './explain';
