@@ -415,11 +415,11 @@ const linkedChangesSql = (where: string) => `
  * reached through changes_team_run and changes_team_repo_branch from them, never by a scan of
  * the team's changes.
  */
-function linkedChanges(
+export function linkedChanges(
   conn: SqliteConnection,
   src: TeamSource,
   where: string,
-  params: Record<string, number>,
+  params: Record<string, number | string>,
 ): Map<string, LinkedChange[]> {
   const byRun = new Map<string, LinkedChange[]>();
   const rows = stmt(conn, linkedChangesSql(where)).all({ team: src.teamId, ...params }) as (LinkedChange & { run: string })[];

@@ -1,0 +1,109 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ingest } from '@/lib/ingest/ingest';
+import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { getRunDetail, listRuns, summariseIterations, teamsWithRun } from './runs';
+import { ensureTeams } from './teams';
+import { OPERATOR, type Viewer } from './viewer';
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+const H = 3_600_000;
+const T0 = Date.parse('2026-11-02T00:00:00Z');
+const at = (h: number) => new Date(T0 + h * H).toISOString();
+const w = { from: T0, to: T0 + 28 * 24 * H, asOf: T0 + 28 * 24 * H };
+
+async function setup() {
+  const t = tempDatabase();
+  cleanups.push(t.cleanup);
+  ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], t.db);
+  const events: object[] = [
+    // r1: converges through an implicit repo+branch link; its change is modified and names a defect.
+    { id: '1', type: 'run.started', ts: at(1), run: 'r1', agent: 'codex', model: 'gpt-5', repo: 'acme/api', branch: 'fix' },
+    { id: '2', type: 'iteration', ts: at(2), run: 'r1', n: 1 },
+    { id: '3', type: 'llm.call', ts: at(2.1), run: 'r1', model: 'gpt-5', input_tokens: 100, output_tokens: 50 },
+    { id: '4', type: 'test.result', ts: at(2.2), run: 'r1', passed: 3, failed: 2 },
+    { id: '5', type: 'iteration', ts: at(3), run: 'r1', n: 2 },
+    { id: '6', type: 'tool.call', ts: at(3.1), run: 'r1', tool: 'Edit', ok: false },
+    { id: '7', type: 'test.result', ts: at(3.2), run: 'r1', passed: 5, failed: 0 },
+    { id: '8', type: 'run.ended', ts: at(4), run: 'r1', status: 'succeeded' },
+    { id: '9', type: 'change.opened', ts: at(5), change: 'acme/api#1', repo: 'acme/api', branch: 'fix', title: 'Fix login' },
+    { id: '10', type: 'change.merged', ts: at(6), change: 'acme/api#1' },
+    { id: '11', type: 'change.modified', ts: at(30), change: 'acme/api#1', lines: 4 },
+    { id: '12', type: 'defect.opened', ts: at(40), defect: 'BUG-1', changes: ['acme/api#1'] },
+    { id: '13', type: 'defect.fixed', ts: at(50), defect: 'BUG-1', change: 'acme/api#2' },
+    // r2: burns tokens, never ships.
+    { id: '20', type: 'run.started', ts: at(10), run: 'r2', agent: 'claude-code', model: 'claude-sonnet-4-5', repo: 'acme/web', branch: 'x' },
+    { id: '21', type: 'llm.call', ts: at(11), run: 'r2', model: 'claude-sonnet-4-5', input_tokens: 300_000, output_tokens: 1 },
+    { id: '22', type: 'run.ended', ts: at(12), run: 'r2', status: 'failed' },
+    // r3: still running.
+    { id: '30', type: 'run.started', ts: at(20), run: 'r3', agent: 'codex', repo: 'acme/api', branch: 'y' },
+  ];
+  await ingest(t.db.$client, chunksOf(ndjson(events)), { format: 'ndjson', partial: false, source: 'cli', team: { id: 1, slug: 'acme' } });
+  return t;
+}
+
+describe('listRuns', () => {
+  it('lists the window’s runs with their outcome and flags, filtered, sorted and paged', async () => {
+    const { db } = await setup();
+    const flags = new Map([['r2', ['burn_without_outcome' as const]]]);
+    const all = listRuns(OPERATOR, 'acme', w, {}, flags, db)!;
+    expect(all.rows.map((r) => r.run)).toEqual(['r3', 'r2', 'r1']);
+    expect(all.facets).toEqual({ agents: ['claude-code', 'codex'], models: ['claude-sonnet-4-5', 'gpt-5'], repos: ['acme/api', 'acme/web'] });
+    const r1 = all.rows.find((r) => r.run === 'r1')!;
+    expect(r1).toMatchObject({ status: 'succeeded', tokens: 150, iterations: 2, linkedChanges: 1, mergedAt: T0 + 6 * H, flags: [] });
+    expect(all.rows.find((r) => r.run === 'r3')!.status).toBe('running');
+    expect(listRuns(OPERATOR, 'acme', w, { flagged: true }, flags, db)!.rows.map((r) => r.run)).toEqual(['r2']);
+    expect(listRuns(OPERATOR, 'acme', w, { agent: 'codex', sort: 'tokens', desc: false }, flags, db)!.rows.map((r) => r.run)).toEqual(['r3', 'r1']);
+    expect(listRuns(OPERATOR, 'acme', w, { status: 'running' }, flags, db)!.total).toBe(1);
+    const paged = listRuns(OPERATOR, 'acme', w, { pageSize: 2, page: 2 }, flags, db)!;
+    expect(paged).toMatchObject({ total: 3, page: 2, pageCount: 2 });
+    expect(paged.rows.map((r) => r.run)).toEqual(['r1']);
+  });
+
+  it('answers null for a team the viewer cannot see', async () => {
+    const { db } = await setup();
+    const otherTeamToken: Viewer = { kind: 'token', tokenId: 1, teamId: 2, scopes: ['read'] };
+    expect(listRuns(otherTeamToken, 'acme', w, {}, new Map(), db)).toBeNull();
+    expect(getRunDetail(otherTeamToken, 'acme', 'r1', w, db)).toBeNull();
+    expect(teamsWithRun(otherTeamToken, 'r1', db)).toEqual([]);
+    expect(teamsWithRun(OPERATOR, 'r1', db).map((t) => t.slug)).toEqual(['acme']);
+  });
+});
+
+describe('getRunDetail', () => {
+  it('shows the loop by iteration, the change it produced and that change’s fate', async () => {
+    const { db } = await setup();
+    const d = getRunDetail(OPERATOR, 'acme', 'r1', w, db)!;
+    expect(d.iterations).toEqual([
+      { n: 1, at: T0 + 2 * H, tokens: 150, llmCalls: 1, toolCalls: 0, failedToolCalls: 0, messages: 0, testsFailed: 2, testsPassed: 3 },
+      { n: 2, at: T0 + 3 * H, tokens: 0, llmCalls: 0, toolCalls: 1, failedToolCalls: 1, messages: 0, testsFailed: 0, testsPassed: 5 },
+    ]);
+    expect(d.changes).toEqual([
+      {
+        change: 'acme/api#1', title: 'Fix login', repo: 'acme/api', branch: 'fix', openedAt: T0 + 5 * H, mergedAt: T0 + 6 * H,
+        closedAt: null, modified: [{ at: T0 + 30 * H, lines: 4 }], reverted: [], defects: [{ defect: 'BUG-1', openedAt: T0 + 40 * H, fixedAt: T0 + 50 * H }],
+      },
+    ]);
+    expect(d.flags).toEqual({ status: 'converged', convergedAt: T0 + 6 * H });
+    expect(d.events).toHaveLength(8);
+  });
+
+  it('explains the flag of a burning run', async () => {
+    const { db } = await setup();
+    const d = getRunDetail(OPERATOR, 'acme', 'r2', w, db)!;
+    expect(d.flags.status).toBe('checked');
+    if (d.flags.status === 'checked') expect(d.flags.rules.find((r) => r.kind === 'burn_without_outcome')!.tripped).toBe(true);
+    expect(d.run.flags).toEqual(['burn_without_outcome']);
+  });
+});
+
+describe('summariseIterations', () => {
+  it('keeps what happened before the first iteration as iteration 0', () => {
+    const s = summariseIterations([
+      { id: 'a', type: 'message', ts: 1, fields: {} },
+      { id: 'b', type: 'iteration', ts: 2, fields: { n: 1 } },
+    ]);
+    expect(s.map((i) => [i.n, i.messages])).toEqual([[0, 1], [1, 0]]);
+  });
+});
