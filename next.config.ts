@@ -4,6 +4,8 @@ const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon: load it from node_modules at run time.
   serverExternalPackages: ['better-sqlite3'],
   poweredByHeader: false,
+  // A separate build folder lets a benchmark or test build run beside a developer's own.
+  distDir: process.env.LOOPSCOPE_DIST_DIR || '.next',
   // The tsx-run ingest worker reads these from disk at run time.
   outputFileTracingIncludes: { '/*': ['./db/migrations/**/*', './lib/**/*.ts', './lib/**/*.cjs'] },
 };

@@ -5,6 +5,7 @@ import { usePathname } from 'next/navigation';
 
 const LINKS = [
   { href: '/', label: 'Overview' },
+  { href: '/flags', label: 'Flags' },
   { href: '/upload', label: 'Upload' },
 ];
 

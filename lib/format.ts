@@ -8,7 +8,8 @@ const oneDecimal = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
 
 export function formatUsd(value: number | null): string {
   if (value === null) return '—';
-  return Math.abs(value) < 1 && value !== 0 ? usdSmall.format(value) : usd.format(value);
+  // Cents hide tiny per-call costs, so below ten cents show four decimals.
+  return Math.abs(value) < 0.1 && value !== 0 ? usdSmall.format(value) : usd.format(value);
 }
 
 export function formatCompact(value: number): string {

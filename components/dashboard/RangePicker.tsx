@@ -1,4 +1,4 @@
-import { RANGE_PRESETS, type DashboardRange } from '@/lib/dashboard/range';
+import { RANGE_PRESETS, type DashboardRange } from '@/lib/dashboard/search-params';
 
 /** Range presets as links, so the choice lives in the URL. */
 export function RangePicker({ basePath, range }: { basePath: string; range: DashboardRange }) {

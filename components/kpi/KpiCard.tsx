@@ -7,15 +7,17 @@ export interface KpiCardProps {
   /** Change against the previous period, already formatted ("+12%"), and whether up is good. */
   delta?: { text: string; direction: 'up' | 'down' | 'flat'; upIsGood: boolean } | null;
   testId?: string;
+  /** A smaller value, for facts that are words rather than figures. */
+  compact?: boolean;
 }
 
-export function KpiCard({ label, value, detail, delta, testId }: KpiCardProps) {
+export function KpiCard({ label, value, detail, delta, testId, compact }: KpiCardProps) {
   const tone =
     !delta || delta.direction === 'flat' ? 'muted' : (delta.direction === 'up') === delta.upIsGood ? 'status-ok' : 'status-bad';
   return (
     <section className="kpi-card" data-testid={testId} aria-label={label}>
       <h3>{label}</h3>
-      <div className="kpi-value" data-testid={testId ? `${testId}-value` : undefined}>
+      <div className={compact ? 'fact-value' : 'kpi-value'} data-testid={testId ? `${testId}-value` : undefined}>
         {value}
       </div>
       {detail && <div className="kpi-detail">{detail}</div>}

@@ -13,25 +13,10 @@ import { getDb } from './connection';
 import { linkedChanges, loadFlagInput } from './kpis';
 import { getFlagThresholds } from './team-settings';
 import { findTeam, type Team } from './teams';
+import type { RunQuery } from './run-query';
 import { visibleTeamIds, type Viewer } from './viewer';
 
-export const RUN_SORT_KEYS = ['lastEventAt', 'startedAt', 'tokens', 'iterations', 'messages', 'toolCalls', 'run'] as const;
-export type RunSortKey = (typeof RUN_SORT_KEYS)[number];
-export const RUN_STATUS_FILTERS = ['running', 'succeeded', 'failed', 'abandoned', 'cancelled'] as const;
-export type RunStatusFilter = (typeof RUN_STATUS_FILTERS)[number];
-
-export interface RunQuery {
-  status?: RunStatusFilter;
-  agent?: string;
-  model?: string;
-  repo?: string;
-  /** true: only flagged runs; false: only unflagged. */
-  flagged?: boolean;
-  sort?: RunSortKey;
-  desc?: boolean;
-  page?: number;
-  pageSize?: number;
-}
+export * from './run-query';
 
 export interface RunListItem {
   run: string;
@@ -57,8 +42,18 @@ export interface RunListItem {
   flags: FlagKind[];
 }
 
+/** A run as a point of the dashboard's scatter (every filtered run, not just one page). */
+export interface RunPoint {
+  run: string;
+  tokens: number;
+  iterations: number;
+  outcome: 'merged' | 'no-merge' | 'running';
+  flagged: boolean;
+}
+
 export interface RunList {
   rows: RunListItem[];
+  points: RunPoint[];
   total: number;
   page: number;
   pageCount: number;
@@ -127,7 +122,14 @@ export function listRuns(
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
   const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
-  return { rows: rows.slice((page - 1) * pageSize, page * pageSize), total: rows.length, page, pageCount, facets };
+  const points = rows.map((r): RunPoint => ({
+    run: r.run,
+    tokens: r.tokens,
+    iterations: r.iterations,
+    outcome: r.mergedAt !== null ? 'merged' : r.status === 'running' ? 'running' : 'no-merge',
+    flagged: r.flags.length > 0,
+  }));
+  return { rows: rows.slice((page - 1) * pageSize, page * pageSize), points, total: rows.length, page, pageCount, facets };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,25 +1,33 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
+import { RunScatter } from '@/components/charts/RunScatter';
 import { WeeklyOutputChart } from '@/components/charts/WeeklyOutputChart';
+import { WeeklyRatesChart } from '@/components/charts/WeeklyRatesChart';
 import { RangePicker } from '@/components/dashboard/RangePicker';
 import { WeeklyTable } from '@/components/dashboard/WeeklyTable';
 import { FlagList } from '@/components/flags/FlagList';
 import { KpiCards } from '@/components/kpi/KpiCards';
+import { RunFilters } from '@/components/runs/RunFilters';
+import { Pagination, RunsTable } from '@/components/runs/RunsTable';
 import { currentViewer } from '@/lib/auth/viewer';
-import { parseDashboardRange } from '@/lib/dashboard/range';
+import { parseDashboardRange, parseRunQuery, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getFlags, getKpis, getWeeklyKpis } from '@/lib/data/kpis';
+import { listRuns } from '@/lib/data/runs';
 import { findTeam } from '@/lib/data/teams';
+import type { FlagKind } from '@/lib/flags/flags';
 
 interface TeamPageProps {
   params: Promise<{ slug: string }>;
-  searchParams: Promise<Record<string, string | string[] | undefined>>;
+  searchParams: Promise<SearchParams>;
 }
 
 export async function generateMetadata({ params }: TeamPageProps): Promise<Metadata> {
   const { slug } = await params;
   return { title: slug };
 }
+
+const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
 export default async function TeamPage({ params, searchParams }: TeamPageProps) {
   await connection();
@@ -31,12 +39,21 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const previous = getKpis(viewer, [slug], range.previous);
   const weekly = getWeeklyKpis(viewer, [slug], range.window)!;
   const flags = getFlags(viewer, [slug], range.window)!;
-  const chart = weekly.weeks.map((w) => ({
+  const flagsByRun = new Map<string, FlagKind[]>();
+  for (const f of flags.flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
+  const runQuery = parseRunQuery(query);
+  const runs = listRuns(viewer, slug, range.window, runQuery, flagsByRun)!;
+  const rangeQuery = withParams(range.query, { team: team.slug });
+  const runHref = (run: string) => `/runs/${encodeURIComponent(run)}${rangeQuery}`;
+  const weeks = weekly.weeks.map((w) => ({
     week: w.week.slice(5),
     costUsd: Math.round(w.costUsd * 100) / 100,
     merged: w.mergedChanges,
     survived: w.weekSurvival.survived,
+    survival: percent(w.weekSurvival.rate),
+    defects: percent(w.defectRate.rate),
   }));
+  const hasData = kpis.tokens.total > 0 || kpis.mergedChanges > 0 || runs.total > 0;
   return (
     <>
       <h1>{team.name}</h1>
@@ -46,21 +63,63 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
       </p>
       <RangePicker basePath={`/teams/${team.slug}`} range={range} />
       {range.warning && <p className="status-bad" role="status">{range.warning}</p>}
+      {!hasData && (
+        <div className="card empty">
+          <h2>No activity in this window</h2>
+          <p>
+            <a href="/upload">Upload a run log</a>, point an agent at <code>POST /api/v1/events</code> with a team token, or
+            pick a longer range.
+          </p>
+        </div>
+      )}
       <KpiCards current={kpis} previous={previous} />
       <div className="grid-2">
         <section className="card" aria-labelledby="weekly-heading">
           <h2 id="weekly-heading">Token cost against merged and surviving changes</h2>
-          <WeeklyOutputChart data={chart} />
+          <WeeklyOutputChart data={weeks} />
           <details>
             <summary>Figures by week</summary>
             <WeeklyTable weeks={weekly.weeks} />
           </details>
         </section>
+        <section className="card" aria-labelledby="rates-heading">
+          <h2 id="rates-heading">Week-survival and defect rate by week of merge</h2>
+          <WeeklyRatesChart data={weeks} />
+          <p className="muted small">A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.</p>
+        </section>
         <section className="card" aria-labelledby="flags-heading">
           <h2 id="flags-heading">Busy but not converging ({flags.flags.length})</h2>
-          <FlagList flags={flags.flags} />
+          <div className="scroll-box">
+            <FlagList flags={flags.flags} runHref={runHref} />
+          </div>
+        </section>
+        <section className="card" aria-labelledby="scatter-heading">
+          <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
+          <RunScatter points={runs.points} />
+          <p className="muted small">
+            {runs.points.filter((p) => p.flagged).length} flagged of {runs.points.length} runs shown; the table below lists
+            them.
+          </p>
         </section>
       </div>
+      <section className="card" aria-labelledby="runs-heading">
+        <h2 id="runs-heading">Runs</h2>
+        <RunFilters params={query} facets={runs.facets} />
+        {runs.total === 0 ? (
+          <p className="muted">No run matches these filters in this window.</p>
+        ) : (
+          <>
+            <RunsTable
+              rows={runs.rows}
+              params={query}
+              runHref={runHref}
+              sort={runQuery.sort ?? 'lastEventAt'}
+              desc={runQuery.desc ?? (runQuery.sort ?? 'lastEventAt') !== 'run'}
+            />
+            <Pagination page={runs.page} pageCount={runs.pageCount} total={runs.total} params={query} />
+          </>
+        )}
+      </section>
     </>
   );
 }

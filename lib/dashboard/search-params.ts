@@ -3,6 +3,7 @@
  * bookmarked and shared: `?range=4w|12w|quarter`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD` (custom,
  * both days included: the window runs to the end of `to`).
  */
+import { RUN_SORT_KEYS, RUN_STATUS_FILTERS, type RunQuery } from '@/lib/data/run-query';
 import type { KpiWindow } from '@/lib/kpi/types';
 
 const DAY_MS = 86_400_000;
@@ -70,4 +71,57 @@ function build(
 ): DashboardRange {
   const length = to - from;
   return { preset, window: { from, to, asOf }, previous: { from: from - length, to: from, asOf }, query, warning };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slice filters (agent, model, repo) and the runs table
+
+export type SearchParams = Record<string, string | string[] | undefined>;
+
+/** The agent / model / repo the view is narrowed to; each absent when not chosen. */
+export interface SliceFilters {
+  agent?: string;
+  model?: string;
+  repo?: string;
+}
+
+function nonEmpty(v: string | string[] | undefined): string | undefined {
+  const s = first(v)?.trim();
+  return s ? s.slice(0, 200) : undefined;
+}
+
+export function parseSliceFilters(params: SearchParams): SliceFilters {
+  const out: SliceFilters = {};
+  for (const key of ['agent', 'model', 'repo'] as const) {
+    const v = nonEmpty(params[key]);
+    if (v !== undefined) out[key] = v;
+  }
+  return out;
+}
+
+export function parseRunQuery(params: SearchParams): RunQuery {
+  const status = nonEmpty(params.status);
+  const sort = nonEmpty(params.sort);
+  const flagged = nonEmpty(params.flagged);
+  const page = Number(nonEmpty(params.page) ?? '1');
+  return {
+    ...parseSliceFilters(params),
+    status: RUN_STATUS_FILTERS.find((s) => s === status),
+    sort: RUN_SORT_KEYS.find((k) => k === sort),
+    desc: nonEmpty(params.dir) === 'asc' ? false : nonEmpty(params.dir) === 'desc' ? true : undefined,
+    flagged: flagged === 'yes' ? true : flagged === 'no' ? false : undefined,
+    page: Number.isSafeInteger(page) && page > 0 ? page : 1,
+  };
+}
+
+/** The current URL's query with some keys changed (undefined removes a key). */
+export function withParams(current: SearchParams, changes: Record<string, string | undefined>): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(current)) {
+    const value = first(v);
+    if (value !== undefined && !(k in changes)) q.set(k, value);
+  }
+  for (const [k, v] of Object.entries(changes)) if (v !== undefined && v !== '') q.set(k, v);
+  const s = q.toString();
+  return s ? `?${s}` : '';
 }

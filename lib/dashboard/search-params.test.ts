@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseDashboardRange } from './range';
+import { parseDashboardRange } from './search-params';
 
 const now = Date.parse('2026-11-26T12:00:00Z');
 const DAY = 86_400_000;

@@ -1,0 +1,157 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { connection } from 'next/server';
+import { RunTimelineChart } from '@/components/charts/RunTimelineChart';
+import { RunFlagExplanation } from '@/components/flags/RunFlagExplanation';
+import { KpiCard } from '@/components/kpi/KpiCard';
+import { ChangeFates } from '@/components/runs/ChangeFates';
+import { currentViewer } from '@/lib/auth/viewer';
+import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
+import { getRunDetail, teamsWithRun } from '@/lib/data/runs';
+import { formatInt } from '@/lib/format';
+
+interface RunPageProps {
+  params: Promise<{ id: string }>;
+  searchParams: Promise<SearchParams>;
+}
+
+export async function generateMetadata({ params }: RunPageProps): Promise<Metadata> {
+  const { id } = await params;
+  return { title: `Run ${decodeURIComponent(id)}` };
+}
+
+const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+
+export default async function RunPage({ params, searchParams }: RunPageProps) {
+  await connection();
+  const [{ id }, query, viewer] = await Promise.all([params, searchParams, currentViewer()]);
+  const runId = decodeURIComponent(id);
+  const asked = typeof query.team === 'string' ? query.team : undefined;
+  const teams = asked ? [] : teamsWithRun(viewer, runId);
+  if (!asked && teams.length > 1) {
+    return (
+      <div className="card">
+        <h1>Run {runId}</h1>
+        <p>Several of your teams have a run with this id. Which one?</p>
+        <ul>
+          {teams.map((t) => (
+            <li key={t.slug}>
+              <Link href={`/runs/${encodeURIComponent(runId)}${withParams(query, { team: t.slug })}`}>{t.name}</Link>
+            </li>
+          ))}
+        </ul>
+      </div>
+    );
+  }
+  const teamSlug = asked ?? teams[0]?.slug;
+  if (!teamSlug) notFound();
+  const range = parseDashboardRange(query, Date.now());
+  const detail = getRunDetail(viewer, teamSlug, runId, range.window);
+  if (!detail) notFound();
+  const { run, team } = detail;
+  const back = `/teams/${team.slug}${withParams(range.query, {})}`;
+  return (
+    <>
+      <p className="muted small">
+        <Link href={back}>← {team.name}</Link>
+      </p>
+      <h1>
+        Run <code>{run.run}</code>
+      </h1>
+      {run.task && <p className="lede">{run.task}</p>}
+      <div className="kpi-grid">
+        <KpiCard compact label="Agent · model" value={`${run.agent ?? '—'} · ${run.model ?? '—'}`} />
+        <KpiCard compact label="Repository · branch" value={`${run.repo ?? '—'} · ${run.branch ?? '—'}`} />
+        <KpiCard compact label="Status" value={run.status} detail={`started ${when(run.startedAt)}; ended ${when(run.endedAt)}`} />
+        <KpiCard compact label="Tokens" value={formatInt(run.tokens)} detail={`${formatInt(run.llmCalls)} LLM calls`} />
+        <KpiCard compact label="Iterations" value={formatInt(run.iterations)} detail={`${formatInt(run.testResults)} test results`} />
+        <KpiCard compact label="Messages · tool calls" value={`${formatInt(run.messages)} · ${formatInt(run.toolCalls)}`} />
+      </div>
+      <div className="grid-2">
+        <section className="card" aria-labelledby="flag-heading">
+          <h2 id="flag-heading">Is it busy but not converging?</h2>
+          <RunFlagExplanation explanation={detail.flags} />
+          <p className="muted small">
+            Judged over {when(detail.flagWindow.from)} to {when(detail.flagWindow.to)} against the team&apos;s thresholds.
+          </p>
+        </section>
+        <section className="card" aria-labelledby="changes-heading">
+          <h2 id="changes-heading">What it shipped</h2>
+          <ChangeFates changes={detail.changes} />
+        </section>
+      </div>
+      <section className="card" aria-labelledby="timeline-heading">
+        <h2 id="timeline-heading">The loop, iteration by iteration</h2>
+        {detail.iterations.length === 0 ? (
+          <p className="muted">No events of this run yet.</p>
+        ) : (
+          <>
+            <RunTimelineChart iterations={detail.iterations} />
+            <details>
+              <summary>Figures by iteration</summary>
+              <div className="table-scroll">
+                <table data-testid="iterations-table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Iteration</th>
+                      <th scope="col" className="num">Tokens</th>
+                      <th scope="col" className="num">Tests failing</th>
+                      <th scope="col" className="num">Tool calls (failed)</th>
+                      <th scope="col" className="num">Messages</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    {detail.iterations.map((i) => (
+                      <tr key={`${i.n}-${i.at}`}>
+                        <td>{i.n === 0 ? 'before the first' : `#${i.n}`}</td>
+                        <td className="num">{formatInt(i.tokens)}</td>
+                        <td className="num">{i.testsFailed ?? '—'}</td>
+                        <td className="num">
+                          {formatInt(i.toolCalls)} ({formatInt(i.failedToolCalls)})
+                        </td>
+                        <td className="num">{formatInt(i.messages)}</td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </table>
+              </div>
+            </details>
+          </>
+        )}
+      </section>
+      <section className="card" aria-labelledby="events-heading">
+        <details>
+          <summary id="events-heading">
+            All {formatInt(detail.events.length)} events{detail.eventsTruncated ? ' (the first 5,000)' : ''}
+          </summary>
+          <div className="table-scroll">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Time (UTC)</th>
+                  <th scope="col">Type</th>
+                  <th scope="col">Fields</th>
+                </tr>
+              </thead>
+              <tbody>
+                {detail.events.map((e) => (
+                  <tr key={e.id}>
+                    <td>{when(e.ts)}</td>
+                    <td>
+                      <code>{e.type}</code>
+                    </td>
+                    <td>
+                      <code className="small">{JSON.stringify(e.fields)}</code>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </details>
+      </section>
+    </>
+  );
+}
+

@@ -1,0 +1,116 @@
+import Link from 'next/link';
+import type { RunListItem } from '@/lib/data/runs';
+import type { RunSortKey } from '@/lib/data/run-query';
+import { withParams, type SearchParams } from '@/lib/dashboard/search-params';
+import { formatInt } from '@/lib/format';
+
+const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+
+const COLUMNS: { key: RunSortKey | null; label: string; numeric?: boolean }[] = [
+  { key: 'run', label: 'Run' },
+  { key: null, label: 'Agent · model' },
+  { key: null, label: 'Repository' },
+  { key: null, label: 'Status' },
+  { key: 'iterations', label: 'Iterations', numeric: true },
+  { key: 'tokens', label: 'Tokens', numeric: true },
+  { key: 'messages', label: 'Messages', numeric: true },
+  { key: 'toolCalls', label: 'Tool calls', numeric: true },
+  { key: null, label: 'Outcome' },
+  { key: 'lastEventAt', label: 'Last event (UTC)' },
+];
+
+/** One page of runs, with sortable headers and links to each run's drill-down. */
+export function RunsTable({
+  rows,
+  params,
+  runHref,
+  sort,
+  desc,
+}: {
+  rows: RunListItem[];
+  params: SearchParams;
+  runHref: (run: string) => string;
+  sort: RunSortKey;
+  desc: boolean;
+}) {
+  return (
+    <div className="table-scroll">
+      <table data-testid="runs-table">
+        <thead>
+          <tr>
+            {COLUMNS.map((c) => {
+              const active = c.key === sort;
+              const nextDir = active && desc ? 'asc' : 'desc';
+              return (
+                <th
+                  key={c.label}
+                  scope="col"
+                  className={c.numeric ? 'num' : undefined}
+                  aria-sort={active ? (desc ? 'descending' : 'ascending') : undefined}
+                >
+                  {c.key ? (
+                    <Link href={withParams(params, { sort: c.key, dir: nextDir, page: undefined })}>
+                      {c.label}
+                      {active ? (desc ? ' ▼' : ' ▲') : ''}
+                    </Link>
+                  ) : (
+                    c.label
+                  )}
+                </th>
+              );
+            })}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.run} data-run={r.run} data-flagged={r.flags.length > 0 ? 'yes' : 'no'}>
+              <td>
+                <Link href={runHref(r.run)}>
+                  <code>{r.run}</code>
+                </Link>
+                {r.task && <div className="muted small">{r.task}</div>}
+              </td>
+              <td>
+                {r.agent ?? '—'}
+                <div className="muted small">{r.model ?? ''}</div>
+              </td>
+              <td>{r.repo ?? '—'}</td>
+              <td>{r.status}</td>
+              <td className="num">{formatInt(r.iterations)}</td>
+              <td className="num">{formatInt(r.tokens)}</td>
+              <td className="num">{formatInt(r.messages)}</td>
+              <td className="num">{formatInt(r.toolCalls)}</td>
+              <td>
+                {r.mergedAt !== null ? (
+                  <span className="status-ok">merged</span>
+                ) : r.linkedChanges > 0 ? (
+                  'change open'
+                ) : (
+                  <span className="muted">no change</span>
+                )}
+                {r.flags.map((f) => (
+                  <span key={f} className={`flag-kind flag-${f}`} style={{ marginLeft: '0.3rem' }}>
+                    {f.replace(/_/g, ' ')}
+                  </span>
+                ))}
+              </td>
+              <td>{when.format(r.lastEventAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+export function Pagination({ page, pageCount, total, params }: { page: number; pageCount: number; total: number; params: SearchParams }) {
+  return (
+    <nav className="pagination" aria-label="Runs pages">
+      <span className="muted">
+        {formatInt(total)} runs · page {page} of {pageCount}
+      </span>
+      {page > 1 && <Link href={withParams(params, { page: String(page - 1) })}>← Previous</Link>}
+      {page < pageCount && <Link href={withParams(params, { page: String(page + 1) })}>Next →</Link>}
+    </nav>
+  );
+}
