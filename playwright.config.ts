@@ -1,12 +1,14 @@
 import fs from 'node:fs';
 import { chromium, defineConfig, type LaunchOptions } from '@playwright/test';
-import { E2E_SERVERS, type E2EServer } from './e2e/servers';
+import { E2E_SERVERS, storageStatePath, type E2EServer } from './e2e/servers';
 
 /**
  * End-to-end tests against the production build (`next build` first: see the `test:e2e`
  * script). Two servers, each on a fresh database under test-results/e2e-db/: `demo` (filled
  * with the demo organisation at start, upload limit 1 MiB for the 413 test) and `empty`
- * (LOOPSCOPE_DEMO=off). Specs named `*.empty.spec.ts` run against the empty one.
+ * (LOOPSCOPE_DEMO=off). Specs named `*.empty.spec.ts` run against the empty one. Both make the
+ * admin E2E_ADMIN at start; `auth.setup.ts` signs in on each and the specs run signed in as it
+ * (a spec that wants no session, or another user, makes its own browser context).
  */
 
 const CI = !!process.env.CI;
@@ -74,16 +76,19 @@ export default defineConfig({
     trace: 'on-first-retry',
   },
   projects: [
+    { name: 'sign-in', testMatch: /auth\.setup\.ts$/ },
     {
       name: 'demo',
       testMatch: /.*\.spec\.ts$/,
       testIgnore: /.*\.empty\.spec\.ts$/,
-      use: { baseURL: E2E_SERVERS.demo.baseURL },
+      dependencies: ['sign-in'],
+      use: { baseURL: E2E_SERVERS.demo.baseURL, storageState: storageStatePath('demo') },
     },
     {
       name: 'empty',
       testMatch: /.*\.empty\.spec\.ts$/,
-      use: { baseURL: E2E_SERVERS.empty.baseURL },
+      dependencies: ['sign-in'],
+      use: { baseURL: E2E_SERVERS.empty.baseURL, storageState: storageStatePath('empty') },
     },
   ],
   webServer: [webServer(E2E_SERVERS.demo), webServer(E2E_SERVERS.empty)],

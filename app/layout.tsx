@@ -1,14 +1,18 @@
 import type { Metadata } from 'next';
 import type { ReactNode } from 'react';
+import { SiteUser } from '@/components/auth/SiteUser';
 import { SiteNav } from '@/components/SiteNav';
+import { sessionViewer } from '@/lib/auth/viewer';
 import './globals.css';
+import './accounts.css';
 
 export const metadata: Metadata = {
   title: { default: 'Loopscope', template: '%s · Loopscope' },
   description: 'Whether your AI coding-agent loops ship outcomes or just burn tokens.',
 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const viewer = await sessionViewer();
   return (
     <html lang="en">
       <body>
@@ -18,7 +22,8 @@ export default function RootLayout({ children }: { children: ReactNode }) {
             <a className="brand" href="/">
               Loop<span>scope</span>
             </a>
-            <SiteNav />
+            {viewer && <SiteNav />}
+            {viewer && <SiteUser viewer={viewer} />}
           </div>
         </header>
         <main id="main">{children}</main>

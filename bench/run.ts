@@ -6,14 +6,16 @@
  *   3. the limit: a child process inserts the same rows with a bare prepared statement;
  *   4. ratio and RSS against the targets;
  *   5. latency of GET /api/health and GET / on the production server while file B is
- *      POSTed to /api/v1/events and processed.
+ *      POSTed to /api/v1/events and processed;
+ *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts).
  *
  * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
  * (non-zero only when the benchmark itself could not run).
  *
  * Flags: --events N (default 1000000), --no-server (skip step 5), --profile (CPU profile of the
  * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
- * --build (run `next build` first; otherwise only when .next has no build).
+ * --build (run `next build` first; otherwise only when .next has no build), --only ingest|kpis
+ * (steps 1–5 only, or step 6 only), --keep (keep step 6's databases in bench/out/kpis/).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -24,6 +26,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
+import { appendKpisResults, runKpisBench } from './kpis';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -41,8 +44,11 @@ const { values: flags } = parseArgs({
     profile: { type: 'boolean' },
     reuse: { type: 'boolean' },
     build: { type: 'boolean' },
+    only: { type: 'string' },
+    keep: { type: 'boolean' },
   },
 });
+if (flags.only !== undefined && flags.only !== 'ingest' && flags.only !== 'kpis') throw new Error(`--only must be ingest or kpis`);
 const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
 if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
 
@@ -354,8 +360,16 @@ async function stopServerAndCount(dbFile: string): Promise<number | null> {
 
 // ---------------------------------------------------------------------------------------------
 
+/** 6. KPI read latency (bench/kpis.ts), added to results.json / results.md. */
+async function kpisStep(): Promise<void> {
+  const r = await runKpisBench({ events: COUNT, keep: flags.keep, build: flags.build && flags.only === 'kpis', label: '\n6. ' });
+  appendKpisResults(r);
+  log(`\nAdded the KPI read figures to bench/out/results.json and bench/out/results.md`);
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
+  if (flags.only === 'kpis') return kpisStep();
   const asOf = Math.floor(Date.now() / 86_400_000) * 86_400_000; // today, UTC midnight
   const fileA = path.join(OUT, 'events-a.ndjson');
   const fileB = path.join(OUT, 'events-b.ndjson');
@@ -447,6 +461,7 @@ async function main(): Promise<void> {
     `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}.\n\n${md}\n`,
   );
   log(`\nWrote bench/out/results.json and bench/out/results.md`);
+  if (flags.only !== 'ingest') await kpisStep();
 }
 
 main().then(

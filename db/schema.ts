@@ -208,7 +208,11 @@ export const defectLinks = sqliteTable(
     change: text('change').notNull(),
     ts: integer('ts').notNull(),
   },
-  (t) => [index('defect_links_team_change').on(t.teamId, t.change, t.ts)],
+  (t) => [
+    index('defect_links_team_change').on(t.teamId, t.change, t.ts),
+    /** The changes a defect names: the agent / model / repo filters of lib/data/kpis.ts. */
+    index('defect_links_team_defect').on(t.teamId, t.defect),
+  ],
 );
 
 /** Events stored per team, day and type. */
@@ -265,3 +269,126 @@ export const teamSettings = sqliteTable('team_settings', {
   flagThresholds: text('flag_thresholds'),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Accounts (issue #5). `role` is `admin` (every team, manages the installation) or `member`. */
+export const users = sqliteTable('users', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  /** Lower-cased, trimmed. */
+  email: text('email').notNull().unique(),
+  /** `scrypt$<log2 N>$<r>$<p>$<salt b64>$<key b64>` (lib/auth/passwords.ts). */
+  passwordHash: text('password_hash').notNull(),
+  role: text('role', { enum: ['admin', 'member'] }).notNull(),
+  createdAt: integer('created_at').notNull(),
+});
+
+/** Which teams a member sees (admins see every team, with or without rows here). */
+export const teamMembers = sqliteTable(
+  'team_members',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.userId] }), index('team_members_user').on(t.userId)],
+);
+
+/** Browser sessions. Only the SHA-256 of the 256-bit session id (the cookie's value) is stored. */
+export const sessions = sqliteTable(
+  'sessions',
+  {
+    idHash: text('id_hash').primaryKey(),
+    userId: integer('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+  },
+  (t) => [index('sessions_user').on(t.userId), index('sessions_expires').on(t.expiresAt)],
+);
+
+/**
+ * Failed sign-ins per throttling key (`email:<email>` and `ip:<ip>:<email>`): the count of
+ * failures in a row and, once over the limit, until when that key is locked.
+ */
+export const loginThrottle = sqliteTable('login_throttle', {
+  key: text('key').primaryKey(),
+  failures: integer('failures').notNull(),
+  lastFailureAt: integer('last_failure_at').notNull(),
+  lockedUntil: integer('locked_until'),
+});
+
+/** One-time links that let the first visitor of an empty installation make the admin. */
+export const setupTokens = sqliteTable('setup_tokens', {
+  tokenHash: text('token_hash').primaryKey(),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+});
+
+/**
+ * Shareable report links. The token (256 bits, base64url) is shown once; only its SHA-256 is
+ * stored. `team_id` is the team whose dashboard was shared (listing, cascade); `team_ids` every
+ * team of the report (JSON array of ids). `view` is the dashboard's query (range, filters),
+ * `snapshot` the frozen report of a `snapshot` link (dropped on revoke and once expired).
+ */
+export const shareLinks = sqliteTable(
+  'share_links',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    tokenHash: text('token_hash').notNull().unique(),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    teamIds: text('team_ids').notNull(),
+    view: text('view').notNull(),
+    mode: text('mode', { enum: ['snapshot', 'live'] }).notNull(),
+    snapshot: text('snapshot'),
+    createdBy: integer('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: integer('created_at').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    revokedAt: integer('revoked_at'),
+    lastViewedAt: integer('last_viewed_at'),
+  },
+  (t) => [index('share_links_team').on(t.teamId, t.createdAt)],
+);
+
+/**
+ * Per-team settings of the importers (issue #6), apart from `team_settings`:
+ * - `github_webhook_secret`: the shared secret of the team's GitHub webhook. It is stored as
+ *   given (not hashed) because verifying `X-Hub-Signature-256` means computing an HMAC with it;
+ *   whoever can read the database file can forge webhook deliveries for the team.
+ * - `bug_label`: the issue label that makes a GitHub issue a defect (null: `bug`).
+ * - `repo_map`: JSON array of `{path, repo}`: where agents run → `owner/name`
+ *   (lib/importers/repo-map.ts).
+ */
+export const teamImportSettings = sqliteTable('team_import_settings', {
+  teamId: integer('team_id')
+    .primaryKey()
+    .references(() => teams.id, { onDelete: 'cascade' }),
+  githubWebhookSecret: text('github_webhook_secret'),
+  bugLabel: text('bug_label'),
+  repoMap: text('repo_map'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
+/**
+ * Webhook deliveries already processed (`X-GitHub-Delivery`), written in the same transaction
+ * as the events they brought, so a redelivery is processed once.
+ */
+export const webhookDeliveries = sqliteTable(
+  'webhook_deliveries',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    deliveryId: text('delivery_id').notNull(),
+    event: text('event').notNull(),
+    uploadId: integer('upload_id'),
+    receivedAt: integer('received_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.deliveryId] })],
+);

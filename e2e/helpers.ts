@@ -85,3 +85,45 @@ export async function uploadThroughPage(page: Page, team: string, file: UploadFi
   await expect(page.getByTestId('upload-result').or(page.getByTestId('upload-error'))).toBeVisible({ timeout: 45_000 });
   await expect(page.getByTestId('upload-error')).toHaveCount(0);
 }
+
+/** Signs in on /login and waits for the overview (or `landing`). */
+export async function signInThroughPage(
+  page: Page,
+  baseURL: string,
+  account: { email: string; password: string },
+  landing = '/',
+): Promise<void> {
+  await page.goto(`${baseURL}/login?next=${encodeURIComponent(landing)}`);
+  await page.getByLabel('E-mail').fill(account.email);
+  await page.getByLabel('Password').fill(account.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${baseURL}${landing}`);
+  await expect(page.getByTestId('signed-in-as')).toHaveText(account.email);
+}
+
+/** `user create` through the CLI, the password on LOOPSCOPE_PASSWORD; returns the new user's id. */
+export function cliUser(server: E2EServer, email: string, password: string, ...args: string[]): string {
+  const out = execFileSync('npm', ['run', '-s', 'cli', '--', 'user', 'create', email, ...args], {
+    cwd: REPO_ROOT,
+    env: { ...process.env, DATABASE_PATH: server.dbPath, LOOPSCOPE_PASSWORD: password },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: 60_000,
+  });
+  return out.trim().split('\n').pop()!.trim();
+}
+
+/**
+ * On a team dashboard (already open): "Share this view", with the mode, and answers the link
+ * shown once.
+ */
+export async function createShareLinkThroughPage(page: Page, mode: 'snapshot' | 'live' = 'snapshot'): Promise<string> {
+  const control = page.getByTestId('share-control');
+  await control.locator('summary').click();
+  const form = page.getByTestId('share-form');
+  await form.getByLabel(mode === 'snapshot' ? 'Snapshot (frozen now)' : 'Live (updated on each view)').check();
+  await form.getByRole('button', { name: 'Create share link' }).click();
+  const secret = form.getByTestId('secret-value');
+  await expect(secret).toHaveValue(/\/share\/[A-Za-z0-9_-]{43}$/);
+  return secret.inputValue();
+}

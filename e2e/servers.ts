@@ -13,6 +13,15 @@ export interface E2EServer {
 
 export const REPO_ROOT = path.resolve(__dirname, '..');
 
+/** The admin both servers make at start (LOOPSCOPE_ADMIN_EMAIL / LOOPSCOPE_ADMIN_PASSWORD). */
+export const E2E_ADMIN = { email: 'admin@e2e.loopscope.test', password: 'e2e-admin-tangerine-42' };
+const ADMIN_ENV = { LOOPSCOPE_ADMIN_EMAIL: E2E_ADMIN.email, LOOPSCOPE_ADMIN_PASSWORD: E2E_ADMIN.password };
+
+/** Where the signed-in admin's cookies are kept for the specs (e2e/auth.setup.ts). */
+export function storageStatePath(name: string): string {
+  return path.join(REPO_ROOT, 'test-results', '.auth', `${name}.json`);
+}
+
 /** Upload limit of the demo server, so a 413 needs only a 2 MB body. */
 export const DEMO_MAX_UPLOAD_BYTES = 1024 * 1024;
 
@@ -22,6 +31,6 @@ function server(name: string, port: number, env: Record<string, string>): E2ESer
 }
 
 export const E2E_SERVERS = {
-  demo: server('demo', 3210, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES) }),
-  empty: server('empty', 3211, { LOOPSCOPE_DEMO: 'off' }),
+  demo: server('demo', 3210, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), ...ADMIN_ENV }),
+  empty: server('empty', 3211, { LOOPSCOPE_DEMO: 'off', ...ADMIN_ENV }),
 };

@@ -31,3 +31,21 @@ export function maxUploadBytes(env: NodeJS.ProcessEnv = process.env): number {
 export function demoEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.LOOPSCOPE_DEMO ?? 'on').toLowerCase() !== 'off';
 }
+
+/**
+ * The admin to make at start when no account has this e-mail yet (`LOOPSCOPE_ADMIN_EMAIL` and
+ * `LOOPSCOPE_ADMIN_PASSWORD`, both or neither); null when unset.
+ */
+export function adminFromEnv(env: Readonly<Record<string, string | undefined>> = process.env): { email: string; password: string } | null {
+  const email = env.LOOPSCOPE_ADMIN_EMAIL?.trim();
+  const password = env.LOOPSCOPE_ADMIN_PASSWORD;
+  if (!email && !password) return null;
+  if (!email || !password) throw new Error('set both LOOPSCOPE_ADMIN_EMAIL and LOOPSCOPE_ADMIN_PASSWORD, or neither');
+  return { email, password };
+}
+
+/** The address the server's start-up messages name (`HOSTNAME` and `PORT`, as `npm start` uses them). */
+export function localBaseUrl(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  const host = env.HOSTNAME && !['0.0.0.0', '::', '[::]'].includes(env.HOSTNAME) ? env.HOSTNAME : 'localhost';
+  return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT || 3000}`;
+}

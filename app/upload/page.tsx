@@ -8,13 +8,14 @@ export const metadata: Metadata = { title: 'Upload' };
 
 export default async function UploadPage() {
   await connection();
-  const teams = listTeamSummaries(await currentViewer()).map((t) => ({ slug: t.slug, name: t.name }));
+  const teams = listTeamSummaries(await currentViewer('/upload')).map((t) => ({ slug: t.slug, name: t.name }));
   return (
     <>
       <h1>Upload run logs</h1>
       <p className="lede">
-        NDJSON, a JSON array or CSV of loop events (events-v1). The file is checked whole: by default one bad event
-        stores nothing, and every problem is listed by line.
+        NDJSON, a JSON array or CSV of loop events (events-v1), or a source to import: Claude Code transcripts, Codex
+        rollouts, OpenTelemetry traces, GitHub webhook payloads (a zip of several files is one upload). The file is
+        checked whole: by default one bad event stores nothing, and every problem is listed by line.
       </p>
       {teams.length === 0 ? (
         <div className="card empty">

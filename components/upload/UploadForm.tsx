@@ -7,6 +7,8 @@ interface Problem {
   index?: number;
   field: string;
   message: string;
+  /** The file inside a zip upload. */
+  file?: string;
 }
 interface Result {
   ok: boolean;
@@ -111,9 +113,17 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
           <label htmlFor="format">Format</label>
           <select id="format" value={format} onChange={(e) => setFormat(e.target.value)} disabled={busy}>
             <option value="auto">Detect from the file</option>
-            <option value="ndjson">NDJSON (one event a line)</option>
-            <option value="json">JSON array</option>
-            <option value="csv">CSV</option>
+            <optgroup label="Loop events (events-v1)">
+              <option value="ndjson">NDJSON (one event a line)</option>
+              <option value="json">JSON array</option>
+              <option value="csv">CSV</option>
+            </optgroup>
+            <optgroup label="Import from">
+              <option value="claude-code">Claude Code transcripts (.jsonl, or a zip of a projects folder)</option>
+              <option value="codex">Codex CLI rollouts (.jsonl, or a zip of sessions)</option>
+              <option value="otlp">OpenTelemetry traces (OTLP/JSON)</option>
+              <option value="github">GitHub webhook payloads (JSON)</option>
+            </optgroup>
           </select>
         </div>
         <label className="checkbox">
@@ -148,7 +158,7 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
           ref={input}
           type="file"
           data-testid="file-input"
-          accept=".ndjson,.jsonl,.json,.csv,application/json,application/x-ndjson,text/csv"
+          accept=".ndjson,.jsonl,.json,.csv,.zip,application/json,application/x-ndjson,text/csv,application/zip"
           hidden
           onChange={(e) => setFile(e.target.files?.[0] ?? null)}
         />
@@ -240,6 +250,7 @@ function UploadResult({ result }: { result: Result }) {
               {result.problems.map((p, i) => (
                 <tr key={i}>
                   <td className="num">
+                    {p.file && <span className="muted">{p.file}:</span>}
                     {p.line}
                     {p.index !== undefined && <span className="muted"> (#{p.index})</span>}
                   </td>

@@ -17,7 +17,15 @@ export function generateApiToken(): { token: string; hash: string; prefix: strin
 }
 
 export function hashApiToken(token: string): string {
-  return createHash('sha256').update(token, 'utf8').digest('hex');
+  return hashSecret(token);
+}
+
+/**
+ * SHA-256 (hex) of a full-entropy secret: API tokens, session ids, share and setup tokens.
+ * A fast hash is right for these; passwords use scrypt (passwords.ts).
+ */
+export function hashSecret(secret: string): string {
+  return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
 
 /** Parses `ingest,read`; throws naming the bad scope. */

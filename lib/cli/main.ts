@@ -9,13 +9,13 @@ import { parseArgs } from 'node:util';
 import { parseScopes } from '@/lib/auth/tokens';
 import { databasePath } from '@/lib/config';
 import { getDb } from '@/lib/data/connection';
+import { useDirectWrites } from '@/lib/data/context';
 import { createTeam, findTeam } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
+import { createUser, normalizeEmail, setUserPassword, findCredentials } from '@/lib/data/users';
 import { OPERATOR } from '@/lib/data/viewer';
 import { rebuildDemo } from '@/lib/demo/seed';
-import { detectFormat } from '@/lib/events/detect';
-import type { InputFormat } from '@/lib/events/types';
-import { ingest } from '@/lib/ingest/ingest';
+import { CliUsageError, IMPORT_USAGE, runImport, runImportGit, runTeamSet, showTeamSettings } from './importers';
 
 class UsageError extends Error {}
 
@@ -23,8 +23,10 @@ const USAGE = `Usage: npm run cli -- <command>
 
   team create <slug> [--name "..."]                  make a team
   token create --team <slug> --scope ingest,read     make an API token (printed once)
-  import <file> --team <slug> [--format auto|events|ndjson|json|csv] [--partial]
-                                                     import a file through the upload pipeline
+  user create <email> [--admin] [--team <slug>]...   make an account; the password is read from
+                                                     standard input or LOOPSCOPE_PASSWORD
+  user password <email>                              set a new password (same input); ends its sessions
+${IMPORT_USAGE}
   backup <path>                                      consistent copy of the live database
   demo                                               rebuild the demo organisation
 
@@ -36,10 +38,19 @@ async function main(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: {
       name: { type: 'string' },
-      team: { type: 'string' },
+      team: { type: 'string', multiple: true },
+      admin: { type: 'boolean' },
       scope: { type: 'string' },
       format: { type: 'string' },
       partial: { type: 'boolean' },
+      // Importers (lib/cli/importers.ts).
+      'github-secret': { type: 'string' },
+      'bug-label': { type: 'string' },
+      'repo-map': { type: 'string', multiple: true },
+      'no-repo-map': { type: 'string', multiple: true },
+      repo: { type: 'string' },
+      days: { type: 'string' },
+      ref: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -48,7 +59,8 @@ async function main(argv: string[]): Promise<void> {
     console.log(USAGE);
     return;
   }
-  const key = ['team', 'token'].includes(command) ? `${command} ${sub ?? ''}` : command;
+  useDirectWrites();
+  const key = ['team', 'token', 'user'].includes(command) ? `${command} ${sub ?? ''}` : command;
   switch (key) {
     case 'team create': {
       const slug = rest[0];
@@ -66,30 +78,45 @@ async function main(argv: string[]): Promise<void> {
       console.log(made.token);
       return;
     }
+    case 'user create': {
+      const email = rest[0];
+      if (!email) throw new UsageError('user create needs an e-mail address');
+      const password = await readPassword();
+      const user = await createUser(OPERATOR, { email, password, role: values.admin ? 'admin' : 'member', teamSlugs: values.team ?? [] });
+      console.log(`Created ${values.admin ? 'admin' : 'member'} ${user.email}${values.team?.length ? ` in ${values.team.join(', ')}` : ''}`);
+      console.log(String(user.id));
+      return;
+    }
+    case 'user password': {
+      const email = normalizeEmail(rest[0] ?? '');
+      if (!email) throw new UsageError('user password needs an e-mail address');
+      const user = findCredentials(email, getDb());
+      if (!user) throw new Error(`no account for ${email}`);
+      await setUserPassword(OPERATOR, user.id, await readPassword());
+      console.log(`Set a new password for ${email}; its sessions have ended`);
+      console.log(String(user.id));
+      return;
+    }
     case 'import': {
-      const file = sub;
-      if (!file) throw new UsageError('import needs a file');
-      const team = requireTeam(values.team);
-      const format = importFormat(values.format ?? 'auto', file);
-      const totalBytes = fs.statSync(file).size;
-      const showProgress = process.stderr.isTTY;
-      const result = await ingest(
-        getDb().$client,
-        fs.createReadStream(file, { highWaterMark: 1 << 20 }),
-        { format, team, partial: values.partial ?? false, source: 'cli', filename: path.basename(file), totalBytes },
-        showProgress
-          ? (p) => process.stderr.write(`\r${Math.round((100 * p.bytesRead) / Math.max(1, totalBytes))}%  ${p.events} events`)
-          : undefined,
-      );
-      if (showProgress) process.stderr.write('\n');
-      for (const p of result.problems) {
-        console.error(`line ${p.line}${p.index !== undefined ? ` (index ${p.index})` : ''}: ${p.field || '(event)'}: ${p.message}`);
-      }
-      if (!result.ok) {
-        throw new Error(`${result.rejectedCount} invalid event(s) in ${file}; nothing was stored (use --partial to store the valid ones)`);
-      }
-      console.log(`Imported ${file} into ${team.slug}: ${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejectedCount} rejected`);
+      const target = sub;
+      if (!target) throw new UsageError('import needs a file, a directory or a zip');
+      const result = await runImport(target, requireTeam(values.team), values);
       console.log(String(result.uploadId));
+      return;
+    }
+    case 'import-git': {
+      if (!sub) throw new UsageError('import-git needs the path of a git repository');
+      const { result } = await runImportGit(sub, requireTeam(values.team), values);
+      console.log(String(result.uploadId));
+      return;
+    }
+    case 'team set':
+    case 'team show': {
+      const slug = rest[0];
+      if (!slug) throw new UsageError(`team ${sub} needs a team slug`);
+      const team = requireTeam([slug]);
+      if (sub === 'set') runTeamSet(team, values);
+      else showTeamSettings(team);
       return;
     }
     case 'backup': {
@@ -114,32 +141,60 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-function requireTeam(slug: string | undefined) {
-  if (!slug) throw new UsageError('--team <slug> is required');
+function requireTeam(slugs: string[] | undefined) {
+  if (!slugs || slugs.length === 0) throw new UsageError('--team <slug> is required');
+  if (slugs.length > 1) throw new UsageError('give one --team');
+  const slug = slugs[0];
   const team = findTeam(OPERATOR, slug);
   if (!team) throw new Error(`no team '${slug}' (make it with: npm run cli -- team create ${slug})`);
   return team;
 }
 
-function importFormat(chosen: string, file: string): InputFormat {
-  if (chosen === 'auto' || chosen === 'events') {
-    const head = Buffer.alloc(4096);
-    const fd = fs.openSync(file, 'r');
-    const n = fs.readSync(fd, head, 0, head.length, 0);
-    fs.closeSync(fd);
-    const format = detectFormat({ filename: file, firstBytes: head.subarray(0, n) });
-    if (!format) throw new Error(`cannot tell the format of ${file}: pass --format ndjson, json or csv`);
-    return format;
+/** LOOPSCOPE_PASSWORD, else standard input: piped (its first line), or typed at a hidden prompt. */
+async function readPassword(): Promise<string> {
+  const fromEnv = process.env.LOOPSCOPE_PASSWORD;
+  if (fromEnv) return fromEnv;
+  const stdin = process.stdin;
+  if (!stdin.isTTY) {
+    let text = '';
+    for await (const chunk of stdin) text += chunk;
+    const line = text.split(/\r?\n/)[0];
+    if (!line) throw new UsageError('no password: pipe it on standard input or set LOOPSCOPE_PASSWORD');
+    return line;
   }
-  if (chosen === 'ndjson' || chosen === 'json' || chosen === 'csv') return chosen;
-  throw new UsageError(`unknown --format '${chosen}' (auto, events, ndjson, json, csv)`);
+  process.stderr.write('Password: ');
+  stdin.setRawMode(true);
+  stdin.resume();
+  stdin.setEncoding('utf8');
+  return new Promise((resolve, reject) => {
+    let typed = '';
+    const onData = (key: string) => {
+      for (const ch of key) {
+        if (ch === '\r' || ch === '\n') {
+          stdin.setRawMode(false);
+          stdin.pause();
+          stdin.off('data', onData);
+          process.stderr.write('\n');
+          return resolve(typed);
+        }
+        if (ch === '\u0003') {
+          stdin.setRawMode(false);
+          return reject(new Error('cancelled'));
+        }
+        if (ch === '\u007f') typed = typed.slice(0, -1);
+        else typed += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
 }
+
 
 main(process.argv.slice(2)).then(
   () => process.exit(0),
   (err: Error) => {
     console.error(`error: ${err.message}`);
-    if (err instanceof UsageError) console.error(`\n${USAGE}`);
-    process.exit(err instanceof UsageError ? 2 : 1);
+    if (err instanceof UsageError || err instanceof CliUsageError) console.error(`\n${USAGE}`);
+    process.exit(err instanceof UsageError || err instanceof CliUsageError ? 2 : 1);
   },
 );

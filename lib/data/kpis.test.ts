@@ -8,10 +8,11 @@ import { computeKpis, computeWeeklyKpis, weekTotals } from '@/lib/kpi/compute';
 import { costUsd, tokenTotals } from '@/lib/kpi/cost';
 import { PRICES } from '@/lib/kpi/test-fixtures';
 import { DAY_MS, HOUR_MS } from '@/lib/kpi/time';
-import type { DefectRow, KpiInput, KpiWindow, MergedChangeRow, RunRow, UsageRow } from '@/lib/kpi/types';
+import type { KpiInput, KpiWindow } from '@/lib/kpi/types';
+import { naiveRows, roundCosts, type OracleEvent } from '@/lib/kpi/testing/oracle';
 import { loadPriceTable } from '@/lib/pricing/lookup';
 import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
-import { flagRunRows, getFlags, getKpis, getWeeklyKpis, kpiRunRows, usageRows } from './kpis';
+import { flagRunRows, getFlags, getKpis, getTeamDashboard, getWeeklyKpis, kpiRunRows, usageRows, type KpiFilters } from './kpis';
 import { getFlagThresholds, saveFlagThresholds } from './team-settings';
 import { ensureTeams } from './teams';
 import { OPERATOR, type Viewer } from './viewer';
@@ -19,7 +20,7 @@ import { OPERATOR, type Viewer } from './viewer';
 const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
-type Ev = Record<string, unknown> & { id: string; type: string; ts: number | string };
+type Ev = OracleEvent;
 
 function setup(teams = [{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }]) {
   const t = tempDatabase();
@@ -50,116 +51,6 @@ const iso = (ms: number) => new Date(ms).toISOString();
 function eventMaker() {
   let n = 0;
   return (type: string, ts: number, fields: Record<string, unknown> = {}): Ev => ({ id: `e${++n}`, type, ts, ...fields });
-}
-
-// ---------------------------------------------------------------------------------------------
-// The naive in-memory oracle: rows built straight from the events, one UsageRow per llm.call,
-// full RunRows for every run, Linking by brute force.
-
-const tsOf = (e: Ev) => (typeof e.ts === 'number' ? e.ts : Date.parse(e.ts));
-const RUN_TYPES = new Set(['run.started', 'run.ended', 'iteration', 'llm.call', 'tool.call', 'test.result', 'message']);
-
-function naiveRows(all: readonly Ev[]): KpiInput {
-  const events = [...new Map(all.map((e) => [e.id, e])).values()];
-  const runs = new Map<string, RunRow & { startedAt: number | null; repo: string | null; branch: string | null }>();
-  interface C { first: number; opened: number | null; merged: number | null; run: [number, string] | null; repo: [number, string] | null; branch: [number, string] | null; modified: number[]; reverted: number[]; named: number[] }
-  const changes = new Map<string, C>();
-  const defects = new Map<string, { opened: number | null; fixed: number | null }>();
-  const usage: UsageRow[] = [];
-  const min = (a: number | null, b: number) => (a === null || b < a ? b : a);
-  const earliest = (cur: [number, string] | null, ts: number, v: unknown): [number, string] | null =>
-    typeof v === 'string' && (cur === null || ts < cur[0]) ? [ts, v] : cur;
-  for (const e of events) {
-    const ts = tsOf(e);
-    if (RUN_TYPES.has(e.type) && typeof e.run === 'string') {
-      let r = runs.get(e.run);
-      if (!r) {
-        r = { run: e.run, startsAt: [], endsAt: [], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [], linkedChanges: [], startedAt: null, repo: null, branch: null };
-        runs.set(e.run, r);
-      }
-      if (e.type === 'run.started') {
-        r.startsAt.push(ts);
-        if (r.startedAt === null || ts < r.startedAt) {
-          r.startedAt = ts;
-          r.repo = (e.repo as string) ?? null;
-          r.branch = (e.branch as string) ?? null;
-        }
-      }
-      if (e.type === 'run.ended') r.endsAt.push(ts);
-      if (e.type === 'iteration') r.iterationsAt.push(ts);
-      if (e.type === 'message') r.messagesAt.push(ts);
-      if (e.type === 'tool.call') r.toolCallsAt.push(ts);
-      if (e.type === 'test.result') r.tests.push({ at: ts, failed: e.failed as number });
-    }
-    if (e.type === 'llm.call') {
-      const t = { i: (e.input_tokens as number) ?? 0, o: (e.output_tokens as number) ?? 0, cr: (e.cache_read_tokens as number) ?? 0, cw: (e.cache_write_tokens as number) ?? 0 };
-      runs.get(e.run as string)!.llmCalls.push({ at: ts, tokens: t.i + t.o + t.cr + t.cw });
-      const costless = e.cost_usd === undefined;
-      usage.push({
-        at: ts, model: e.model as string, calls: 1, inputTokens: t.i, outputTokens: t.o, cacheReadTokens: t.cr, cacheWriteTokens: t.cw,
-        explicitCostUsd: costless ? 0 : (e.cost_usd as number), costlessCalls: costless ? 1 : 0,
-        costlessInputTokens: costless ? t.i : 0, costlessOutputTokens: costless ? t.o : 0,
-        costlessCacheReadTokens: costless ? t.cr : 0, costlessCacheWriteTokens: costless ? t.cw : 0,
-      });
-    }
-    if (e.type.startsWith('change.')) {
-      const id = e.change as string;
-      let c = changes.get(id);
-      if (!c) changes.set(id, (c = { first: ts, opened: null, merged: null, run: null, repo: null, branch: null, modified: [], reverted: [], named: [] }));
-      c.first = Math.min(c.first, ts);
-      c.run = earliest(c.run, ts, e.run);
-      c.repo = earliest(c.repo, ts, e.repo);
-      c.branch = earliest(c.branch, ts, e.branch);
-      if (e.type === 'change.opened') c.opened = min(c.opened, ts);
-      if (e.type === 'change.merged') c.merged = min(c.merged, ts);
-      if (e.type === 'change.modified') c.modified.push(ts);
-      if (e.type === 'change.reverted') c.reverted.push(ts);
-    }
-    if (e.type === 'defect.opened' || e.type === 'defect.fixed') {
-      const id = e.defect as string;
-      let d = defects.get(id);
-      if (!d) defects.set(id, (d = { opened: null, fixed: null }));
-      if (e.type === 'defect.opened') d.opened = min(d.opened, ts);
-      else d.fixed = min(d.fixed, ts);
-    }
-  }
-  for (const e of events) {
-    if (e.type !== 'defect.opened') continue;
-    for (const id of (e.changes as string[] | undefined) ?? []) changes.get(id)?.named.push(tsOf(e));
-  }
-  // Linking (events-v1): the named run, else the latest-started run on the same repo and branch
-  // started strictly before the change was opened (ties: greatest run id).
-  for (const [id, c] of changes) {
-    let run: string | null = c.run?.[1] ?? null;
-    if (run === null && c.repo && c.branch) {
-      const at = c.opened ?? c.first;
-      let best: { startedAt: number; run: string } | null = null;
-      for (const r of runs.values()) {
-        if (r.startedAt === null || r.repo !== c.repo[1] || r.branch !== c.branch[1] || !(r.startedAt < at)) continue;
-        if (!best || r.startedAt > best.startedAt || (r.startedAt === best.startedAt && r.run > best.run)) best = { startedAt: r.startedAt, run: r.run };
-      }
-      run = best?.run ?? null;
-    }
-    if (run !== null) runs.get(run)?.linkedChanges.push({ change: id, firstEventAt: c.first, mergedAt: c.merged });
-  }
-  const mergedRows: MergedChangeRow[] = [...changes]
-    .filter(([, c]) => c.merged !== null)
-    .map(([change, c]) => ({ change, mergedAt: c.merged!, modifiedAt: c.modified, revertedAt: c.reverted, defectNamedAt: c.named }));
-  const defectRows: DefectRow[] = [...defects]
-    .filter(([, d]) => d.opened !== null)
-    .map(([defect, d]) => ({ defect, openedAt: d.opened!, fixedAt: d.fixed }));
-  const runRows: RunRow[] = [...runs.values()].map(({ startedAt: _s, repo: _r, branch: _b, ...row }) => row);
-  return { changes: mergedRows, defects: defectRows, usage, runs: runRows };
-}
-
-/**
- * Costs rounded to 1e-9 USD: a daily rollup adds the same terms in another order (and prices
- * summed tokens rather than each call's), so costs agree to the last few ulps, not bit for bit.
- */
-function roundCosts<T>(v: T): T {
-  return JSON.parse(JSON.stringify(v), (key, x) =>
-    typeof x === 'number' && /^cost/i.test(key) ? Math.round(x * 1e9) / 1e9 : x,
-  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -550,6 +441,244 @@ describe('answers from generated data', () => {
       }),
       { numRuns: 3 },
     );
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Filters (docs/kpis.md "Filters"): the oracle's rows narrowed in memory, by the letter of the docs.
+
+const tsOfEvent = (e: Ev) => (typeof e.ts === 'number' ? e.ts : Date.parse(e.ts));
+
+/**
+ * naiveRows narrowed by the filters at asOf: runs whose earliest run.started carries the values
+ * given; changes linked to such a run (or, with `repo` alone, whose own repo — from their earliest
+ * event carrying one — is it); defects a defect.opened of which at or before asOf names such a
+ * change; the llm.calls of runs whose agent and repo match, with `model` only the calls of that model.
+ */
+function filteredRows(all: readonly Ev[], f: KpiFilters, asOf: number): KpiInput {
+  const events = [...new Map(all.map((e) => [e.id, e])).values()];
+  const rows = naiveRows(events);
+  if (f.agent === undefined && f.model === undefined && f.repo === undefined) return rows;
+  const starts = new Map<string, Ev>();
+  for (const e of events) {
+    if (e.type !== 'run.started') continue;
+    const seen = starts.get(e.run as string);
+    if (!seen || tsOfEvent(e) < tsOfEvent(seen)) starts.set(e.run as string, e);
+  }
+  const runMatches = (run: unknown, withModel = true) => {
+    const start = typeof run === 'string' ? starts.get(run) : undefined;
+    const is = (key: 'agent' | 'model' | 'repo') => f[key] === undefined || start?.[key] === f[key];
+    return is('agent') && (!withModel || is('model')) && is('repo');
+  };
+  const linkedTo = new Map<string, string>();
+  for (const r of rows.runs) for (const c of r.linkedChanges) linkedTo.set(c.change, r.run);
+  const ownRepo = new Map<string, [number, string]>();
+  for (const e of events) {
+    if (!e.type.startsWith('change.') || typeof e.repo !== 'string') continue;
+    const seen = ownRepo.get(e.change as string);
+    if (!seen || tsOfEvent(e) < seen[0]) ownRepo.set(e.change as string, [tsOfEvent(e), e.repo]);
+  }
+  const repoOnly = f.repo !== undefined && f.agent === undefined && f.model === undefined;
+  const changeMatches = (change: string) =>
+    (linkedTo.has(change) && runMatches(linkedTo.get(change))) || (repoOnly && ownRepo.get(change)?.[1] === f.repo);
+  const namedDefects = new Set<string>();
+  for (const e of events) {
+    if (e.type === 'defect.opened' && tsOfEvent(e) <= asOf && ((e.changes as string[] | undefined) ?? []).some(changeMatches)) {
+      namedDefects.add(e.defect as string);
+    }
+  }
+  const calls = events.filter((e) => e.type === 'llm.call' && (f.model === undefined || e.model === f.model) && runMatches(e.run, false));
+  return {
+    changes: rows.changes.filter((c) => changeMatches(c.change)),
+    defects: rows.defects.filter((d) => namedDefects.has(d.defect)),
+    usage: naiveRows(calls).usage,
+    runs: rows.runs.filter((r) => runMatches(r.run)),
+  };
+}
+
+/** What getKpis, getWeeklyKpis and getFlags answer for the team, against the filtered oracle. */
+function expectOracle(db: ReturnType<typeof setup>['db'], team: string, events: readonly Ev[], w: KpiWindow, f: KpiFilters, prices = PRICES) {
+  const rows = filteredRows(events, f, w.asOf);
+  const opts = { db, prices, filters: f };
+  expect(roundCosts(getKpis(OPERATOR, [team], w, opts))).toEqual(roundCosts({ team, ...computeKpis(rows, w, prices) }));
+  expect(roundCosts(getWeeklyKpis(OPERATOR, [team], w, opts))).toEqual(roundCosts(computeWeeklyKpis(rows, w, prices)));
+  expect(getFlags(OPERATOR, [team], w, opts)).toEqual({
+    flags: computeFlags({ runs: rows.runs, weeks: weekTotals(rows.changes, rows.usage, w.asOf, 8) }, w, DEFAULT_FLAG_THRESHOLDS, team),
+  });
+}
+
+describe('filters: agent, model, repo', () => {
+  const W: KpiWindow = { from: D(0), to: D(14), asOf: D(13) };
+
+  /** Two runs, two agents, three models; a change linked by run, one by branch, one unlinked. */
+  function filterDataset(): Ev[] {
+    const ev = eventMaker();
+    const llm = (run: string, at: number, model: string, input: number) => ev('llm.call', at, { run, model, input_tokens: input, output_tokens: 0 });
+    return [
+      ev('run.started', D(1), { run: 'rA', agent: 'claude-code', model: 'opus', repo: 'x/api', branch: 'a' }),
+      llm('rA', D(1, 1), 'opus', 1000),
+      llm('rA', D(1, 2), 'opus', 1000),
+      llm('rA', D(1, 3), 'sonnet', 500), // the same run, another model
+      ev('run.ended', D(1, 4), { run: 'rA', status: 'succeeded' }),
+      ev('run.started', D(2), { run: 'rB', agent: 'codex', model: 'gpt', repo: 'x/web', branch: 'b' }),
+      llm('rB', D(2, 1), 'gpt', 300),
+      llm('rB', D(2, 2), 'sonnet', 7),
+      ev('run.ended', D(2, 3), { run: 'rB', status: 'failed' }),
+      ev('change.opened', D(1, 3), { change: 'cA', run: 'rA', repo: 'x/api', branch: 'a' }),
+      ev('change.merged', D(3), { change: 'cA' }),
+      ev('change.opened', D(2, 2), { change: 'cB', repo: 'x/web', branch: 'b' }), // → rB by branch
+      ev('change.merged', D(3, 1), { change: 'cB' }),
+      ev('change.opened', D(4), { change: 'cU', repo: 'x/api', branch: 'nobody' }), // linked to no run
+      ev('change.merged', D(4, 1), { change: 'cU' }),
+      ev('change.opened', D(2, 2, 1), { change: 'cX', run: 'rB', repo: 'x/api' }), // rB's, but its own repo is x/api
+      ev('change.merged', D(4, 2), { change: 'cX' }),
+      ev('defect.opened', D(5), { defect: 'd1', changes: ['cU'] }),
+      ev('defect.fixed', D(5, 6), { defect: 'd1' }),
+      ev('defect.opened', D(6), { defect: 'd2', changes: ['cA'] }),
+      ev('defect.opened', D(7), { defect: 'd3', changes: ['cB'] }),
+      ev('defect.opened', D(13, 1), { defect: 'd3', changes: ['cA'] }), // after asOf: names nothing yet
+    ];
+  }
+
+  it('narrow runs, changes, usage and defects by hand', async () => {
+    const s = setup();
+    const events = filterDataset();
+    await s.send(events, 'acme');
+    const k = (filters: KpiFilters) => getKpis(OPERATOR, ['acme'], W, { db: s.db, prices: PRICES, filters })!;
+    const brief = (filters: KpiFilters) => {
+      const x = k(filters);
+      return { merged: x.mergedChanges, input: x.tokens.input, calls: x.unpricedCalls, ended: x.runs.ended, converged: x.runs.converged, defects: x.timeToFix.opened };
+    };
+    expect(brief({})).toEqual({ merged: 4, input: 2807, calls: 5, ended: 2, converged: 2, defects: 3 });
+    // model alone: every call of that model whatever its run; but no run started with it.
+    expect(brief({ model: 'sonnet' })).toEqual({ merged: 0, input: 507, calls: 2, ended: 0, converged: 0, defects: 0 });
+    expect(brief({ model: 'opus' })).toEqual({ merged: 1, input: 2000, calls: 2, ended: 1, converged: 1, defects: 1 });
+    // agent: all of the run's calls, whatever their model.
+    expect(brief({ agent: 'claude-code' })).toEqual({ merged: 1, input: 2500, calls: 3, ended: 1, converged: 1, defects: 1 });
+    // agent and model: the agent's runs' calls of that model; runs must have started with it.
+    expect(brief({ agent: 'claude-code', model: 'sonnet' })).toEqual({ merged: 0, input: 500, calls: 1, ended: 0, converged: 0, defects: 0 });
+    // repo alone: cA (linked to rA) and the changes whose own repo is x/api, linked or not (cU, cX);
+    // d1 (names cU) and d2 (cA); d3 names cA only after asOf.
+    expect(brief({ repo: 'x/api' })).toEqual({ merged: 3, input: 2500, calls: 3, ended: 1, converged: 1, defects: 2 });
+    // repo with another filter: through the runs only.
+    expect(brief({ repo: 'x/api', agent: 'claude-code' })).toEqual({ merged: 1, input: 2500, calls: 3, ended: 1, converged: 1, defects: 1 });
+    expect(brief({ repo: 'x/web' })).toEqual({ merged: 2, input: 307, calls: 2, ended: 1, converged: 1, defects: 1 });
+    // A filter nothing matches: zeros and nulls, not errors.
+    expect(k({ agent: 'nobody' })).toEqual({
+      team: 'acme', mergedChanges: 0, mergedPerWeek: 0,
+      weekSurvival: { rate: null, survived: 0, eligible: 0, pending: 0 },
+      defectRate: { rate: null, failed: 0, eligible: 0, pending: 0 },
+      timeToFix: { opened: 0, fixed: 0, open: 0, p50Hours: null, p90Hours: null, kmP50Hours: null },
+      tokens: { input: 0, output: 0, cacheRead: 0, cacheWrite: 0, total: 0 },
+      costUsd: 0, unpricedCalls: 0, costPerMergedChange: null, costPerSurvivingChange: null,
+      runs: { ended: 0, converged: 0, convergenceRate: null },
+    });
+    const weekly = getWeeklyKpis(OPERATOR, ['acme'], W, { db: s.db, prices: PRICES, filters: { agent: 'nobody' } })!;
+    expect(weekly.weeks.map((x) => [x.week, x.mergedChanges, x.tokens.total])).toEqual([['2026-06-01', 0, 0], ['2026-06-08', 0, 0]]);
+    expect(getFlags(OPERATOR, ['acme'], W, { db: s.db, filters: { agent: 'nobody' } })).toEqual({ flags: [] });
+    const dash = getTeamDashboard(OPERATOR, 'acme', { window: W, previous: { from: D(-14), to: D(0), asOf: W.asOf }, filters: { agent: 'nobody' } }, { db: s.db, prices: PRICES })!;
+    expect(dash.timeToFix).toEqual({ fixedHours: [], kmCurve: [{ hours: 0, survival: 1 }] });
+    // And every one of them is the oracle's answer.
+    for (const f of [{}, { model: 'sonnet' }, { model: 'opus' }, { agent: 'claude-code' }, { agent: 'claude-code', model: 'sonnet' },
+      { repo: 'x/api' }, { repo: 'x/api', agent: 'claude-code' }, { repo: 'x/web' }, { agent: 'nobody' }, { agent: 'codex', model: 'gpt', repo: 'x/web' }]) {
+      expectOracle(s.db, 'acme', events, W, f);
+    }
+  });
+
+  it('equal computeKpis / computeWeeklyKpis / computeFlags over the filtered oracle rows (generated data)', async () => {
+    const teams = DEMO_TEAMS.filter((t) => t.slug === 'search');
+    const asOf = Date.parse('2026-11-26T09:30:00Z');
+    const demo = [...generateDemoEvents({ asOf, weeks: 9, teams })] as unknown as Ev[];
+    const s = setup(teams);
+    await s.send(demo);
+    const starts = demo.filter((e) => e.type === 'run.started');
+    const values = (key: string) => [...new Set(starts.map((e) => e[key]).filter((v): v is string => typeof v === 'string'))].sort();
+    const [agents, models, repos] = [values('agent'), values('model'), values('repo')];
+    // A model some calls carry but no run started with (e.g. a dated variant), if any.
+    const callOnly = [...new Set(demo.filter((e) => e.type === 'llm.call').map((e) => e.model as string))].find((m) => !models.includes(m));
+    expect(agents.length).toBeGreaterThan(1);
+    expect(repos.length).toBeGreaterThan(1);
+    const filters: KpiFilters[] = [
+      { agent: agents[0] }, { agent: agents[1] }, { model: models[0] }, { repo: repos[0] }, { repo: repos[1] },
+      { agent: agents[0], repo: repos[0] }, { agent: agents[0], model: models[0], repo: repos[0] },
+      ...(callOnly ? [{ model: callOnly }, { agent: agents[0], model: callOnly }] : []),
+      { agent: 'nobody' },
+    ];
+    const prices = loadPriceTable({});
+    const windows: KpiWindow[] = [
+      { from: asOf - 28 * DAY_MS, to: asOf, asOf },
+      { from: asOf - 40 * DAY_MS - 7 * HOUR_MS, to: asOf - 2 * DAY_MS + 5 * HOUR_MS, asOf: asOf - 5 * DAY_MS - 3 * HOUR_MS },
+    ];
+    for (const w of windows) for (const f of filters) expectOracle(s.db, 'search', demo, w, f, prices);
+    // Not between empty answers: some filter keeps changes and usage but not all of them.
+    const all = getKpis(OPERATOR, ['search'], windows[0], { db: s.db, prices })!;
+    const some = getKpis(OPERATOR, ['search'], windows[0], { db: s.db, prices, filters: filters[0] })!;
+    expect(some.mergedChanges).toBeGreaterThan(0);
+    expect(some.mergedChanges).toBeLessThan(all.mergedChanges);
+    expect(some.tokens.total).toBeGreaterThan(0);
+    expect(some.tokens.total).toBeLessThan(all.tokens.total);
+    expect(callOnly).toBeDefined();
+    const flagged = filters.map((f) => getFlags(OPERATOR, ['search'], windows[0], { db: s.db, filters: f })!.flags.length);
+    expect(flagged.filter((n) => n > 0).length).toBeGreaterThan(2);
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+
+describe('getTeamDashboard', () => {
+  it('answers what getKpis (window and previous), getWeeklyKpis and getFlags answer, with the time-to-fix curve', async () => {
+    const s = setup();
+    await s.send(handDataset(), 'acme');
+    const opts = { db: s.db, prices: PRICES };
+    const previous = { from: D(-28), to: D(0), asOf: HAND_WINDOW.asOf };
+    const dash = getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW, previous }, opts);
+    expect(dash).toEqual({
+      team: { id: s.ids.get('acme'), slug: 'acme', name: 'Acme' },
+      kpis: getKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
+      previousKpis: getKpis(OPERATOR, ['acme'], previous, opts),
+      weekly: getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
+      flags: getFlags(OPERATOR, ['acme'], HAND_WINDOW, opts),
+      // Fixed after 2, 10, 24, 48 h; open 24 h and 180 h. KM: 5/6, 2/3, 1/2 (the fix at 24 h
+      // before the censoring), then 2 at risk at 48 h: 1/4.
+      timeToFix: {
+        fixedHours: [2, 10, 24, 48],
+        kmCurve: [{ hours: 0, survival: 1 }, { hours: 2, survival: 5 / 6 }, { hours: 10, survival: 2 / 3 }, { hours: 24, survival: 0.5 }, { hours: 48, survival: 0.25 }],
+      },
+    });
+    expect(dash!.previousKpis!.mergedChanges).toBe(9); // c9 and e1..e8: the previous window is not empty
+    expect(getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW }, opts)!.previousKpis).toBeNull();
+    expect(getTeamDashboard(tokenViewer(s.ids.get('acme')!), 'other', { window: HAND_WINDOW, previous }, opts)).toBeNull();
+    expect(getTeamDashboard(OPERATOR, 'nope', { window: HAND_WINDOW, previous }, opts)).toBeNull();
+  });
+
+  it('equals the separate calls on generated data, bit for bit, with and without filters', async () => {
+    const teams = DEMO_TEAMS.filter((t) => t.slug === 'growth');
+    const asOf = Date.parse('2026-11-26T09:30:00Z');
+    const demo = [...generateDemoEvents({ asOf, weeks: 9, teams })] as unknown as Ev[];
+    const s = setup(teams);
+    await s.send(demo);
+    const run = demo.find((e) => e.type === 'run.started')!;
+    const prices = loadPriceTable({});
+    const opts = { db: s.db, prices };
+    const now = asOf - 3 * HOUR_MS - 17 * 60_000; // not a midnight: the windows' edges split days
+    for (const days of [28, 84]) {
+      const window = { from: now - days * DAY_MS, to: now, asOf: now };
+      const previous = { from: window.from - days * DAY_MS, to: window.from, asOf: now };
+      for (const filters of [undefined, { agent: run.agent as string }, { repo: run.repo as string }, { model: run.model as string, agent: run.agent as string }]) {
+        const dash = getTeamDashboard(OPERATOR, 'growth', { window, previous, filters }, opts)!;
+        const o = { ...opts, filters };
+        expect(dash.kpis).toEqual(getKpis(OPERATOR, ['growth'], window, o));
+        expect(dash.previousKpis).toEqual(getKpis(OPERATOR, ['growth'], previous, o));
+        expect(dash.weekly).toEqual(getWeeklyKpis(OPERATOR, ['growth'], window, o));
+        expect(dash.flags).toEqual(getFlags(OPERATOR, ['growth'], window, o));
+        expect(dash.timeToFix.fixedHours.length).toBe(dash.kpis.timeToFix.fixed);
+        expect(dash.timeToFix.kmCurve[0]).toEqual({ hours: 0, survival: 1 });
+      }
+    }
+    // A previous window seen at another asOf is loaded on its own, with the same answer.
+    const window = { from: now - 28 * DAY_MS, to: now, asOf: now };
+    const other = { from: now - 56 * DAY_MS, to: now - 28 * DAY_MS, asOf: now - 30 * DAY_MS };
+    expect(getTeamDashboard(OPERATOR, 'growth', { window, previous: other }, opts)!.previousKpis).toEqual(getKpis(OPERATOR, ['growth'], other, opts));
   });
 });
 

@@ -3,7 +3,7 @@
  * (lib/kpi/types.ts) with indexed SQL, and hands them to the pure functions, which alone compute
  * every figure (../../../shared/spec/kpis-v1.md). Nothing here counts, sums or rates anything a
  * KPI reports; it only selects rows, and does events-v1 Linking (which changes belong to which
- * run), which the pure functions leave to the query layer.
+ * run) and the agent / model / repo filters, which the pure functions leave to the query layer.
  *
  * Several teams are "summed as if one": their rows are concatenated. So that two teams' ids
  * cannot be mistaken for one thing (a run `r1` in each), change, defect and run ids are then
@@ -19,18 +19,33 @@
  * - UsageRow: the daily rollup for the whole UTC days inside [from, min(to, asOf)), and raw
  *   `llm.call` events (index events_team_type_ts) for the partial days at the edges, grouped per
  *   day piece and model, each row at the start of its piece, so no row straddles from, to, asOf or
- *   a day (hence a week) boundary.
+ *   a day (hence a week) boundary. With filters, raw `llm.call` events only, one row per event at
+ *   its ts (filteredUsageRows).
  * - RunRow for /kpis (convergence only): see kpiRunRows.
- * - RunRow for flags (every own event): see flagRunRows.
+ * - RunRow for flags: see flagRunRows (the runs table's counters, own events read only where
+ *   a rule needs their times).
  * - WeekTotals for divergence: from the same change and usage sources over the 2 × divergenceWeeks
  *   whole ISO weeks before asOf's week, through lib/kpi's weekTotals, whatever the window.
+ *
+ * Filters (KpiFilters; docs/kpis.md "Filters"): a run matches when the agent / model / repo of
+ * its earliest run.started (the runs table's columns) equal the values given; a change when it is
+ * linked to a matching run (or, with `repo` alone, when its own repo is the one given); usage is
+ * the llm.call events of the matching runs (with `model`, the calls of that model); defects are
+ * those naming a matching change. Without filters the queries are exactly the unfiltered ones.
+ *
+ * Several windows seen at the same asOf (the dashboard's window and the one before it, and the
+ * divergence weeks) are loaded together (loadRows) and split among the windows in memory
+ * (lib/kpi's partitionInput), which gives each the figures it would get alone.
  */
 import 'server-only';
 import type { Db, SqliteConnection } from '@/db/client';
 import { RUN_SCOPED_TYPES } from '@/lib/events/types';
 import { computeFlags, type Flag } from '@/lib/flags/flags';
-import type { FlagThresholds } from '@/lib/flags/thresholds';
-import { computeKpis, computeWeeklyKpis, weekTotals } from '@/lib/kpi/compute';
+import { DEFAULT_FLAG_THRESHOLDS, type FlagThresholds } from '@/lib/flags/thresholds';
+import { computeKpis, weekTotals } from '@/lib/kpi/compute';
+import { timeToFixDurations } from '@/lib/kpi/outcomes';
+import { computeWeeklyKpisPartitioned, partitionInput } from '@/lib/kpi/partition';
+import { kaplanMeierCurve } from '@/lib/kpi/stats';
 import { DAY_MS, isoWeekStart, WEEK_MS } from '@/lib/kpi/time';
 import type {
   DefectRow,
@@ -67,10 +82,22 @@ export interface FlagsAnswer {
   flags: Flag[];
 }
 
+/**
+ * The slice the figures are narrowed to: each given value must be matched exactly; absent
+ * (undefined) ones do not narrow. See the file comment and docs/kpis.md "Filters".
+ */
+export interface KpiFilters {
+  agent?: string;
+  model?: string;
+  repo?: string;
+}
+
 export interface KpiQueryOptions {
   db?: Db;
   /** The price table (default: the installation's, loaded once per process). */
   prices?: PriceLookup;
+  /** Narrow every figure to matching runs, changes, usage and defects (default: none). */
+  filters?: KpiFilters;
 }
 
 /** One team's rows as read: its id, and the prefix its ids get (empty for a single team). */
@@ -118,7 +145,7 @@ export function getKpis(
   const db = options.db ?? getDb();
   const scope = resolveTeamScope(viewer, teamSlugs, db);
   if (!scope) return null;
-  const input = loadKpiInput(db.$client, scope.sources, w);
+  const input = loadKpiInput(db.$client, scope.sources, w, options.filters);
   return { team: scope.label, ...computeKpis(input, w, options.prices ?? priceTable()) };
 }
 
@@ -132,13 +159,14 @@ export function getWeeklyKpis(
   const db = options.db ?? getDb();
   const scope = resolveTeamScope(viewer, teamSlugs, db);
   if (!scope) return null;
-  const input = loadKpiInput(db.$client, scope.sources, w);
-  return computeWeeklyKpis(input, w, options.prices ?? priceTable());
+  const input = loadKpiInput(db.$client, scope.sources, w, options.filters);
+  return computeWeeklyKpisPartitioned(input, w, options.prices ?? priceTable());
 }
 
 /**
  * The window's run flags and the team's divergence flag, against the team's thresholds (the
- * first team's, for several); null when a team is not visible.
+ * first team's, for several); null when a team is not visible. With filters: the matching runs'
+ * flags, and divergence over the filtered usage and changes.
  */
 export function getFlags(
   viewer: Viewer,
@@ -150,8 +178,89 @@ export function getFlags(
   const scope = resolveTeamScope(viewer, teamSlugs, db);
   if (!scope) return null;
   const thresholds = getFlagThresholds(scope.teams[0].id, db);
-  const input = loadFlagInput(db.$client, scope.sources, w, thresholds);
+  const input = loadFlagInput(db.$client, scope.sources, w, thresholds, options.filters);
   return { flags: computeFlags(input, w, thresholds, scope.label) };
+}
+
+/** Everything the team dashboard shows (issue #4), from one load. */
+export interface TeamDashboard {
+  team: Team;
+  /** = getKpis for the window (and filters). */
+  kpis: KpisAnswer;
+  /** = getKpis for the previous window; null when none was asked for. */
+  previousKpis: KpisAnswer | null;
+  /** = getWeeklyKpis for the window. */
+  weekly: WeeklyKpisAnswer;
+  /** = getFlags for the window. */
+  flags: FlagsAnswer;
+  /** The window's defects (timeToFixDurations): what timeToFix summarises, for a chart. */
+  timeToFix: {
+    /** opened→fixed hours of the defects opened in the window and fixed at or before asOf, ascending. */
+    fixedHours: number[];
+    /** Kaplan–Meier "share still unfixed" after `hours`, open defects censored at asOf (kaplanMeierCurve). */
+    kmCurve: { hours: number; survival: number }[];
+  };
+}
+
+export interface TeamDashboardRequest {
+  window: KpiWindow;
+  /** Usually the window of the same length just before, at the same asOf. */
+  previous?: KpiWindow | null;
+  filters?: KpiFilters;
+}
+
+/**
+ * The team dashboard's figures — the same answers as getKpis (window and previous window),
+ * getWeeklyKpis and getFlags with the same filters — with each row read once: one load over the
+ * window, the previous window and the divergence weeks (when they share an asOf), split among
+ * them in memory. Null when the team is not visible.
+ */
+export function getTeamDashboard(
+  viewer: Viewer,
+  teamSlug: string,
+  request: TeamDashboardRequest,
+  options: Pick<KpiQueryOptions, 'db' | 'prices'> = {},
+): TeamDashboard | null {
+  const db = options.db ?? getDb();
+  const scope = resolveTeamScope(viewer, [teamSlug], db);
+  if (!scope) return null;
+  const conn = db.$client;
+  const prices = options.prices ?? priceTable();
+  const w = request.window;
+  const previous = request.previous ?? null;
+  const thresholds = getFlagThresholds(scope.teams[0].id, db);
+  const divergence = divergenceRange(w.asOf, thresholds.divergenceWeeks);
+  const together = previous !== null && previous.asOf === w.asOf;
+  const kpiWindows = together ? [w, previous] : [w];
+  const loaded = loadRows(conn, scope.sources, w.asOf, kpiWindows, divergence ? [divergence] : [], request.filters, false);
+  // The /kpis run rows and the flags' run rows come from one read of the runs and their links.
+  const runs: RunRow[] = [];
+  const kpiRuns: RunRow[] = [];
+  for (const src of scope.sources) {
+    const read = runRows(conn, src, w, thresholds, request.filters, outcomeIntervals(kpiWindows, w.asOf));
+    runs.push(...read.flags);
+    kpiRuns.push(...read.kpi);
+  }
+  const rows: KpiInput = { ...loaded, runs: kpiRuns };
+  const [current, before] = partitionInput(rows, kpiWindows);
+  let previousKpis: KpisAnswer | null = null;
+  if (previous !== null) {
+    const input = together ? before : loadKpiInput(conn, scope.sources, previous, request.filters);
+    previousKpis = { team: scope.label, ...computeKpis(input, previous, prices) };
+  }
+  const weeks = divergence ? weekTotals(rows.changes, rows.usage, w.asOf, divergence.count) : [];
+  const durations = timeToFixDurations(current.defects, w);
+  return {
+    team: scope.teams[0],
+    kpis: { team: scope.label, ...computeKpis(current, w, prices) },
+    previousKpis,
+    weekly: computeWeeklyKpisPartitioned(current, w, prices),
+    flags: { flags: computeFlags({ runs, weeks }, w, thresholds, scope.label) },
+    timeToFix: {
+      fixedHours: durations.fixedHours,
+      kmCurve: kaplanMeierCurve(durations.observations).map((p) => ({ hours: p.duration, survival: p.survival })),
+    },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -166,6 +275,54 @@ function priceTable(): PriceTable {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Filters
+
+/** The filters given, as SQL parameters (`@fAgent`, `@fModel`, `@fRepo`); null when none is. */
+interface Filter {
+  fAgent: string | null;
+  fModel: string | null;
+  fRepo: string | null;
+}
+
+function normalizeFilters(filters: KpiFilters | null | undefined): Filter | null {
+  const f: Filter = { fAgent: filters?.agent ?? null, fModel: filters?.model ?? null, fRepo: filters?.repo ?? null };
+  return f.fAgent === null && f.fModel === null && f.fRepo === null ? null : f;
+}
+
+/**
+ * SQL: the run `alias` (e.g. `r.`, or `` for an unaliased `runs`) matches the filters: its
+ * agent, model (unless `withModel` is false) and repo equal the values given. `1` with none.
+ */
+function runMatchSql(f: Filter | null, alias: string, withModel = true): string {
+  const parts: string[] = [];
+  if (f?.fAgent != null) parts.push(`${alias}agent = @fAgent`);
+  if (withModel && f?.fModel != null) parts.push(`${alias}model = @fModel`);
+  if (f?.fRepo != null) parts.push(`${alias}repo = @fRepo`);
+  return parts.length ? parts.join(' AND ') : '1';
+}
+
+/**
+ * SQL: the change `c` (a `changes` row) matches: the run it belongs to (events-v1 Linking, as
+ * linkedChangesSql decides it: the run it names, else the latest-started run of its repo and
+ * branch started strictly before it opened, the greatest run id on a tie) matches; or, with
+ * `repo` the only filter, its own repo is that repo.
+ */
+function changeMatchSql(f: Filter): string {
+  const repoOnly = f.fRepo !== null && f.fAgent === null && f.fModel === null;
+  return `(${repoOnly ? 'c.repo = @fRepo OR ' : ''}EXISTS (
+    SELECT 1 FROM runs m
+    WHERE m.team_id = c.team_id AND ${runMatchSql(f, 'm.')}
+      AND m.run = coalesce(c.run, (
+        SELECT r.run FROM runs r
+        WHERE r.team_id = c.team_id AND r.repo = c.repo AND r.branch = c.branch
+          AND r.started_at < coalesce(c.opened_at, c.first_event_at)
+        ORDER BY r.started_at DESC, r.run DESC
+        LIMIT 1
+      ))
+  ))`;
+}
+
+// ---------------------------------------------------------------------------------------------
 // Inputs
 
 /** Exclusive upper bound of "in the window and at or before asOf". */
@@ -173,29 +330,90 @@ function windowEnd(w: KpiWindow): number {
   return Math.min(w.to, w.asOf + 1);
 }
 
-/** Everything computeKpis reads (its `runs` carry only what convergence reads: kpiRunRows). */
-export function loadKpiInput(conn: SqliteConnection, sources: readonly TeamSource[], w: KpiWindow): KpiInput {
-  const end = windowEnd(w);
+type Interval = [from: number, end: number];
+
+/** The union of the intervals (empty ones dropped), as disjoint intervals, ascending. */
+function unionOf(intervals: readonly Interval[]): Interval[] {
+  const sorted = intervals.filter(([a, b]) => b > a).sort((x, y) => x[0] - y[0]);
+  const out: Interval[] = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1]) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
+}
+
+/** The 2 × divergenceWeeks whole ISO weeks before asOf's week (null for none). */
+function divergenceRange(asOf: number, divergenceWeeks: number): (KpiWindow & { count: number }) | null {
+  // A hand-edited setting must not turn into an unbounded loop: at most 10 years each side.
+  const count = 2 * Math.min(520, Math.max(0, Math.floor(Number.isFinite(divergenceWeeks) ? divergenceWeeks : 0)));
+  if (count === 0) return null;
+  const to = isoWeekStart(asOf);
+  return { from: to - count * WEEK_MS, to, asOf, count };
+}
+
+/** Where the outcomes of windows seen at `asOf` are read: their union, each cut at asOf. */
+function outcomeIntervals(windows: readonly KpiWindow[], asOf: number): Interval[] {
+  return unionOf(windows.map((w) => [w.from, Math.min(w.to, asOf + 1)]));
+}
+
+/**
+ * The rows of several windows seen at `asOf`, each row read once: for `kpiWindows` every input of
+ * computeKpis (merged changes with their timelines, defects, usage, /kpis run rows); for
+ * `mergeWindows` (the divergence weeks) merged changes and usage only. Usage rows never straddle
+ * any of the windows' bounds (see usageRowsCovering), so the pure functions give each window
+ * what they would give it alone.
+ */
+function loadRows(
+  conn: SqliteConnection,
+  sources: readonly TeamSource[],
+  asOf: number,
+  kpiWindows: readonly KpiWindow[],
+  mergeWindows: readonly KpiWindow[],
+  filters: KpiFilters | undefined,
+  withRuns = true,
+): KpiInput {
+  const f = normalizeFilters(filters);
+  const end = (w: KpiWindow) => Math.min(w.to, asOf + 1);
+  const all = [...kpiWindows, ...mergeWindows];
+  const outcomes = outcomeIntervals(kpiWindows, asOf);
+  const merges = unionOf(all.map((w) => [w.from, end(w)]));
+  const timelines = kpiWindows.length > 0;
   const input = { changes: [] as MergedChangeRow[], defects: [] as DefectRow[], usage: [] as UsageRow[], runs: [] as RunRow[] };
   for (const src of sources) {
-    input.changes.push(...mergedChangeRows(conn, src, w.from, end, true));
-    input.defects.push(...defectRows(conn, src, w.from, end));
-    input.usage.push(...usageRows(conn, src.teamId, w));
-    input.runs.push(...kpiRunRows(conn, src, w.from, end));
+    for (const [from, to] of merges) input.changes.push(...mergedChangeRows(conn, src, from, to, timelines, f));
+    for (const [from, to] of outcomes) {
+      input.defects.push(...defectRows(conn, src, from, to, f, asOf));
+      if (withRuns) input.runs.push(...kpiRunRows(conn, src, from, to, filters));
+    }
+    if (f === null) input.usage.push(...usageRowsCovering(conn, src.teamId, all, asOf));
+    else for (const [from, to] of merges) input.usage.push(...filteredUsageRows(conn, src.teamId, from, to, f));
   }
   return input;
 }
 
-/** Everything computeFlags reads: full run rows and the divergence weeks. */
+/** Everything computeKpis reads (its `runs` carry only what convergence reads: kpiRunRows). */
+export function loadKpiInput(
+  conn: SqliteConnection,
+  sources: readonly TeamSource[],
+  w: KpiWindow,
+  filters?: KpiFilters,
+): KpiInput {
+  return loadRows(conn, sources, w.asOf, [w], [], filters);
+}
+
+/** Everything computeFlags reads: run rows (flagRunRows) and the divergence weeks. */
 export function loadFlagInput(
   conn: SqliteConnection,
   sources: readonly TeamSource[],
   w: KpiWindow,
-  thresholds: Pick<FlagThresholds, 'divergenceWeeks'>,
+  thresholds: FlagThresholds,
+  filters?: KpiFilters,
 ): { runs: RunRow[]; weeks: WeekTotals[] } {
   const runs: RunRow[] = [];
-  for (const src of sources) runs.push(...flagRunRows(conn, src, w));
-  return { runs, weeks: divergenceWeekTotals(conn, sources, w.asOf, thresholds.divergenceWeeks) };
+  for (const src of sources) runs.push(...flagRunRows(conn, src, w, thresholds, filters));
+  return { runs, weeks: divergenceWeekTotals(conn, sources, w.asOf, thresholds.divergenceWeeks, filters) };
 }
 
 /**
@@ -207,20 +425,13 @@ export function divergenceWeekTotals(
   sources: readonly TeamSource[],
   asOf: number,
   divergenceWeeks: number,
+  filters?: KpiFilters,
 ): WeekTotals[] {
-  // A hand-edited setting must not turn into an unbounded loop: at most 10 years each side.
-  const count = 2 * Math.min(520, Math.max(0, Math.floor(Number.isFinite(divergenceWeeks) ? divergenceWeeks : 0)));
-  if (count === 0) return [];
-  const to = isoWeekStart(asOf);
-  const range: KpiWindow = { from: to - count * WEEK_MS, to, asOf };
-  const changes: MergedChangeRow[] = [];
-  const usage: UsageRow[] = [];
-  for (const src of sources) {
-    // Only the merge counts here: the rows go without their timelines.
-    changes.push(...mergedChangeRows(conn, src, range.from, windowEnd(range), false));
-    usage.push(...usageRows(conn, src.teamId, range));
-  }
-  return weekTotals(changes, usage, asOf, count);
+  const range = divergenceRange(asOf, divergenceWeeks);
+  if (!range) return [];
+  // Only the merge counts here: the rows go without their timelines.
+  const rows = loadRows(conn, sources, asOf, [], [range], filters);
+  return weekTotals(rows.changes, rows.usage, asOf, range.count);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -239,9 +450,9 @@ function stmt(conn: SqliteConnection, sql: string): ReturnType<SqliteConnection[
 // ---------------------------------------------------------------------------------------------
 // Changes and defects
 
-const MERGED_CHANGES_SQL = `
-  SELECT change, merged_at AS mergedAt FROM changes
-  WHERE team_id = @team AND merged_at >= @from AND merged_at < @end`;
+const mergedChangesSql = (f: Filter | null) => `
+  SELECT c.change AS change, c.merged_at AS mergedAt FROM changes c
+  WHERE c.team_id = @team AND c.merged_at >= @from AND c.merged_at < @end${f ? ` AND ${changeMatchSql(f)}` : ''}`;
 
 const MERGED_CHANGE_EVENTS_SQL = `
   SELECT ce.change AS change, ce.kind AS kind, ce.ts AS ts
@@ -257,8 +468,9 @@ const MERGED_CHANGE_DEFECTS_SQL = `
   WHERE c.team_id = @team AND c.merged_at >= @from AND c.merged_at < @end`;
 
 /**
- * The team's changes merged in [from, end) with (when `timelines`) every change.modified,
- * change.reverted and defect.opened-naming ts of theirs, whatever its ts.
+ * The team's changes merged in [from, end) (with filters: the matching ones) with (when
+ * `timelines`) every change.modified, change.reverted and defect.opened-naming ts of theirs,
+ * whatever its ts.
  */
 function mergedChangeRows(
   conn: SqliteConnection,
@@ -266,11 +478,12 @@ function mergedChangeRows(
   from: number,
   end: number,
   timelines: boolean,
+  f: Filter | null,
 ): MergedChangeRow[] {
   if (!(end > from)) return [];
   const params = { team: src.teamId, from, end };
   const byId = new Map<string, MergedChangeRow>();
-  for (const r of stmt(conn, MERGED_CHANGES_SQL).all(params) as { change: string; mergedAt: number }[]) {
+  for (const r of stmt(conn, mergedChangesSql(f)).all({ ...params, ...f }) as { change: string; mergedAt: number }[]) {
     byId.set(r.change, { change: src.prefix + r.change, mergedAt: r.mergedAt, modifiedAt: [], revertedAt: [], defectNamedAt: [] });
   }
   if (timelines && byId.size > 0) {
@@ -285,14 +498,26 @@ function mergedChangeRows(
   return [...byId.values()];
 }
 
-const DEFECTS_SQL = `
-  SELECT defect, opened_at AS openedAt, fixed_at AS fixedAt FROM defects
-  WHERE team_id = @team AND opened_at >= @from AND opened_at < @end`;
+/**
+ * With filters, a defect counts when a defect.opened of it at or before asOf names a matching
+ * change (defect_links, through defect_links_team_defect).
+ */
+const defectsSql = (f: Filter | null) => `
+  SELECT d.defect AS defect, d.opened_at AS openedAt, d.fixed_at AS fixedAt FROM defects d
+  WHERE d.team_id = @team AND d.opened_at >= @from AND d.opened_at < @end${f ? `
+    AND EXISTS (
+      SELECT 1 FROM defect_links dl
+      JOIN changes c ON c.team_id = dl.team_id AND c.change = dl.change
+      WHERE dl.team_id = d.team_id AND dl.defect = d.defect AND dl.ts <= @asOf AND ${changeMatchSql(f)}
+    )` : ''}`;
 
-/** The team's defects opened in [from, end), their earliest fix as stored (any ts). */
-function defectRows(conn: SqliteConnection, src: TeamSource, from: number, end: number): DefectRow[] {
+/**
+ * The team's defects opened in [from, end), their earliest fix as stored (any ts); with filters,
+ * only those naming a matching change.
+ */
+function defectRows(conn: SqliteConnection, src: TeamSource, from: number, end: number, f: Filter | null, asOf: number): DefectRow[] {
   if (!(end > from)) return [];
-  const rows = stmt(conn, DEFECTS_SQL).all({ team: src.teamId, from, end }) as DefectRow[];
+  const rows = stmt(conn, defectsSql(f)).all({ team: src.teamId, from, end, asOf, ...f }) as DefectRow[];
   return src.prefix ? rows.map((d) => ({ ...d, defect: src.prefix + d.defect })) : rows;
 }
 
@@ -367,6 +592,63 @@ export function usageRows(conn: SqliteConnection, teamId: number, w: KpiWindow):
   return out;
 }
 
+/**
+ * Unfiltered usage covering several windows at `asOf`: their union cut at every window's `from`
+ * and `to`, each piece read as usageRows reads a window. So no row straddles any window's bounds,
+ * asOf or a day; and for one window this is exactly usageRows(window). (Cuts at midnights — the
+ * divergence weeks' bounds — change nothing for the windows they fall in.)
+ */
+function usageRowsCovering(conn: SqliteConnection, teamId: number, windows: readonly KpiWindow[], asOf: number): UsageRow[] {
+  const cuts = [...new Set(windows.flatMap((w) => [w.from, w.to]))].sort((a, b) => a - b);
+  const out: UsageRow[] = [];
+  for (const [from, end] of unionOf(windows.map((w) => [w.from, Math.min(w.to, asOf + 1)]))) {
+    let start = from;
+    for (const cut of cuts) {
+      if (cut <= start || cut >= end) continue;
+      out.push(...usageRows(conn, teamId, { from: start, to: cut, asOf }));
+      start = cut;
+    }
+    out.push(...usageRows(conn, teamId, { from: start, to: end, asOf }));
+  }
+  return out;
+}
+
+/**
+ * llm.call events of [@from, @end) counted under the filters: of runs whose agent and repo match
+ * (the runs table, by primary key, events first), and with `model`, whose own model is that one.
+ */
+const filteredUsageSql = (f: Filter) => `
+  SELECT e.ts AS at, json_extract(e.payload, '$.model') AS model,
+    coalesce(json_extract(e.payload, '$.input_tokens'), 0) AS i,
+    coalesce(json_extract(e.payload, '$.output_tokens'), 0) AS o,
+    coalesce(json_extract(e.payload, '$.cache_read_tokens'), 0) AS cr,
+    coalesce(json_extract(e.payload, '$.cache_write_tokens'), 0) AS cw,
+    json_extract(e.payload, '$.cost_usd') AS cost
+  FROM events e${f.fAgent !== null || f.fRepo !== null ? `
+  CROSS JOIN runs r ON r.team_id = e.team_id AND r.run = e.run AND ${runMatchSql(f, 'r.', false)}` : ''}
+  WHERE e.team_id = @team AND e.type = 'llm.call' AND e.ts >= @from AND e.ts < @end${f.fModel !== null ? `
+    AND json_extract(e.payload, '$.model') = @fModel` : ''}`;
+
+/**
+ * Filtered usage of [from, end): one row per llm.call at its ts, so no row straddles anything
+ * (the daily rollup knows neither runs nor agents).
+ */
+function filteredUsageRows(conn: SqliteConnection, teamId: number, from: number, end: number, f: Filter): UsageRow[] {
+  if (!(end > from)) return [];
+  const rows = stmt(conn, filteredUsageSql(f)).all({ team: teamId, from, end, ...f }) as {
+    at: number; model: string; i: number; o: number; cr: number; cw: number; cost: number | null;
+  }[];
+  return rows.map(({ at, model, i, o, cr, cw, cost }) => {
+    const costless = cost === null;
+    return {
+      at, model, calls: 1, inputTokens: i, outputTokens: o, cacheReadTokens: cr, cacheWriteTokens: cw,
+      explicitCostUsd: costless ? 0 : cost, costlessCalls: costless ? 1 : 0,
+      costlessInputTokens: costless ? i : 0, costlessOutputTokens: costless ? o : 0,
+      costlessCacheReadTokens: costless ? cr : 0, costlessCacheWriteTokens: costless ? cw : 0,
+    };
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Runs and Linking
 
@@ -419,7 +701,7 @@ export function linkedChanges(
   conn: SqliteConnection,
   src: TeamSource,
   where: string,
-  params: Record<string, number | string>,
+  params: Record<string, unknown>,
 ): Map<string, LinkedChange[]> {
   const byRun = new Map<string, LinkedChange[]>();
   const rows = stmt(conn, linkedChangesSql(where)).all({ team: src.teamId, ...params }) as (LinkedChange & { run: string })[];
@@ -431,26 +713,35 @@ export function linkedChanges(
   return byRun;
 }
 
-const KPI_RUNS_SQL = `
+const kpiRunsSql = (where: string) => `
   SELECT run, started_at AS startedAt, ended_at AS endedAt FROM runs
-  WHERE team_id = @team AND ${KPI_RUNS_WHERE}`;
+  WHERE team_id = @team AND ${where}`;
 
 /**
  * Run rows for GET /api/v1/kpis, which reads only `runs.ended` / `runs.converged`: the runs whose
- * (earliest) run.ended is in [from, end), each carrying ONLY what convergence reads — `endsAt` =
- * [ended_at], `startsAt` = [started_at] if any, its linked changes — and EMPTY iterations, tests,
- * messages, tool calls and llm calls. They are not fit for flags (see flagRunRows).
+ * (earliest) run.ended is in [from, end) (and that match the filters), each carrying ONLY what
+ * convergence reads — `endsAt` = [ended_at], `startsAt` = [started_at] if any, its linked
+ * changes — and EMPTY iterations, tests, messages, tool calls and llm calls. They are not fit for
+ * flags (see flagRunRows).
  */
-export function kpiRunRows(conn: SqliteConnection, src: TeamSource, from: number, end: number): RunRow[] {
+export function kpiRunRows(
+  conn: SqliteConnection,
+  src: TeamSource,
+  from: number,
+  end: number,
+  filters?: KpiFilters,
+): RunRow[] {
   if (!(end > from)) return [];
-  const params = { from, end };
-  const runs = stmt(conn, KPI_RUNS_SQL).all({ team: src.teamId, ...params }) as {
+  const f = normalizeFilters(filters);
+  const where = `${KPI_RUNS_WHERE} AND ${runMatchSql(f, '')}`;
+  const params = { from, end, ...f };
+  const runs = stmt(conn, kpiRunsSql(where)).all({ team: src.teamId, ...params }) as {
     run: string;
     startedAt: number | null;
     endedAt: number;
   }[];
   if (runs.length === 0) return [];
-  const links = linkedChanges(conn, src, KPI_RUNS_WHERE, params);
+  const links = linkedChanges(conn, src, where, params);
   return runs.map((r) => ({
     run: src.prefix + r.run,
     startsAt: r.startedAt === null ? [] : [r.startedAt],
@@ -466,9 +757,16 @@ export function kpiRunRows(conn: SqliteConnection, src: TeamSource, from: number
 
 const RUN_TYPES_SQL = RUN_SCOPED_TYPES.map((t) => `'${t}'`).join(', ');
 
-/** Own events (at or before asOf) of the runs of FLAG_RUNS_WHERE, through events_team_run_ts. */
-const FLAG_RUN_EVENTS_SQL = `
-  WITH target AS MATERIALIZED (SELECT run FROM runs WHERE team_id = @team AND (${FLAG_RUNS_WHERE}))
+const runsSql = (where: string) => `
+  SELECT run, started_at AS startedAt, ended_at AS endedAt, first_event_at AS firstEventAt,
+    last_event_at AS lastEventAt, iterations, messages, tool_calls AS toolCalls,
+    test_results AS testResults,
+    input_tokens + output_tokens + cache_read_tokens + cache_write_tokens AS tokens
+  FROM runs WHERE team_id = @team AND ${where}`;
+
+/** Own events (at or before asOf) of the selected runs that go on after asOf, through events_team_run_ts. */
+const runEventsSql = (where: string) => `
+  WITH target AS MATERIALIZED (SELECT run FROM runs WHERE team_id = @team AND ${where} AND last_event_at > @asOf)
   SELECT e.run AS run, e.type AS type, e.ts AS ts,
     CASE e.type WHEN 'llm.call' THEN
       coalesce(json_extract(e.payload, '$.input_tokens'), 0) + coalesce(json_extract(e.payload, '$.output_tokens'), 0)
@@ -479,46 +777,172 @@ const FLAG_RUN_EVENTS_SQL = `
   CROSS JOIN events e ON e.team_id = @team AND e.run = t.run
   WHERE e.type IN (${RUN_TYPES_SQL}) AND e.ts <= @asOf`;
 
+/** One run's iterations and test results (at or before asOf), through events_team_run_ts. */
+const RUN_ITERATIONS_TESTS_SQL = `
+  SELECT type, ts, CASE type WHEN 'test.result' THEN coalesce(json_extract(payload, '$.failed'), 0) END AS failed
+  FROM events
+  WHERE team_id = @team AND run = @run AND type IN ('iteration', 'test.result') AND ts <= @asOf`;
+
+const emptyRunRow = (run: string): RunRow => ({
+  run, startsAt: [], endsAt: [], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [], linkedChanges: [],
+});
+
 /**
- * Full run rows for flags: for the runs whose last event could fall in the window (and the runs
- * ended in it), every own event at or before asOf — its ts, the tokens of each llm.call and the
- * `failed` of each test.result (the only payloads read) — and every linked change.
+ * Run rows for flags: the runs whose last event could fall in the window and the runs ended in
+ * it (matching the filters), with every linked change. What a flag rule reads of a run's own
+ * events at asOf is its end, its last event, its counts of messages and tool calls, its tokens,
+ * and — for `stalled` only — the times of its iterations and its test results. So:
+ * - a run that goes on after asOf (stored last_event_at > asOf) gets every own event at or
+ *   before asOf, as sent (the tokens of each llm.call, the `failed` of each test.result);
+ * - any other run exists wholly at asOf, and its row is built from the runs table's counters
+ *   instead (no event is read): start and end as stored, one llm.call at its last event carrying
+ *   all its tokens, and its messages, tool calls and iterations stamped at its last event. Those
+ *   rows give computeFlags (and explainRunFlags) the same answer at this asOf — counts, tokens,
+ *   end and last event are exact — but are not a record of when things happened. Only where
+ *   `stalled` could trip — a run not yet converged, last event in the window, enough iterations,
+ *   some test result — are its iteration and test.result events read. (Fake iteration times go
+ *   only with no tests, and `stalled` never judges a run without a test before its point.)
  */
-export function flagRunRows(conn: SqliteConnection, src: TeamSource, w: KpiWindow): RunRow[] {
+export function flagRunRows(
+  conn: SqliteConnection,
+  src: TeamSource,
+  w: KpiWindow,
+  thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
+  filters?: KpiFilters,
+): RunRow[] {
+  return runRows(conn, src, w, thresholds, filters, []).flags;
+}
+
+interface RunSql {
+  run: string;
+  startedAt: number | null;
+  endedAt: number | null;
+  firstEventAt: number;
+  lastEventAt: number;
+  iterations: number;
+  messages: number;
+  toolCalls: number;
+  testResults: number;
+  tokens: number;
+}
+
+/**
+ * flagRunRows for `w` and, from the same read of the runs and their links, kpiRunRows for each of
+ * `kpiIntervals` (the runs ended in them).
+ */
+function runRows(
+  conn: SqliteConnection,
+  src: TeamSource,
+  w: KpiWindow,
+  thresholds: FlagThresholds,
+  filters: KpiFilters | undefined,
+  kpiIntervals: readonly Interval[],
+): { flags: RunRow[]; kpi: RunRow[] } {
   const end = windowEnd(w);
-  if (!(end > w.from)) return [];
-  const params = { from: w.from, end };
+  const flagged = end > w.from;
+  const kpiRanges = kpiIntervals.filter(([a, b]) => b > a);
+  if (!flagged && kpiRanges.length === 0) return { flags: [], kpi: [] };
+  const f = normalizeFilters(filters);
+  const selectors = [
+    ...(flagged ? [`(${FLAG_RUNS_WHERE})`] : []),
+    ...kpiRanges.map((_, i) => `(ended_at >= @k${i}from AND ended_at < @k${i}end)`),
+  ];
+  const where = `(${selectors.join(' OR ')}) AND ${runMatchSql(f, '')}`;
+  const params: Record<string, unknown> = { from: w.from, end, asOf: w.asOf, ...f };
+  kpiRanges.forEach(([a, b], i) => {
+    params[`k${i}from`] = a;
+    params[`k${i}end`] = b;
+  });
+  const runs = stmt(conn, runsSql(where)).all({ team: src.teamId, ...params }) as RunSql[];
+  if (runs.length === 0) return { flags: [], kpi: [] };
+  const links = linkedChanges(conn, src, where, params);
+
+  const kpi: RunRow[] = [];
+  for (const r of runs) {
+    if (r.endedAt === null || !kpiRanges.some(([a, b]) => r.endedAt! >= a && r.endedAt! < b)) continue;
+    kpi.push({
+      run: src.prefix + r.run,
+      startsAt: r.startedAt === null ? [] : [r.startedAt],
+      endsAt: [r.endedAt],
+      iterationsAt: [],
+      tests: [],
+      messagesAt: [],
+      toolCallsAt: [],
+      llmCalls: [],
+      linkedChanges: links.get(r.run) ?? [],
+    });
+  }
+  if (!flagged) return { flags: [], kpi };
+
   const rows = new Map<string, RunRow>();
-  const events = stmt(conn, FLAG_RUN_EVENTS_SQL).all({ team: src.teamId, asOf: w.asOf, ...params }) as {
-    run: string;
-    type: string;
-    ts: number;
-    tokens: number | null;
-    failed: number | null;
-  }[];
-  for (const e of events) {
-    let r = rows.get(e.run);
-    if (!r) {
-      r = {
-        run: src.prefix + e.run, startsAt: [], endsAt: [], iterationsAt: [], tests: [], messagesAt: [],
-        toolCallsAt: [], llmCalls: [], linkedChanges: [],
-      };
-      rows.set(e.run, r);
+  let goOn = false;
+  const stallWindow = Math.max(1, thresholds.stalledWindowIterations);
+  for (const r of runs) {
+    const selected =
+      (r.lastEventAt >= w.from && r.firstEventAt < end) || (r.endedAt !== null && r.endedAt >= w.from && r.endedAt < end);
+    if (!selected) continue;
+    if (r.lastEventAt > w.asOf) {
+      goOn = true;
+      continue;
     }
-    switch (e.type) {
-      case 'run.started': r.startsAt.push(e.ts); break;
-      case 'run.ended': r.endsAt.push(e.ts); break;
-      case 'iteration': r.iterationsAt.push(e.ts); break;
-      case 'llm.call': r.llmCalls.push({ at: e.ts, tokens: e.tokens ?? 0 }); break;
-      case 'tool.call': r.toolCallsAt.push(e.ts); break;
-      case 'test.result': r.tests.push({ at: e.ts, failed: e.failed ?? 0 }); break;
-      case 'message': r.messagesAt.push(e.ts); break;
+    const linked = links.get(r.run) ?? [];
+    const row: RunRow = {
+      run: src.prefix + r.run,
+      startsAt: r.startedAt === null ? [] : [r.startedAt],
+      endsAt: r.endedAt === null ? [] : [r.endedAt],
+      iterationsAt: [],
+      tests: [],
+      messagesAt: new Array<number>(r.messages).fill(r.lastEventAt),
+      toolCallsAt: new Array<number>(r.toolCalls).fill(r.lastEventAt),
+      llmCalls: [{ at: r.lastEventAt, tokens: r.tokens }],
+      linkedChanges: linked,
+    };
+    const mayStall =
+      !(r.iterations < thresholds.stalledMinIterations || r.iterations < stallWindow) &&
+      r.testResults > 0 &&
+      r.lastEventAt >= w.from &&
+      r.lastEventAt < end &&
+      !linked.some((c) => c.firstEventAt <= w.asOf && c.mergedAt !== null && c.mergedAt <= w.asOf);
+    if (mayStall) {
+      for (const e of stmt(conn, RUN_ITERATIONS_TESTS_SQL).all({ team: src.teamId, run: r.run, asOf: w.asOf }) as {
+        type: string;
+        ts: number;
+        failed: number | null;
+      }[]) {
+        if (e.type === 'iteration') row.iterationsAt.push(e.ts);
+        else row.tests.push({ at: e.ts, failed: e.failed ?? 0 });
+      }
+    } else {
+      row.iterationsAt = new Array<number>(r.iterations).fill(r.lastEventAt);
+    }
+    rows.set(r.run, row);
+  }
+  if (goOn) {
+    // The runs going on after asOf: FLAG_RUNS_WHERE's runs only (runEventsSql adds last_event_at > asOf).
+    const flagWhere = `(${FLAG_RUNS_WHERE}) AND ${runMatchSql(f, '')}`;
+    const events = stmt(conn, runEventsSql(flagWhere)).all({ team: src.teamId, ...params }) as {
+      run: string;
+      type: string;
+      ts: number;
+      tokens: number | null;
+      failed: number | null;
+    }[];
+    for (const e of events) {
+      let r = rows.get(e.run);
+      if (!r) {
+        rows.set(e.run, (r = emptyRunRow(src.prefix + e.run)));
+        r.linkedChanges = links.get(e.run) ?? [];
+      }
+      switch (e.type) {
+        case 'run.started': r.startsAt.push(e.ts); break;
+        case 'run.ended': r.endsAt.push(e.ts); break;
+        case 'iteration': r.iterationsAt.push(e.ts); break;
+        case 'llm.call': r.llmCalls.push({ at: e.ts, tokens: e.tokens ?? 0 }); break;
+        case 'tool.call': r.toolCallsAt.push(e.ts); break;
+        case 'test.result': r.tests.push({ at: e.ts, failed: e.failed ?? 0 }); break;
+        case 'message': r.messagesAt.push(e.ts); break;
+      }
     }
   }
-  if (rows.size === 0) return [];
-  for (const [run, list] of linkedChanges(conn, src, FLAG_RUNS_WHERE, params)) {
-    const r = rows.get(run);
-    if (r) r.linkedChanges = list;
-  }
-  return [...rows.values()];
+  return { flags: [...rows.values()], kpi };
 }

@@ -8,8 +8,12 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { teamSettings } from '@/db/schema';
 import { DEFAULT_FLAG_THRESHOLDS, resolveThresholds, type FlagThresholds } from '@/lib/flags/thresholds';
+import type { ThresholdChanges } from '@/lib/flags/threshold-fields';
 import { getDb } from './connection';
-import type { Viewer } from './viewer';
+import type { DataContext } from './context';
+import { DataError } from './errors';
+import { findTeam } from './teams';
+import { isAdmin, type Viewer } from './viewer';
 
 /** Keys of the stored object that mean something; anything else is dropped on save. */
 const THRESHOLD_KEYS = Object.keys(DEFAULT_FLAG_THRESHOLDS) as (keyof FlagThresholds)[];
@@ -40,7 +44,7 @@ export function getFlagThresholds(teamId: number, db: Db = getDb()): FlagThresho
 /**
  * Stores the given thresholds for a team (operator only; `null` for a key removes it, so it
  * falls back to the default). Keys not in FlagThresholds and values that are not finite
- * numbers are ignored. The settings UI (later) will call this through the ingest worker.
+ * numbers are ignored. The settings page goes through updateFlagThresholds (the worker).
  */
 export function saveFlagThresholds(
   viewer: Viewer,
@@ -49,7 +53,7 @@ export function saveFlagThresholds(
   db: Db = getDb(),
   now: number = Date.now(),
 ): FlagThresholds {
-  if (viewer.kind !== 'operator') throw new Error('only an operator can change team settings');
+  if (!isAdmin(viewer)) throw new DataError('only an admin can change team settings');
   const row = db
     .select({ flagThresholds: teamSettings.flagThresholds })
     .from(teamSettings)
@@ -68,4 +72,24 @@ export function saveFlagThresholds(
     .onConflictDoUpdate({ target: teamSettings.teamId, set: { flagThresholds: text, updatedAt: now } })
     .run();
   return resolveThresholds(stored);
+}
+
+/** A team's thresholds for the settings page (admins); null when the team is not visible. */
+export function teamFlagThresholds(viewer: Viewer, teamSlug: string, db: Db = getDb()): FlagThresholds | null {
+  if (!isAdmin(viewer)) throw new DataError('only an admin can read team settings');
+  const team = findTeam(viewer, teamSlug, db);
+  return team ? getFlagThresholds(team.id, db) : null;
+}
+
+/** Saves checked thresholds (lib/flags/threshold-fields.ts) from the settings page, through the worker. */
+export async function updateFlagThresholds(
+  viewer: Viewer,
+  teamSlug: string,
+  changes: ThresholdChanges,
+  ctx: DataContext,
+): Promise<void> {
+  if (!isAdmin(viewer)) throw new DataError('only an admin can change team settings');
+  const team = findTeam(viewer, teamSlug, ctx.db);
+  if (!team) throw new DataError(`no team '${teamSlug}'`);
+  await ctx.write({ name: 'saveFlagThresholds', teamId: team.id, changes, at: Date.now() });
 }

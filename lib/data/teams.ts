@@ -3,7 +3,9 @@ import { asc, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { dailyEvents, teams } from '@/db/schema';
 import { getDb } from './connection';
-import { canSeeTeam, visibleTeamIds, type Viewer } from './viewer';
+import type { DataContext } from './context';
+import { DataError } from './errors';
+import { canSeeTeam, isAdmin, visibleTeamIds, type Viewer } from './viewer';
 
 export const TEAM_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 
@@ -38,7 +40,7 @@ export function listTeamSummaries(viewer: Viewer, db: Db = getDb()): TeamSummary
     })
     .from(teams)
     .leftJoin(dailyEvents, eq(dailyEvents.teamId, teams.id))
-    .where(visible === 'all' ? undefined : inArray(teams.id, visible))
+    .where(visible === 'all' ? undefined : inArray(teams.id, [...visible]))
     .groupBy(teams.id)
     .orderBy(asc(teams.slug))
     .all();
@@ -57,14 +59,34 @@ export function validateTeamSlug(slug: string): void {
   }
 }
 
-/** Makes a team (operator only: the CLI, and the worker on the operator's behalf). */
+/** Makes a team (admins; the CLI writes directly). */
 export function createTeam(viewer: Viewer, input: { slug: string; name?: string }, db: Db = getDb()): Team {
-  if (viewer.kind !== 'operator') throw new Error('only an operator can create teams');
-  validateTeamSlug(input.slug);
+  const { slug, name } = checkNewTeam(viewer, input, db);
+  return insertTeam(db, slug, name, Date.now());
+}
+
+/** Makes a team from the web UI (admins), written by the worker. */
+export async function addTeam(viewer: Viewer, input: { slug: string; name?: string }, ctx: DataContext): Promise<Team> {
+  const { slug, name } = checkNewTeam(viewer, input, ctx.db);
+  return ctx.write({ name: 'createTeam', slug, teamName: name, at: Date.now() });
+}
+
+function checkNewTeam(viewer: Viewer, input: { slug: string; name?: string }, db: Db): { slug: string; name: string } {
+  if (!isAdmin(viewer)) throw new DataError('only an admin can create teams');
+  try {
+    validateTeamSlug(input.slug);
+  } catch (err) {
+    throw new DataError((err as Error).message);
+  }
   const existing = db.select({ id: teams.id }).from(teams).where(eq(teams.slug, input.slug)).get();
-  if (existing) throw new Error(`team '${input.slug}' already exists`);
-  const name = input.name?.trim() || input.slug;
-  const row = db.insert(teams).values({ slug: input.slug, name, createdAt: Date.now() }).returning().get();
+  if (existing) throw new DataError(`team '${input.slug}' already exists`);
+  return { slug: input.slug, name: input.name?.trim().slice(0, 200) || input.slug };
+}
+
+export function insertTeam(db: Db, slug: string, name: string, at: number): Team {
+  const existing = db.select({ id: teams.id }).from(teams).where(eq(teams.slug, slug)).get();
+  if (existing) throw new DataError(`team '${slug}' already exists`);
+  const row = db.insert(teams).values({ slug, name, createdAt: at }).returning().get();
   return { id: row.id, slug: row.slug, name: row.name };
 }
 

@@ -1,13 +1,31 @@
 /**
  * The small writes the ingest worker runs on the request thread's behalf, queued behind any
- * upload so they never wait on (or block) its transaction.
+ * upload so they never wait on (or block) its transaction. Authorization happened before an
+ * operation was queued (the lib/data function that queued it); these only write.
  */
 import type { Db } from '@/db/client';
-import type { WriteOperation } from '@/lib/ingest/messages';
-import { deleteTeams, ensureTeams } from './teams';
-import { touchApiToken } from './tokens';
+import type { WriteOperation, WriteResult } from '@/lib/ingest/messages';
+import { OPERATOR } from './viewer';
+import {
+  clearLoginFailures,
+  completeSetup,
+  deleteSession,
+  insertSession,
+  insertSetupToken,
+  purgeExpired,
+  recordLoginFailure,
+} from './sessions';
+import { insertShareLink, markShareLinkRevoked, touchShareLink } from './share-links';
+import { saveFlagThresholds } from './team-settings';
+import { deleteTeams, ensureTeams, insertTeam } from './teams';
+import { insertApiToken, markApiTokenRevoked, touchApiToken } from './tokens';
+import { deleteTeamMember, insertTeamMember, insertUser, removeUser, updateUserRole, updateUserPassword } from './users';
 
-export function applyWrite(db: Db, op: WriteOperation): void {
+export function applyWrite<O extends WriteOperation>(db: Db, operation: O): WriteResult<O> {
+  return apply(db, operation) as WriteResult<O>;
+}
+
+function apply(db: Db, op: WriteOperation): unknown {
   switch (op.name) {
     case 'touchToken':
       return touchApiToken(op.tokenId, op.at, db);
@@ -15,5 +33,46 @@ export function applyWrite(db: Db, op: WriteOperation): void {
       return deleteTeams(op.slugs, db);
     case 'ensureTeams':
       return ensureTeams(op.teams, db);
+    case 'createTeam':
+      return insertTeam(db, op.slug, op.teamName, op.at);
+    case 'createUser':
+      return insertUser(db, op);
+    case 'deleteUser':
+      return removeUser(db, op.userId);
+    case 'setUserRole':
+      return updateUserRole(db, op.userId, op.role);
+    case 'setPassword':
+      return updateUserPassword(db, op.userId, op.passwordHash);
+    case 'addTeamMember':
+      return insertTeamMember(db, op.teamId, op.userId, op.at);
+    case 'removeTeamMember':
+      return deleteTeamMember(db, op.teamId, op.userId);
+    case 'createSession':
+      return insertSession(db, op);
+    case 'deleteSession':
+      return deleteSession(db, op.idHash);
+    case 'recordLoginFailure':
+      return recordLoginFailure(db, op.keys, op.at, op.lockMs);
+    case 'clearLoginFailures':
+      return clearLoginFailures(db, op.keys);
+    case 'createSetupToken':
+      return insertSetupToken(db, op);
+    case 'completeSetup':
+      return completeSetup(db, op);
+    case 'createApiToken':
+      return insertApiToken(db, op);
+    case 'revokeApiToken':
+      return markApiTokenRevoked(db, op.tokenId, op.at);
+    case 'saveFlagThresholds':
+      saveFlagThresholds(OPERATOR, op.teamId, op.changes, db, op.at);
+      return;
+    case 'createShareLink':
+      return insertShareLink(db, op);
+    case 'revokeShareLink':
+      return markShareLinkRevoked(db, op.id, op.at);
+    case 'touchShareLink':
+      return touchShareLink(db, op.id, op.at);
+    case 'purgeExpired':
+      return purgeExpired(db, op.now);
   }
 }

@@ -36,6 +36,11 @@ export interface ReadOptions {
 export interface EventParser {
   push(chunk: Uint8Array | string): ParsedItem[];
   end(): ParsedItem[];
+  /**
+   * Multi-file sources (a directory, a zip): the next chunks belong to the file `name`, whose
+   * lines are numbered from 1 again. Parsers without it get a fresh instance per file.
+   */
+  startFile?(name: string): ParsedItem[];
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;

@@ -101,6 +101,8 @@ export interface Problem {
   /** The field at fault, dotted for nested ones (`attrs`, `changes`); `""` for the whole event. */
   field: string;
   message: string;
+  /** The file inside a multi-file upload (a directory or a zip) that the line belongs to. */
+  file?: string;
 }
 
 export type InputFormat = 'ndjson' | 'json' | 'csv';

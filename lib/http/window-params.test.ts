@@ -15,13 +15,14 @@ const parse = (query: string) => parseWindowParams(new URLSearchParams(query), N
 
 describe('parseWindowParams', () => {
   it('defaults asOf to now, to to asOf and from to 28 days before to', () => {
-    expect(parse('')).toEqual({ ok: true, teams: null, window: { from: NOW - 28 * DAY, to: NOW, asOf: NOW } });
+    expect(parse('')).toEqual({ ok: true, teams: null, window: { from: NOW - 28 * DAY, to: NOW, asOf: NOW }, filters: {} });
     const asOf = Date.parse('2026-05-01T00:00:00Z');
-    expect(parse('asOf=2026-05-01T02:00:00%2B02:00')).toEqual({ ok: true, teams: null, window: { from: asOf - 28 * DAY, to: asOf, asOf } });
-    expect(parse('to=2026-05-01T00:00:00Z')).toEqual({ ok: true, teams: null, window: { from: asOf - 28 * DAY, to: asOf, asOf: NOW } });
+    expect(parse('asOf=2026-05-01T02:00:00%2B02:00')).toEqual({ ok: true, teams: null, window: { from: asOf - 28 * DAY, to: asOf, asOf }, filters: {} });
+    expect(parse('to=2026-05-01T00:00:00Z')).toEqual({ ok: true, teams: null, window: { from: asOf - 28 * DAY, to: asOf, asOf: NOW }, filters: {} });
     expect(parse('from=2026-04-01T00:00:00.5Z&to=2026-05-01T00:00:00Z&asOf=2026-04-20T00:00:00-01:30')).toEqual({
       ok: true, teams: null,
       window: { from: Date.parse('2026-04-01T00:00:00.500Z'), to: asOf, asOf: Date.parse('2026-04-20T01:30:00Z') },
+      filters: {},
     });
   });
 
@@ -32,6 +33,24 @@ describe('parseWindowParams', () => {
   it('reads one or several teams', () => {
     expect(parse('team=acme')).toMatchObject({ ok: true, teams: ['acme'] });
     expect(parse('team=acme,other&team=third&team=acme')).toMatchObject({ ok: true, teams: ['acme', 'other', 'third'] });
+  });
+
+  it('reads the agent, model and repo filters: each one exact value, combinable', () => {
+    expect(parse('agent=codex')).toMatchObject({ ok: true, filters: { agent: 'codex' } });
+    expect(parse('model=claude-sonnet-4-5&repo=acme%2Fapi&agent=claude-code')).toMatchObject({
+      ok: true, filters: { agent: 'claude-code', model: 'claude-sonnet-4-5', repo: 'acme/api' },
+    });
+    // As sent: no trimming, and a comma is part of the value.
+    expect(parse('agent=%20a,b%20')).toMatchObject({ ok: true, filters: { agent: ' a,b ' } });
+    expect(parse(`repo=${'r'.repeat(200)}`)).toMatchObject({ ok: true, filters: { repo: 'r'.repeat(200) } });
+  });
+
+  it('names a bad filter: empty, over 200 characters, or given twice', () => {
+    for (const field of ['agent', 'model', 'repo']) {
+      expect(parse(`${field}=`)).toEqual({ ok: false, field, error: expect.stringContaining('empty') });
+      expect(parse(`${field}=${'x'.repeat(201)}`)).toEqual({ ok: false, field, error: expect.stringContaining('200') });
+      expect(parse(`${field}=a&${field}=b`)).toEqual({ ok: false, field, error: expect.any(String) });
+    }
   });
 
   it('names each bad parameter', () => {
@@ -98,7 +117,8 @@ describe('GET /api/v1/kpis, /kpis/weekly, /flags', () => {
       expect((await get(path, 'lsk_unknown')).status).toBe(401);
       expect((await get(path, ingestOnly)).status).toBe(403);
       for (const [query, field] of [['from=x', 'from'], ['to=x', 'to'], ['asOf=x', 'asOf'], ['team=A', 'team'],
-        ['from=2026-05-02T00:00:00Z&to=2026-05-01T00:00:00Z', 'from']]) {
+        ['from=2026-05-02T00:00:00Z&to=2026-05-01T00:00:00Z', 'from'], ['agent=', 'agent'], [`model=${'m'.repeat(201)}`, 'model'],
+        ['repo=a&repo=b', 'repo']]) {
         expect(await get(`${path}?${query}`, read)).toEqual({ status: 400, body: { error: expect.any(String), field } });
       }
       expect(await get(`${path}?team=other`, read)).toEqual({ status: 404, body: { error: expect.any(String) } });
@@ -113,5 +133,10 @@ describe('GET /api/v1/kpis, /kpis/weekly, /flags', () => {
     expect(weekly.status).toBe(200);
     expect(weekly.body.weeks.map((w: { week: string }) => w.week)).toEqual(['2026-06-01', '2026-06-08']);
     expect(await get(`/api/v1/flags?${window}`, read)).toEqual({ status: 200, body: { flags: [] } });
+    // Filters are accepted by all three (their figures: lib/data/kpis.test.ts).
+    const filtered = await get(`/api/v1/kpis?${window}&agent=codex&model=gpt-5&repo=acme%2Fapi`, read);
+    expect(filtered).toEqual(kpis);
+    expect((await get(`/api/v1/kpis/weekly?${window}&repo=acme%2Fapi`, read)).status).toBe(200);
+    expect(await get(`/api/v1/flags?${window}&agent=codex`, read)).toEqual({ status: 200, body: { flags: [] } });
   });
 });

@@ -9,7 +9,11 @@
  * - A `+` of an offset sent unencoded arrives as a space (`...T10:00:00 02:00`); it is read as
  *   the `+` it was meant to be.
  * - `from` must be before `to`, and the window at most MAX_WINDOW_DAYS long (both named `from`).
+ * - `agent`, `model`, `repo` (optional, combinable): each one exact value, 1–MAX_FILTER_CHARS
+ *   characters, given at most once, taken as sent (no trimming, no commas splitting it); they
+ *   narrow the figures as docs/kpis.md "Filters" says (→ KpiFilters).
  */
+import type { KpiFilters } from '@/lib/data/kpis';
 import { parseRfc3339 } from '@/lib/events/validate';
 import { DAY_MS } from '@/lib/kpi/time';
 import type { KpiWindow } from '@/lib/kpi/types';
@@ -19,15 +23,18 @@ export const DEFAULT_WINDOW_DAYS = 28;
 export const MAX_WINDOW_DAYS = 3660;
 /** Most teams one request may name. */
 export const MAX_TEAMS = 50;
+/** Longest `agent`, `model` or `repo` filter value accepted. */
+export const MAX_FILTER_CHARS = 200;
+export const FILTER_FIELDS = ['agent', 'model', 'repo'] as const;
 
 const TEAM_SLUG = /^[a-z0-9][a-z0-9-]{0,62}$/;
 /** An offset's `+` turned into a space by form decoding: `... hh:mm:ss[.frac] hh:mm` at the end. */
 const SPACE_FOR_PLUS = /(\d{2}:\d{2}:\d{2}(?:\.\d+)?) (\d{2}:\d{2})$/;
 
-export type WindowField = 'team' | 'from' | 'to' | 'asOf';
+export type WindowField = 'team' | 'from' | 'to' | 'asOf' | (typeof FILTER_FIELDS)[number];
 
 export type WindowParams =
-  | { ok: true; teams: string[] | null; window: KpiWindow }
+  | { ok: true; teams: string[] | null; window: KpiWindow; filters: KpiFilters }
   | { ok: false; field: WindowField; error: string };
 
 function parseTime(raw: string): number {
@@ -57,6 +64,17 @@ export function parseWindowParams(params: URLSearchParams, now: number = Date.no
     if (teams.length > MAX_TEAMS) return bad('team', `at most ${MAX_TEAMS} teams at once`);
   }
 
+  const filters: KpiFilters = {};
+  for (const field of FILTER_FIELDS) {
+    const values = params.getAll(field);
+    if (values.length === 0) continue;
+    if (values.length > 1) return bad(field, `${field} may be given once (one exact value)`);
+    const value = values[0];
+    if (value.length === 0) return bad(field, `${field} must not be empty`);
+    if (value.length > MAX_FILTER_CHARS) return bad(field, `${field} may be at most ${MAX_FILTER_CHARS} characters`);
+    filters[field] = value;
+  }
+
   const times: Partial<Record<'from' | 'to' | 'asOf', number>> = {};
   for (const field of ['asOf', 'to', 'from'] as const) {
     const raw = params.get(field);
@@ -72,5 +90,5 @@ export function parseWindowParams(params: URLSearchParams, now: number = Date.no
   const from = times.from ?? to - DEFAULT_WINDOW_DAYS * DAY_MS;
   if (!(from < to)) return bad('from', 'from must be before to');
   if (to - from > MAX_WINDOW_DAYS * DAY_MS) return bad('from', `the window may be at most ${MAX_WINDOW_DAYS} days long`);
-  return { ok: true, teams, window: { from, to, asOf } };
+  return { ok: true, teams, window: { from, to, asOf }, filters };
 }

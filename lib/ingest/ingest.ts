@@ -1,16 +1,25 @@
 /**
- * The one ingestion path (API, upload page, CLI, demo): stream → parse and validate →
- * store, all in one transaction per upload. An event's payload is its JSON text as sent
- * (CSV rows: the JSON of their validated fields); the `ts` column holds its UTC time.
+ * The one ingestion path (API, upload page, CLI, demo, importers, webhooks): stream → parse
+ * and validate → store, all in one transaction per upload. An event's payload is its JSON
+ * text as sent (CSV rows: the JSON of their validated fields; importers: the JSON of the
+ * events-v1 object they built); the `ts` column holds its UTC time.
  *
  * Validation and storage share a single pass: events are written as they are checked, and
  * if any event is bad (and `partial` is off) the transaction is rolled back, so nothing is
  * stored; reading the input twice would cost more than the rare rollback.
+ *
+ * An upload is one input, or several named files (a directory, a zip: lib/importers/sources.ts)
+ * read in turn into the same transaction; their problems name the file. Importer formats
+ * (lib/importers) parse foreign sources into events-v1 behind the same parser interface.
  */
+import fs from 'node:fs';
 import type { SqliteConnection } from '@/db/client';
+import { findChangeByTitle, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
 import { IngestTransaction, teamIdsBySlug } from '@/lib/data/ingest-store';
-import { createEventParser, type ParsedItem } from '@/lib/events/parse';
-import type { InputFormat, Problem } from '@/lib/events/types';
+import type { EventParser, ParsedItem } from '@/lib/events/parse';
+import type { Problem } from '@/lib/events/types';
+import { createParser, detectImportFormat, isImporterFormat, type ImportFormat, type ImportOptions } from '@/lib/importers';
+import { fileIsZip, SourceError, zipSource, type MultiFileInput } from '@/lib/importers/sources';
 import { EntityDeltas } from './deltas';
 
 /** Problems listed in an answer; the rest are only counted. */
@@ -18,15 +27,23 @@ export const MAX_LISTED_PROBLEMS = 1000;
 /** Events folded in memory before their entity deltas are merged into the tables. */
 const DELTA_BATCH = 20_000;
 
+/** Options of the importer formats that a request may carry (plain data: it crosses to the worker). */
+export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent'>;
+
 export interface IngestRequest {
-  format: InputFormat;
+  /** `auto`: told from the first file's name and first bytes (lib/importers/detect.ts). */
+  format: ImportFormat | 'auto';
   /** The team the request fixes (API token, upload page, CLI `--team`); else events name theirs. */
   team?: { id: number; slug: string };
   partial: boolean;
-  source: 'api' | 'upload' | 'cli' | 'demo';
+  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook';
   filename?: string | null;
   /** Size of the input when known, for progress. */
   totalBytes?: number;
+  /** Importer options; the team's stored settings (repo mapping, bug label) fill what is absent. */
+  options?: IngestImportOptions;
+  /** A webhook delivery: recorded in the same transaction, and a second one with the same id stores nothing. */
+  delivery?: { id: string; event: string };
 }
 
 export interface IngestProgress {
@@ -46,17 +63,69 @@ export interface IngestResult {
   problems: Problem[];
   bytes: number;
   uploadId: number | null;
+  /** The format that was read (what `auto` resolved to). */
+  format?: ImportFormat;
+  /** Files read, for a multi-file upload. */
+  files?: number;
+  /** The request's webhook delivery had been processed before: nothing was stored this time. */
+  duplicateDelivery?: boolean;
+}
+
+type Chunks = AsyncIterable<Uint8Array | string>;
+
+/** One input, or several named files read in turn (a directory, a zip). */
+export type IngestInput = Chunks | MultiFileInput;
+
+function isMultiFile(input: IngestInput): input is MultiFileInput {
+  return typeof (input as MultiFileInput).files === 'object' && Array.isArray((input as MultiFileInput).files);
+}
+
+/**
+ * Ingests a file on disk (a spooled upload, a CLI argument): a zip archive is read as the
+ * files it holds, anything else as one input.
+ */
+export async function ingestFile(
+  db: SqliteConnection,
+  file: string,
+  request: IngestRequest,
+  onProgress?: (p: IngestProgress) => void,
+  now: () => number = Date.now,
+): Promise<IngestResult> {
+  if (!fileIsZip(file)) return ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), request, onProgress, now);
+  let source: MultiFileInput;
+  try {
+    source = await zipSource(file, request.format);
+  } catch (err) {
+    if (err instanceof SourceError) return refused(err.message, request.filename ?? undefined);
+    throw err;
+  }
+  try {
+    return await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress, now);
+  } finally {
+    source.close();
+  }
+}
+
+function refused(message: string, file?: string): IngestResult {
+  const problem: Problem = { line: 0, field: '', message };
+  if (file) problem.file = file;
+  return { ok: false, accepted: 0, duplicates: 0, rejectedCount: 1, problems: [problem], bytes: 0, uploadId: null };
 }
 
 export async function ingest(
   db: SqliteConnection,
-  input: AsyncIterable<Uint8Array | string>,
+  input: IngestInput,
   request: IngestRequest,
   onProgress?: (p: IngestProgress) => void,
   now: () => number = Date.now,
 ): Promise<IngestResult> {
   const teamIds = request.team ? null : teamIdsBySlug(db);
-  const parser = createEventParser(request.format, { fixedTeam: request.team?.slug });
+  const multi = isMultiFile(input) ? input : null;
+  let format: ImportFormat | null = request.format === 'auto' ? null : request.format;
+  let options: ImportOptions | null = null;
+  let parser: EventParser | null = null;
+  /** The file being read (multi-file uploads), named in its problems. */
+  let file: string | undefined;
   let bytes = 0;
   const tx = new IngestTransaction(db);
   const deltas = new EntityDeltas();
@@ -68,7 +137,32 @@ export async function ingest(
   let seen = 0;
   const reject = (found: Problem[]) => {
     rejectedCount++;
-    for (const p of found) if (problems.length < MAX_LISTED_PROBLEMS) problems.push(p);
+    for (const p of found) {
+      if (file !== undefined && p.file === undefined) p.file = file;
+      if (problems.length < MAX_LISTED_PROBLEMS) problems.push(p);
+    }
+  };
+
+  /** The parser for the (first) input, once its format is known. */
+  const makeParser = (f: ImportFormat): EventParser => {
+    if (options === null) {
+      options = { ...request.options, fixedTeam: request.team?.slug };
+      if (isImporterFormat(f) && request.team) {
+        const teamId = request.team.id;
+        const stored = importSettingsOn(db, teamId);
+        options.repoMap ??= stored.repoMap;
+        options.bugLabel ??= stored.bugLabel;
+        options.findChangeByTitle = (repo, title) => findChangeByTitle(db, teamId, repo, title);
+      }
+    }
+    return createParser(f, options);
+  };
+  /** Resolves `auto` from a file's name and first bytes; null when it cannot be told. */
+  const resolveFormat = (name: string | null | undefined, first: Uint8Array | string | undefined): ImportFormat | null => {
+    if (format !== null) return format;
+    const firstBytes = typeof first === 'string' ? Buffer.from(first.slice(0, 65536), 'utf8') : first;
+    format = detectImportFormat({ filename: name ?? null, firstBytes });
+    return format;
   };
 
   tx.begin(
@@ -100,25 +194,94 @@ export async function ingest(
       duplicates++;
     }
   };
+  const handleAll = (items: ParsedItem[]) => {
+    for (let i = 0; i < items.length; i++) handle(items[i]);
+  };
   const progress = () => onProgress?.({ bytesRead: bytes, totalBytes: request.totalBytes ?? null, events: seen });
-  try {
-    // Each chunk is parsed and stored synchronously: one await per chunk, not per event.
-    for await (const chunk of input) {
+  const fail = (message: string) => {
+    badEvents++;
+    reject([{ line: 0, field: '', message }]);
+  };
+  /** Reads one input (the whole upload, or one file of it) into the current parser. */
+  const readInput = async (chunks: Chunks, name: string | undefined) => {
+    for await (const chunk of chunks) {
       bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
-      for (const item of parser.push(chunk)) handle(item);
+      if (parser === null) {
+        const f = resolveFormat(name ?? request.filename, chunk);
+        if (f === null) {
+          fail(`cannot tell the format of ${name ?? request.filename ?? 'the input'}: choose one`);
+          return false;
+        }
+        if (isImporterFormat(f) && !request.team) {
+          fail(`importing ${f} needs a team to import into`);
+          return false;
+        }
+        parser = makeParser(f);
+        if (name !== undefined && parser.startFile) handleAll(parser.startFile(name));
+      }
+      handleAll(parser.push(chunk));
       progress();
     }
-    for (const item of parser.end()) handle(item);
+    return true;
+  };
+  try {
+    if (request.delivery && request.team) {
+      const delivery = { teamId: request.team.id, id: request.delivery.id, event: request.delivery.event, uploadId: tx.uploadId, at: now() };
+      if (!recordDelivery(db, delivery)) {
+        tx.rollback();
+        return { ok: true, accepted: 0, duplicates: 0, rejectedCount: 0, problems, bytes, uploadId: null, duplicateDelivery: true };
+      }
+    }
+    if (multi) {
+      let files = 0;
+      for (const f of multi.files) {
+        files++;
+        // Parsers that read several files keep state across them (de-duplication, sessions
+        // split over files); the others get a fresh parser per file. What ending the previous
+        // file completes is still that file's.
+        const current = parser as EventParser | null;
+        if (current !== null) {
+          if (current.startFile) handleAll(current.startFile(f.name));
+          else {
+            handleAll(current.end());
+            // events-v1 files of an `auto` upload may differ in format: each is told on its own.
+            if (request.format === 'auto') {
+              parser = null;
+              format = null;
+            } else parser = makeParser(format!);
+          }
+        }
+        file = f.name;
+        if (!(await readInput(f.chunks(), f.name))) break;
+      }
+      if (files === 0) fail('no file to import in this directory or archive (for this format)');
+    } else await readInput(input as Chunks, undefined); // false: the problem is recorded
+    // No parser: an empty input (nothing to store, nothing wrong), or one refused above.
+    const last = parser as EventParser | null;
+    if (last !== null) handleAll(last.end());
     if (badEvents > 0 && !request.partial) {
       tx.rollback();
-      return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null };
+      return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }) };
     }
     tx.applyDeltas(deltas);
     tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes);
     progress();
-    return { ok: true, accepted, duplicates, rejectedCount, problems, bytes, uploadId: tx.uploadId };
+    return {
+      ok: true,
+      accepted,
+      duplicates,
+      rejectedCount,
+      problems,
+      bytes,
+      uploadId: tx.uploadId,
+      ...(format && { format }),
+      ...(multi && { files: multi.files.length }),
+    };
   } catch (err) {
     tx.rollback();
+    if (err instanceof SourceError) {
+      return { ...refused(err.message, file), bytes };
+    }
     throw err;
   }
 }

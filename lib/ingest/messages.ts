@@ -1,17 +1,87 @@
 /** Messages between the request thread (queue.ts) and the ingest worker (worker.ts). */
+import type { FlagThresholds } from '@/lib/flags/thresholds';
 import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
 
 export type WorkerJob =
   | { kind: 'ingest'; jobId: number; file: string; deleteAfter: boolean; request: IngestRequest }
   | { kind: 'write'; jobId: number; operation: WriteOperation };
 
-/** Small writes that must not race the upload transaction: they queue behind it. */
+/** A throttling key and how many failures in a row lock it. */
+export interface ThrottleKey {
+  key: string;
+  limit: number;
+}
+
+/**
+ * Small writes that must not race the upload transaction: they queue behind it. Each is
+ * applied by lib/data/writes.ts; authorization happens before one is queued (lib/data).
+ */
 export type WriteOperation =
   | { name: 'touchToken'; tokenId: number; at: number }
   | { name: 'deleteTeams'; slugs: string[] }
-  | { name: 'ensureTeams'; teams: { slug: string; name: string }[] };
+  | { name: 'ensureTeams'; teams: { slug: string; name: string }[] }
+  | { name: 'createTeam'; slug: string; teamName: string; at: number }
+  | { name: 'createUser'; email: string; passwordHash: string; role: 'admin' | 'member'; teamIds: number[]; at: number }
+  | { name: 'deleteUser'; userId: number }
+  | { name: 'setUserRole'; userId: number; role: 'admin' | 'member' }
+  | { name: 'setPassword'; userId: number; passwordHash: string }
+  | { name: 'addTeamMember'; teamId: number; userId: number; at: number }
+  | { name: 'removeTeamMember'; teamId: number; userId: number }
+  | { name: 'createSession'; idHash: string; userId: number; at: number; expiresAt: number }
+  | { name: 'deleteSession'; idHash: string }
+  | { name: 'recordLoginFailure'; keys: ThrottleKey[]; at: number; lockMs: number }
+  | { name: 'clearLoginFailures'; keys: string[] }
+  | { name: 'createSetupToken'; tokenHash: string; at: number; expiresAt: number }
+  | { name: 'completeSetup'; tokenHash: string; email: string; passwordHash: string; at: number }
+  | { name: 'createApiToken'; teamId: number; tokenHash: string; prefix: string; scopes: string; tokenName: string | null; at: number }
+  | { name: 'revokeApiToken'; tokenId: number; at: number }
+  | { name: 'saveFlagThresholds'; teamId: number; changes: { [K in keyof FlagThresholds]?: number | null }; at: number }
+  | {
+      name: 'createShareLink';
+      tokenHash: string;
+      teamId: number;
+      teamIds: number[];
+      view: string;
+      mode: 'snapshot' | 'live';
+      snapshot: string | null;
+      createdBy: number | null;
+      at: number;
+      expiresAt: number;
+    }
+  | { name: 'revokeShareLink'; id: number; at: number }
+  | { name: 'touchShareLink'; id: number; at: number }
+  | { name: 'purgeExpired'; now: number };
+
+/** What each write answers. */
+export interface WriteResults {
+  touchToken: void;
+  deleteTeams: void;
+  ensureTeams: void;
+  createTeam: { id: number; slug: string; name: string };
+  createUser: { id: number };
+  deleteUser: void;
+  setUserRole: void;
+  setPassword: void;
+  addTeamMember: void;
+  removeTeamMember: void;
+  createSession: void;
+  deleteSession: void;
+  recordLoginFailure: void;
+  clearLoginFailures: void;
+  createSetupToken: void;
+  completeSetup: { userId: number };
+  createApiToken: { id: number };
+  revokeApiToken: void;
+  saveFlagThresholds: void;
+  createShareLink: { id: number };
+  revokeShareLink: void;
+  touchShareLink: void;
+  purgeExpired: { sessions: number; shareLinks: number };
+}
+
+export type WriteResult<O extends WriteOperation> = WriteResults[O['name']];
 
 export type WorkerReply =
   | { kind: 'progress'; jobId: number; progress: IngestProgress }
-  | { kind: 'done'; jobId: number; result: IngestResult | null }
+  | { kind: 'done'; jobId: number; result: IngestResult | WriteResults[keyof WriteResults] | null }
   | { kind: 'failed'; jobId: number; message: string; code: string | null };

@@ -5,7 +5,8 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
-import type { WorkerJob, WorkerReply, WriteOperation } from './messages';
+import { DataError, DATA_ERROR_CODE } from '@/lib/data/errors';
+import type { WorkerJob, WorkerReply, WriteOperation, WriteResult } from './messages';
 
 /** An error the storage layer raised (disk full, read-only database, I/O), not bad input. */
 export class StorageError extends Error {
@@ -17,7 +18,7 @@ export class StorageError extends Error {
 const WORKER_ENTRY = 'lib/ingest/worker-entry.cjs';
 
 interface Pending {
-  resolve: (result: IngestResult | null) => void;
+  resolve: (result: unknown) => void;
   reject: (err: Error) => void;
   onProgress?: (p: IngestProgress) => void;
 }
@@ -45,6 +46,7 @@ function worker(): Worker {
     if (reply.kind === 'progress') return p.onProgress?.(reply.progress);
     s.pending.delete(reply.jobId);
     if (reply.kind === 'done') p.resolve(reply.result);
+    else if (reply.code === DATA_ERROR_CODE) p.reject(new DataError(reply.message));
     else p.reject(new StorageError(reply.message, reply.code));
   });
   const failAll = (err: Error) => {
@@ -63,7 +65,7 @@ type JobInput = WorkerJob extends infer J ? (J extends WorkerJob ? Omit<J, 'jobI
 function submit(job: JobInput, onProgress?: (p: IngestProgress) => void) {
   const s = ingestState();
   const jobId = s.nextId++;
-  return new Promise<IngestResult | null>((resolve, reject) => {
+  return new Promise<unknown>((resolve, reject) => {
     s.pending.set(jobId, { resolve, reject, onProgress });
     const w = worker();
     w.ref(); // keep the process alive while jobs are pending
@@ -80,12 +82,15 @@ export async function ingestFileInWorker(
   options: { deleteAfter: boolean; onProgress?: (p: IngestProgress) => void },
 ): Promise<IngestResult> {
   const result = await submit({ kind: 'ingest', file, deleteAfter: options.deleteAfter, request }, options.onProgress);
-  return result!;
+  return result as IngestResult;
 }
 
-/** Runs a small write in the worker, after any upload in progress. */
-export async function writeInWorker(operation: WriteOperation): Promise<void> {
-  await submit({ kind: 'write', operation });
+/**
+ * Runs a small write in the worker, after any upload in progress, and answers what it made.
+ * A write the data layer refused (a conflict, a vanished row) rejects with a DataError.
+ */
+export async function writeInWorker<O extends WriteOperation>(operation: O): Promise<WriteResult<O>> {
+  return (await submit({ kind: 'write', operation })) as WriteResult<O>;
 }
 
 /** Stops the worker (tests, shutdown). Pending jobs fail; their transactions roll back. */

@@ -5,7 +5,6 @@
  */
 import 'server-only';
 import { maxUploadBytes, spoolDirectory } from '@/lib/config';
-import type { InputFormat } from '@/lib/events/types';
 import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
 import { ingestFileInWorker, StorageError } from './queue';
 import { spoolBody } from './spool';
@@ -16,7 +15,14 @@ export type ReceiveOutcome =
 
 export async function receiveUpload(
   request: Request,
-  job: { team: { id: number; slug: string }; format: InputFormat; partial: boolean; source: IngestRequest['source']; filename?: string | null },
+  job: {
+    team: { id: number; slug: string };
+    format: IngestRequest['format'];
+    partial: boolean;
+    source: IngestRequest['source'];
+    filename?: string | null;
+    options?: IngestRequest['options'];
+  },
   onProgress?: (p: IngestProgress & { phase: 'receiving' | 'processing' }) => void,
 ): Promise<ReceiveOutcome> {
   const limit = maxUploadBytes();

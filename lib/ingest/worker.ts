@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import { getDb } from '@/lib/data/connection';
 import { applyWrite } from '@/lib/data/writes';
-import { ingest } from './ingest';
+import { ingestFile } from './ingest';
 import type { WorkerJob, WorkerReply } from './messages';
 
 const port = parentPort!;
@@ -22,12 +22,13 @@ async function run(job: WorkerJob): Promise<void> {
   try {
     const db = getDb();
     if (job.kind === 'write') {
-      applyWrite(db, job.operation);
-      post({ kind: 'done', jobId: job.jobId, result: null });
+      const result = applyWrite(db, job.operation);
+      post({ kind: 'done', jobId: job.jobId, result: result ?? null });
       return;
     }
     try {
-      const result = await ingest(db.$client, fs.createReadStream(job.file, { highWaterMark: 1 << 20 }), job.request, (progress) =>
+      // A zip archive is read as the files it holds (lib/importers/sources.ts).
+      const result = await ingestFile(db.$client, job.file, job.request, (progress) =>
         post({ kind: 'progress', jobId: job.jobId, progress }),
       );
       post({ kind: 'done', jobId: job.jobId, result });

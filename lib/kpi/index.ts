@@ -5,3 +5,4 @@ export * from './outcomes';
 export * from './cost';
 export * from './runs';
 export * from './compute';
+export * from './partition';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { defectRate, mergedChanges, mergedPerWeek, timeToFix, weekSurvival } from './outcomes';
+import { defectRate, mergedChanges, mergedPerWeek, timeToFix, timeToFixDurations, weekSurvival } from './outcomes';
 import { DAY_MS, HOUR_MS } from './time';
 import type { DefectRow, MergedChangeRow } from './types';
 
@@ -200,5 +200,30 @@ describe('timeToFix', () => {
     expect(timeToFix(five, W)).toMatchObject({ fixed: 5, p50Hours: 3, p90Hours: 5, kmP50Hours: 3 });
     const ten = Array.from({ length: 10 }, (_, i) => d(`d${i}`, T0 + i, T0 + i + (i + 1) * 10 * H));
     expect(timeToFix(ten, W)).toMatchObject({ fixed: 10, p50Hours: 50, p90Hours: 90, kmP50Hours: 50 });
+  });
+});
+
+describe('timeToFixDurations', () => {
+  const d = (defect: string, openedAt: number, fixedAt: number | null): DefectRow => ({ defect, openedAt, fixedAt });
+  it('gives the fixed ones’ hours sorted and the KM observations timeToFix summarises', () => {
+    const asOf = T0 + 10 * D;
+    const w = { from: T0, to: T0 + 28 * D, asOf };
+    const rows = [
+      d('b', T0 + D, T0 + D + 30 * H),
+      d('a', T0, T0 + 90 * 60_000), // 1.5 h
+      d('a', T0 + 2 * D, null), // a second opening of a: the earliest counts
+      d('open', T0 + 9 * D, null), // censored at 24 h
+      d('late-fix', T0 + 8 * D, asOf + 1), // fixed after asOf: censored at 48 h
+      d('before', T0 - 1, T0 + H),
+    ];
+    const got = timeToFixDurations(rows, w);
+    expect(got.opened).toBe(4);
+    expect(got.fixedHours).toEqual([1.5, 30]);
+    expect(got.observations).toEqual(expect.arrayContaining([
+      { duration: 1.5, fixed: true }, { duration: 30, fixed: true }, { duration: 24, fixed: false }, { duration: 48, fixed: false },
+    ]));
+    expect(got.observations).toHaveLength(4);
+    // KM: 4 at risk; 1.5 h → 3/4; 24 h censored; 30 h: 2 at risk → 3/8.
+    expect(timeToFix(rows, w)).toEqual({ opened: 4, fixed: 2, open: 2, p50Hours: 1.5, p90Hours: 30, kmP50Hours: 30 });
   });
 });

@@ -1,5 +1,5 @@
 /** Outcome KPIs of kpis-v1.md: merged changes, week survival, defect rate, time to fix. */
-import { kaplanMeierMedian, nearestRank } from './stats';
+import { kaplanMeierMedian, nearestRank, type KmObservation } from './stats';
 import { DAY_MS, HOUR_MS, inWindow } from './time';
 import type {
   DefectRate,
@@ -108,14 +108,27 @@ export function defectRate(rows: readonly MergedChangeRow[], w: KpiWindow): Defe
   return { rate: eligible === 0 ? null : failed / eligible, failed, eligible, pending };
 }
 
+/** The durations behind `timeToFix`, in hours. */
+export interface TimeToFixDurations {
+  /** Defects opened in the window. */
+  opened: number;
+  /** opened→fixed of those fixed at or before `asOf`, ascending. */
+  fixedHours: number[];
+  /**
+   * Kaplan–Meier input: every defect opened in the window, fixed ones at their opened→fixed
+   * duration, open ones censored at `asOf − opened`.
+   */
+  observations: KmObservation[];
+}
+
 /**
- * `timeToFix` over the defects opened in the window: `fixed` (earliest `defect.fixed` at or
- * before `asOf`), `open` (the rest); nearest-rank p50/p90 of opened→fixed over the fixed ones;
- * `kmP50Hours`, the Kaplan–Meier median with open defects censored at `asOf`.
- * Durations are `fixedAt - openedAt` as recorded (a fix stamped before its opening would count
- * as a negative duration; nothing is clamped).
+ * The defects opened in the window (one per id: earliest opening, earliest fix) and their
+ * durations in hours: opened→fixed for those fixed at or before `asOf`, and, for Kaplan–Meier,
+ * the open ones censored at `asOf`. Durations are `fixedAt − openedAt` as recorded (a fix stamped
+ * before its opening counts as a negative duration; nothing is clamped). The one definition
+ * behind `timeToFix` and the dashboard's time-to-fix chart.
  */
-export function timeToFix(defects: readonly DefectRow[], w: KpiWindow): TimeToFix {
+export function timeToFixDurations(defects: readonly DefectRow[], w: KpiWindow): TimeToFixDurations {
   const byId = new Map<string, DefectRow>();
   for (const d of defects) {
     const seen = byId.get(d.defect);
@@ -130,27 +143,38 @@ export function timeToFix(defects: readonly DefectRow[], w: KpiWindow): TimeToFi
       fixedAt: fixes.length ? Math.min(...fixes) : null,
     });
   }
-  const fixedMs: number[] = [];
-  const km: { duration: number; fixed: boolean }[] = [];
+  const fixedHours: number[] = [];
+  const observations: KmObservation[] = [];
   let opened = 0;
   for (const d of byId.values()) {
     if (!inWindow(d.openedAt, w)) continue;
     opened++;
     if (d.fixedAt !== null && d.fixedAt <= w.asOf) {
-      fixedMs.push(d.fixedAt - d.openedAt);
-      km.push({ duration: d.fixedAt - d.openedAt, fixed: true });
+      const hours = (d.fixedAt - d.openedAt) / HOUR_MS;
+      fixedHours.push(hours);
+      observations.push({ duration: hours, fixed: true });
     } else {
-      km.push({ duration: w.asOf - d.openedAt, fixed: false });
+      observations.push({ duration: (w.asOf - d.openedAt) / HOUR_MS, fixed: false });
     }
   }
-  fixedMs.sort((a, b) => a - b);
-  const hours = (ms: number | null) => (ms === null ? null : ms / HOUR_MS);
+  fixedHours.sort((a, b) => a - b);
+  return { opened, fixedHours, observations };
+}
+
+/**
+ * `timeToFix` over the defects opened in the window: `fixed` (earliest `defect.fixed` at or
+ * before `asOf`), `open` (the rest); nearest-rank p50/p90 of opened→fixed over the fixed ones;
+ * `kmP50Hours`, the Kaplan–Meier median with open defects censored at `asOf`
+ * (timeToFixDurations).
+ */
+export function timeToFix(defects: readonly DefectRow[], w: KpiWindow): TimeToFix {
+  const { opened, fixedHours, observations } = timeToFixDurations(defects, w);
   return {
     opened,
-    fixed: fixedMs.length,
-    open: opened - fixedMs.length,
-    p50Hours: hours(nearestRank(fixedMs, 0.5)),
-    p90Hours: hours(nearestRank(fixedMs, 0.9)),
-    kmP50Hours: hours(kaplanMeierMedian(km)),
+    fixed: fixedHours.length,
+    open: opened - fixedHours.length,
+    p50Hours: nearestRank(fixedHours, 0.5),
+    p90Hours: nearestRank(fixedHours, 0.9),
+    kmP50Hours: kaplanMeierMedian(observations),
   };
 }

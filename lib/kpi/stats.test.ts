@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { atLeastTimes, exactSum, grewBy, kaplanMeierMedian, nearestRank, nearestRankMedian } from './stats';
+import { atLeastTimes, exactSum, grewBy, kaplanMeierCurve, kaplanMeierMedian, nearestRank, nearestRankMedian } from './stats';
 
 describe('nearestRank', () => {
   it('is null on no values', () => {
@@ -86,6 +86,72 @@ describe('kaplanMeierMedian', () => {
         expect(kaplanMeierMedian(ds.map(fix))).toBe(nearestRank(sorted, 0.5));
       }),
       { numRuns: 200 },
+    );
+  });
+});
+
+describe('kaplanMeierCurve', () => {
+  const pt = (duration: number, survival: number) => ({ duration, survival });
+  it('starts at {0, 1}; with no fix it stays there', () => {
+    expect(kaplanMeierCurve([])).toEqual([pt(0, 1)]);
+    expect(kaplanMeierCurve([cens(3), cens(1)])).toEqual([pt(0, 1)]);
+  });
+  it('steps at each fix duration, in order, whatever the input order', () => {
+    // 4 at risk: 1 → 3/4, 2 → 2/4, 3 → 1/4, 4 → 0.
+    expect(kaplanMeierCurve([fix(4), fix(1), fix(3), fix(2)])).toEqual([pt(0, 1), pt(1, 0.75), pt(2, 0.5), pt(3, 0.25), pt(4, 0)]);
+  });
+  it('ties between fixes make one step', () => {
+    // 6 at risk: t=1 one fix → 5/6; t=2 two fixes of 5 → 5/6 × 3/5 = 1/2; t=9 all three → 0.
+    expect(kaplanMeierCurve([fix(1), fix(2), fix(2), fix(9), fix(9), fix(9)])).toEqual([pt(0, 1), pt(1, 5 / 6), pt(2, 0.5), pt(9, 0)]);
+  });
+  it('censoring shrinks the risk set of later fixes and makes no step', () => {
+    // 4 at risk: t=1 → 3/4; censored at 2 leaves 2; t=3 → 3/4 × 1/2 = 3/8; censored at 10: no step.
+    expect(kaplanMeierCurve([fix(1), cens(2), fix(3), cens(10)])).toEqual([pt(0, 1), pt(1, 0.75), pt(3, 0.375)]);
+  });
+  it('fixes tied with a censoring count first', () => {
+    // 5 at risk. t=1: 2 fixed, 1 censored, fixes first: 3/5 (not 1 - 2/4). t=3: 2 at risk, both fixed: 0.
+    expect(kaplanMeierCurve([fix(1), fix(1), cens(1), fix(3), fix(3)])).toEqual([pt(0, 1), pt(1, 0.6), pt(3, 0)]);
+    // The docs' worked example: fixes after 2, 10, 24, 48 h; open for 24 h and 180 h.
+    expect(kaplanMeierCurve([fix(2), fix(10), fix(24), fix(48), cens(24), cens(180)])).toEqual([
+      pt(0, 1), pt(2, 5 / 6), pt(10, 2 / 3), pt(24, 0.5), pt(48, 0.25),
+    ]);
+  });
+  it('starts at the smallest duration when a fix is negative (stamped before its opening)', () => {
+    expect(kaplanMeierCurve([fix(-2), fix(3)])).toEqual([pt(-2, 1), pt(-2, 0.5), pt(3, 0)]);
+  });
+  it('keeps the estimate exact, also past what a double holds as a fraction', () => {
+    // 400 subjects fixed one at a time: the reduced fraction is (400 - k) / 400 at step k.
+    const curve = kaplanMeierCurve(Array.from({ length: 400 }, (_, i) => fix(i + 1)));
+    expect(curve.map((p) => p.survival)).toEqual([1, ...Array.from({ length: 400 }, (_, i) => (399 - i) / 400)]);
+    // Risk sets that share no factor: the denominator outgrows a double, the value does not.
+    const obs = Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? fix(i + 1) : cens(i + 1)));
+    let s = 1;
+    let atRisk = 300;
+    const expected = [1];
+    for (let i = 0; i < 300; i++) {
+      if (i % 2 === 0) {
+        s *= (atRisk - 1) / atRisk;
+        expected.push(s);
+      }
+      atRisk--;
+    }
+    kaplanMeierCurve(obs).forEach((p, i) => expect(p.survival).toBeCloseTo(expected[i], 12));
+  });
+  it('its first step at or below 0.5 is kaplanMeierMedian (property)', () => {
+    const obs = fc.array(fc.record({ duration: fc.integer({ min: 0, max: 20 }), fixed: fc.boolean() }), { maxLength: 30 });
+    fc.assert(
+      fc.property(obs, (o) => {
+        const curve = kaplanMeierCurve(o);
+        const firstHalf = curve.slice(1).find((p) => p.survival <= 0.5);
+        expect(firstHalf?.duration ?? null).toBe(kaplanMeierMedian(o));
+        for (let i = 1; i < curve.length; i++) {
+          // A fix at 0 steps straight down at the start.
+          if (i === 1) expect(curve[1].duration).toBeGreaterThanOrEqual(0);
+          else expect(curve[i].duration).toBeGreaterThan(curve[i - 1].duration);
+          expect(curve[i].survival).toBeLessThan(curve[i - 1].survival);
+        }
+      }),
+      { numRuns: 300 },
     );
   });
 });

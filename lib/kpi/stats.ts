@@ -31,13 +31,21 @@ function gcd(a: bigint, b: bigint): bigint {
   return a < 0n ? -a : a;
 }
 
+/** One step of the Kaplan–Meier estimate: at a fix duration, the survival as an exact fraction. */
+interface KmStep {
+  duration: number;
+  num: bigint;
+  den: bigint;
+}
+
 /**
- * The Kaplan–Meier median: the smallest event (fix) duration at which the survival estimate
- * falls to 0.5 or below; null where it never does. Censored subjects tied with events at the
- * same duration are still at risk at that duration (events count first). The estimate is kept
- * as an exact fraction, so "exactly 0.5" is exact.
+ * The Kaplan–Meier estimate, one step per distinct fix duration, ascending: at each, the
+ * survival so far is multiplied by (at risk − fixed there) ÷ at risk, where "at risk" counts the
+ * subjects not fixed nor censored at an earlier duration — so censored subjects tied with fixes
+ * at the same duration are still at risk there (fixes count first). Exact fractions, reduced.
+ * The one definition behind kaplanMeierMedian and kaplanMeierCurve.
  */
-export function kaplanMeierMedian(observations: readonly KmObservation[]): number | null {
+function* kaplanMeierSteps(observations: readonly KmObservation[]): Generator<KmStep> {
   const sorted = [...observations].sort((a, b) => a.duration - b.duration);
   let atRisk = sorted.length;
   let num = 1n;
@@ -59,11 +67,48 @@ export function kaplanMeierMedian(observations: readonly KmObservation[]): numbe
         num /= g;
         den /= g;
       }
-      if (2n * num <= den) return t;
+      yield { duration: t, num, den };
     }
     atRisk -= fixes + censored;
   }
+}
+
+/**
+ * The Kaplan–Meier median: the smallest event (fix) duration at which the survival estimate
+ * falls to 0.5 or below; null where it never does. Censored subjects tied with events at the
+ * same duration are still at risk at that duration (events count first). The estimate is kept
+ * as an exact fraction, so "exactly 0.5" is exact.
+ */
+export function kaplanMeierMedian(observations: readonly KmObservation[]): number | null {
+  for (const step of kaplanMeierSteps(observations)) if (2n * step.num <= step.den) return step.duration;
   return null;
+}
+
+/** One point of a Kaplan–Meier curve: the share still unfixed from `duration` on. */
+export interface KmPoint {
+  duration: number;
+  survival: number;
+}
+
+/** `num / den` as the nearest-ish double, also when both are too large for a double. */
+function ratio(num: bigint, den: bigint): number {
+  const shift = BigInt(Math.max(0, den.toString(2).length - 64));
+  return Number(num >> shift) / Number(den >> shift);
+}
+
+/**
+ * The Kaplan–Meier survival curve as a step function: `{duration: 0, survival: 1}` first (or at
+ * the smallest duration, when a fix is stamped before its opening and so negative), then one
+ * point per distinct fix duration, ascending, with the estimate from that duration on — the same
+ * steps as kaplanMeierMedian (fixes tied with a censoring count first). Censorings make no point
+ * of their own; they only shrink the risk set of later steps.
+ */
+export function kaplanMeierCurve(observations: readonly KmObservation[]): KmPoint[] {
+  let start = 0;
+  for (const o of observations) if (o.duration < start) start = o.duration;
+  const points: KmPoint[] = [{ duration: start, survival: 1 }];
+  for (const step of kaplanMeierSteps(observations)) points.push({ duration: step.duration, survival: ratio(step.num, step.den) });
+  return points;
 }
 
 /**

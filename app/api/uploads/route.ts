@@ -1,30 +1,29 @@
-import { currentViewer } from '@/lib/auth/viewer';
+import { isSameOrigin, viewerForRequest } from '@/lib/auth/viewer';
 import { findTeam } from '@/lib/data/teams';
-import { detectFormat } from '@/lib/events/detect';
-import type { InputFormat } from '@/lib/events/types';
+import { isImportFormat } from '@/lib/importers/types';
 import { jsonError } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
 
-const FORMATS: Record<string, InputFormat> = { ndjson: 'ndjson', json: 'json', csv: 'csv' };
-
 /**
- * POST /api/uploads?team=…&format=auto|ndjson|json|csv&partial=1&filename=… — the upload
- * page's endpoint (not part of the v1 contract). Answers a stream of NDJSON lines:
+ * POST /api/uploads?team=…&format=auto|ndjson|json|csv|claude-code|codex|otlp|github&partial=1&filename=…
+ * — the upload page's endpoint (not part of the v1 contract). The body is one file, or a zip
+ * of several (one upload, one transaction). `auto` is resolved by the ingest worker from the
+ * file's first bytes and name (lib/importers/detect.ts). Answers a stream of NDJSON lines:
  * `{"progress": {...}}` while the worker processes the file, then `{"result": {...}}`
- * or `{"error": "..."}`.
+ * or `{"error": "..."}`. Needs a session (401) and a request from our own pages (Origin: 403,
+ * against cross-site posts); a team the user is not in answers 404.
  */
 export async function POST(request: Request): Promise<Response> {
-  const viewer = await currentViewer();
+  const viewer = viewerForRequest(request);
+  if (!viewer) return jsonError(401, 'sign in first');
+  if (!isSameOrigin(request.headers)) return jsonError(403, 'cross-site request refused');
   const params = new URL(request.url).searchParams;
   const team = findTeam(viewer, params.get('team') ?? '');
   if (!team) return jsonError(404, `no team '${params.get('team') ?? ''}'`);
   const filename = params.get('filename');
   const chosen = params.get('format') ?? 'auto';
-  const format =
-    chosen === 'auto' ? detectFormat({ contentType: request.headers.get('content-type'), filename }) : FORMATS[chosen];
-  if (!format) {
-    return jsonError(415, `cannot tell the format of '${filename ?? 'the file'}': choose NDJSON, JSON or CSV`);
-  }
+  const format = chosen === 'auto' || chosen === 'events' ? 'auto' : isImportFormat(chosen) ? chosen : null;
+  if (!format) return jsonError(415, `unknown format '${chosen}'`);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {

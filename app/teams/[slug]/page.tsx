@@ -10,6 +10,7 @@ import { FlagList } from '@/components/flags/FlagList';
 import { KpiCards } from '@/components/kpi/KpiCards';
 import { RunFilters } from '@/components/runs/RunFilters';
 import { Pagination, RunsTable } from '@/components/runs/RunsTable';
+import { ShareViewControl } from '@/components/share/ShareViewControl';
 import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, parseRunQuery, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getFlags, getKpis, getWeeklyKpis } from '@/lib/data/kpis';
@@ -31,7 +32,7 @@ const percent = (rate: number | null) => (rate === null ? null : Math.round(rate
 
 export default async function TeamPage({ params, searchParams }: TeamPageProps) {
   await connection();
-  const [{ slug }, query, viewer] = await Promise.all([params, searchParams, currentViewer()]);
+  const [{ slug }, query, viewer] = await Promise.all([params, searchParams, params.then((p) => currentViewer(`/teams/${p.slug}`))]);
   const team = findTeam(viewer, slug);
   if (!team) notFound();
   const range = parseDashboardRange(query, Date.now());
@@ -63,6 +64,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
       </p>
       <RangePicker basePath={`/teams/${team.slug}`} range={range} />
       {range.warning && <p className="status-bad" role="status">{range.warning}</p>}
+      <ShareViewControl viewer={viewer} teamSlug={team.slug} searchParams={query} />
       {!hasData && (
         <div className="card empty">
           <h2>No activity in this window</h2>

@@ -2,10 +2,13 @@ import { getWeeklyKpis } from '@/lib/data/kpis';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
 import { json } from '@/lib/http/responses';
 
-/** GET /api/v1/kpis/weekly (api-v1.md): one entry per ISO week overlapping the window. */
+/**
+ * GET /api/v1/kpis/weekly (api-v1.md): one entry per ISO week overlapping the window.
+ * Optional `agent`, `model`, `repo` narrow the figures (docs/kpis.md "Filters").
+ */
 export async function GET(request: Request): Promise<Response> {
   const req = readKpiRequest(request);
   if (!req.ok) return req.response;
-  const answer = getWeeklyKpis(req.viewer, req.teams, req.window);
+  const answer = getWeeklyKpis(req.viewer, req.teams, req.window, { filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }

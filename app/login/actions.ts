@@ -1,0 +1,42 @@
+'use server';
+
+import { cookies, headers } from 'next/headers';
+import { redirect } from 'next/navigation';
+import { field } from '@/lib/auth/actions';
+import { isHttps, SESSION_TTL_MS, sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-cookie';
+import { signIn } from '@/lib/auth/sign-in';
+import { hashSecret } from '@/lib/auth/tokens';
+import { clientAddress, isSameOrigin, safeNextPath, sessionIdFromCookies } from '@/lib/auth/viewer';
+import { dataContext } from '@/lib/data/context';
+import type { ActionState } from '@/lib/forms/action-state';
+
+/** Signs in: a new session id every time (the old session, if any, ends), then back to `next`. */
+export async function signInAction(_state: ActionState, form: FormData): Promise<ActionState> {
+  const h = await headers();
+  if (!isSameOrigin(h)) return { ok: false, message: 'Refused: this request did not come from a Loopscope page.' };
+  const password = form.get('password');
+  const result = await signIn(
+    { email: field(form, 'email'), password: typeof password === 'string' ? password : '', clientAddress: clientAddress(h) },
+    dataContext(),
+  );
+  if (!result.ok) return { ok: false, message: result.error };
+  await endSession();
+  const https = isHttps(h);
+  (await cookies()).set(sessionCookieName(https), result.sessionId, sessionCookieOptions(https, SESSION_TTL_MS));
+  redirect(safeNextPath(field(form, 'next')));
+}
+
+/** Signs out: the session row is deleted (the old cookie no longer works anywhere) and the cookie cleared. */
+export async function signOutAction(): Promise<void> {
+  if (!isSameOrigin(await headers())) throw new Error('cross-site request refused');
+  await endSession();
+  redirect('/login');
+}
+
+async function endSession(): Promise<void> {
+  const sessionId = await sessionIdFromCookies();
+  if (!sessionId) return;
+  await dataContext().write({ name: 'deleteSession', idHash: hashSecret(sessionId) });
+  const https = isHttps(await headers());
+  (await cookies()).set(sessionCookieName(https), '', { ...sessionCookieOptions(https), maxAge: 0 });
+}

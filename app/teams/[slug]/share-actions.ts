@@ -1,0 +1,40 @@
+'use server';
+
+import { headers } from 'next/headers';
+import { refresh } from 'next/cache';
+import { field, withViewer } from '@/lib/auth/actions';
+import { dataContext } from '@/lib/data/context';
+import { createShareLink, revokeShareLink, type ShareMode } from '@/lib/data/share-links';
+import type { ActionState } from '@/lib/forms/action-state';
+
+/** Makes a share link for the dashboard view (team, range, filters); answers its URL, shown once. */
+export async function createShareLinkAction(
+  teamSlug: string,
+  searchParams: Record<string, string>,
+  _state: ActionState,
+  form: FormData,
+): Promise<ActionState> {
+  return withViewer({}, async (viewer) => {
+    const mode: ShareMode = field(form, 'mode') === 'live' ? 'live' : 'snapshot';
+    const days = Number(field(form, 'days') || '30');
+    const link = await createShareLink(viewer, { teamSlug, searchParams, mode, expiresInDays: days }, dataContext());
+    const h = await headers();
+    const proto = h.get('x-forwarded-proto')?.split(',')[0]?.trim() || 'http';
+    const host = h.get('x-forwarded-host')?.split(',')[0]?.trim() || h.get('host');
+    refresh();
+    return {
+      ok: true,
+      message: `Made a ${mode} link, valid until ${new Date(link.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      secret: `${proto}://${host}/share/${link.token}`,
+    };
+  });
+}
+
+/** Revokes a share link at once (admins any of the team's; members their own). */
+export async function revokeShareLinkAction(linkId: number, _state: ActionState, _form: FormData): Promise<ActionState> {
+  return withViewer({}, async (viewer) => {
+    await revokeShareLink(viewer, linkId, dataContext());
+    refresh();
+    return { ok: true, message: 'Revoked: the link stopped working.' };
+  });
+}

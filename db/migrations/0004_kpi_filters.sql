@@ -1,0 +1,1 @@
+CREATE INDEX `defect_links_team_defect` ON `defect_links` (`team_id`,`defect`);

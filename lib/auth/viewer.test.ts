@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { clientAddress, isSameOrigin, safeNextPath } from './viewer';
+
+describe('safeNextPath', () => {
+  it('keeps same-origin paths and turns everything else into /', () => {
+    expect(safeNextPath('/teams/payments?range=12w')).toBe('/teams/payments?range=12w');
+    expect(safeNextPath('/')).toBe('/');
+    for (const bad of [null, '', 'teams', '//evil.example', '/\\evil.example', 'https://evil.example/', 'javascript:alert(1)', '/\t/evil.example', '/%0a', '/a\\b']) {
+      const out = safeNextPath(bad);
+      expect(out.startsWith('/') && !out.startsWith('//'), String(bad)).toBe(true);
+      expect(new URL(out, 'http://app.local').origin).toBe('http://app.local');
+    }
+    expect(safeNextPath('//evil.example')).toBe('/');
+  });
+});
+
+describe('isSameOrigin', () => {
+  const h = (init: Record<string, string>) => new Headers(init);
+  it('needs an Origin naming the host the request went to', () => {
+    expect(isSameOrigin(h({ origin: 'http://localhost:3000', host: 'localhost:3000' }))).toBe(true);
+    expect(isSameOrigin(h({ origin: 'https://loopscope.example', host: '10.0.0.5:3000', 'x-forwarded-host': 'loopscope.example' }))).toBe(true);
+    expect(isSameOrigin(h({ host: 'localhost:3000' }))).toBe(false); // no Origin
+    expect(isSameOrigin(h({ origin: 'null', host: 'localhost:3000' }))).toBe(false);
+    expect(isSameOrigin(h({ origin: 'http://evil.example', host: 'localhost:3000' }))).toBe(false);
+    expect(isSameOrigin(h({ origin: 'http://localhost:3001', host: 'localhost:3000' }))).toBe(false);
+    expect(isSameOrigin(h({ origin: 'not a url', host: 'localhost:3000' }))).toBe(false);
+  });
+});
+
+describe('clientAddress', () => {
+  it('takes the last X-Forwarded-For hop', () => {
+    expect(clientAddress(new Headers({ 'x-forwarded-for': '1.2.3.4, 10.0.0.1' }))).toBe('10.0.0.1');
+    expect(clientAddress(new Headers({}))).toBe('unknown');
+  });
+});

@@ -1,0 +1,177 @@
+/**
+ * The CLI's import commands (issue #6), kept apart from main.ts:
+ *
+ * - `import <file|directory|zip> --team <slug> [--format ...] [--partial]`: one upload through
+ *   `ingest()`; a directory or zip is read as its files (one transaction).
+ * - `import-git <path> --team <slug> [--repo owner/name] [--days 7] [--ref HEAD]`: merged
+ *   changes and their later line-level modifications from git history (lib/importers/git.ts).
+ * - `team set <slug> [--github-secret ...] [--bug-label ...] [--repo-map /path=owner/name]...`:
+ *   the team's importer settings.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { getDb } from '@/lib/data/connection';
+import { getImportSettings, saveImportSettings, type ImportSettingsChanges } from '@/lib/data/import-settings';
+import type { Team } from '@/lib/data/teams';
+import { OPERATOR } from '@/lib/data/viewer';
+import { detectFormat } from '@/lib/events/detect';
+import type { Problem } from '@/lib/events/types';
+import { detectImportFormat, isImportFormat, type ImportFormat } from '@/lib/importers';
+import { gitHistoryEvents, originRepo, type GitImportStats } from '@/lib/importers/git';
+import { parseRepoMapping } from '@/lib/importers/repo-map';
+import { directorySource } from '@/lib/importers/sources';
+import { ingest, ingestFile, type IngestProgress, type IngestRequest, type IngestResult } from '@/lib/ingest/ingest';
+
+export const IMPORT_USAGE = `  import <file|dir|zip> --team <slug> [--format auto|events|ndjson|json|csv|claude-code|codex|otlp|github] [--partial]
+                                                     import through the upload pipeline; a directory or a
+                                                     zip of one (Claude Code projects, Codex sessions) is one upload
+  import-git <repo path> --team <slug> [--repo owner/name] [--days 7] [--ref HEAD]
+                                                     merged changes and later line-level modifications from git
+  team set <slug> [--github-secret <secret>] [--bug-label <label>] [--repo-map /path=owner/name]...
+                  [--no-repo-map /path]...           importer settings (webhook secret, bug label, cwd → repo)
+  team show <slug>                                   a team's importer settings (secret masked)`;
+
+export class CliUsageError extends Error {}
+
+/** `--format` of `import`: a format, `auto` (importers too) or `events` (events-v1 only). */
+function chooseFormat(chosen: string, file: string, isDir: boolean): ImportFormat | 'auto' {
+  if (chosen === 'auto') {
+    if (isDir) return 'auto'; // told from the first file by ingest()
+    const head = readHead(file);
+    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return 'auto'; // a zip: its first file decides
+    const f = detectImportFormat({ filename: file, firstBytes: head });
+    if (!f) throw new Error(`cannot tell the format of ${file}: pass --format`);
+    return f;
+  }
+  if (chosen === 'events') {
+    const f = isDir ? null : detectFormat({ filename: file, firstBytes: readHead(file) });
+    if (!f) throw new Error(`cannot tell the events-v1 format of ${file}: pass --format ndjson, json or csv`);
+    return f;
+  }
+  if (isImportFormat(chosen)) return chosen;
+  throw new CliUsageError(`unknown --format '${chosen}' (auto, events, ndjson, json, csv, claude-code, codex, otlp, github)`);
+}
+
+function readHead(file: string): Buffer {
+  const head = Buffer.alloc(64 * 1024);
+  const fd = fs.openSync(file, 'r');
+  try {
+    return head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function problemLine(p: Problem): string {
+  const where = `${p.file ? `${p.file}: ` : ''}line ${p.line}${p.index !== undefined ? ` (index ${p.index})` : ''}`;
+  return `${where}: ${p.field || '(event)'}: ${p.message}`;
+}
+
+export async function runImport(target: string, team: Team, values: { format?: string; partial?: boolean }): Promise<IngestResult> {
+  if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
+  const isDir = fs.statSync(target).isDirectory();
+  const format = chooseFormat(values.format ?? 'auto', target, isDir);
+  const request: IngestRequest = {
+    format,
+    team: { id: team.id, slug: team.slug },
+    partial: values.partial ?? false,
+    source: 'cli',
+    filename: path.basename(path.resolve(target)),
+  };
+  const showProgress = process.stderr.isTTY;
+  let total = 0;
+  const onProgress = showProgress
+    ? (p: IngestProgress) => process.stderr.write(`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes ?? total))}%  ${p.events} events`)
+    : undefined;
+  let result: IngestResult;
+  const db = getDb().$client;
+  if (isDir) {
+    const source = directorySource(target, format);
+    total = source.totalBytes;
+    result = await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress);
+  } else {
+    total = fs.statSync(target).size;
+    result = await ingestFile(db, target, { ...request, totalBytes: total }, onProgress);
+  }
+  if (showProgress) process.stderr.write('\n');
+  for (const p of result.problems) console.error(problemLine(p));
+  if (!result.ok) {
+    throw new Error(`${result.rejectedCount} problem(s) in ${target}; nothing was stored (use --partial to store the valid events)`);
+  }
+  const files = result.files !== undefined ? ` from ${result.files} file(s)` : '';
+  console.log(
+    `Imported ${target} (${result.format ?? format}${files}) into ${team.slug}: ${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejectedCount} rejected`,
+  );
+  return result;
+}
+
+export async function runImportGit(
+  repoPath: string,
+  team: Team,
+  values: { repo?: string; days?: string; ref?: string },
+): Promise<{ result: IngestResult; stats: GitImportStats }> {
+  if (!fs.existsSync(repoPath)) throw new Error(`${repoPath} does not exist`);
+  const repo = values.repo ?? (await originRepo(repoPath));
+  if (!repo || !/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repo)) {
+    throw new CliUsageError(`say which GitHub repository this is: --repo owner/name${repo ? ` ('${repo}' is not one)` : ' (origin names none)'}`);
+  }
+  const days = values.days === undefined ? 7 : Number(values.days);
+  if (!Number.isFinite(days) || days <= 0 || days > 365) throw new CliUsageError(`--days must be a number of days (1–365), got '${values.days}'`);
+  const stats: GitImportStats = { commits: 0, changes: 0, modified: 0 };
+  const started = Date.now();
+  const result = await ingest(getDb().$client, ndjsonChunks(gitHistoryEvents({ repoPath, repo, days, ref: values.ref }, stats)), {
+    format: 'ndjson',
+    team: { id: team.id, slug: team.slug },
+    partial: false,
+    source: 'cli',
+    filename: `git ${path.basename(path.resolve(repoPath))}`,
+  });
+  for (const p of result.problems) console.error(problemLine(p));
+  if (!result.ok) throw new Error(`${result.rejectedCount} invalid event(s) from ${repoPath}; nothing was stored`);
+  console.log(
+    `Read ${stats.commits} main-line commits of ${repo} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stats.changes} merged changes, ` +
+      `${stats.modified} modifications within ${days} days; ${result.accepted} events stored, ${result.duplicates} duplicates`,
+  );
+  return { result, stats };
+}
+
+/** Events as NDJSON, in chunks of about 1 MiB. */
+async function* ndjsonChunks(events: AsyncIterable<Record<string, unknown>>): AsyncGenerator<string> {
+  let buf = '';
+  for await (const e of events) {
+    buf += JSON.stringify(e) + '\n';
+    if (buf.length >= 1 << 20) {
+      yield buf;
+      buf = '';
+    }
+  }
+  if (buf) yield buf;
+}
+
+export function runTeamSet(
+  team: Team,
+  values: { 'github-secret'?: string; 'bug-label'?: string; 'repo-map'?: string[]; 'no-repo-map'?: string[] },
+): void {
+  const changes: ImportSettingsChanges = {};
+  if (values['github-secret'] !== undefined) changes.githubWebhookSecret = values['github-secret'] === '' ? null : values['github-secret'];
+  if (values['bug-label'] !== undefined) changes.bugLabel = values['bug-label'] === '' ? null : values['bug-label'];
+  if (values['repo-map']) {
+    try {
+      changes.repoMap = values['repo-map'].map(parseRepoMapping);
+    } catch (err) {
+      throw new CliUsageError((err as Error).message);
+    }
+  }
+  if (values['no-repo-map']) changes.removeRepoMap = values['no-repo-map'].map((p) => parseRepoMapping(`${p}=x/x`).path);
+  if (Object.keys(changes).length === 0) throw new CliUsageError('team set needs --github-secret, --bug-label, --repo-map or --no-repo-map');
+  saveImportSettings(OPERATOR, team.id, changes);
+  showTeamSettings(team);
+}
+
+export function showTeamSettings(team: Team): void {
+  const s = getImportSettings(team.id);
+  const secret = s.githubWebhookSecret ? `set (${s.githubWebhookSecret.length} characters)` : 'not set: the webhook refuses every delivery';
+  console.log(`Team ${team.slug}: GitHub webhook secret ${secret}; bug label '${s.bugLabel}'`);
+  for (const m of s.repoMap) console.log(`  repo map ${m.path} = ${m.repo}`);
+  console.log(team.slug);
+}

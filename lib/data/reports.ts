@@ -1,0 +1,82 @@
+/**
+ * A KPI report: what a team dashboard view shows above its runs — every figure of kpis-v1.md
+ * for the window (and agent / model / repo filters) with the previous period of equal length,
+ * the weekly figures and the flags — as one object. Share links freeze it (snapshot) or rebuild it on each view (live), and the
+ * exports serialise it. It is built through getKpis / getWeeklyKpis / getFlags, so the viewer's
+ * access is checked there: a team it may not see gives null (→ 404).
+ */
+import 'server-only';
+import type { Db } from '@/db/client';
+import { parseDashboardRange, parseSliceFilters, RANGE_PRESETS, type SearchParams } from '@/lib/dashboard/search-params';
+import type { Flag } from '@/lib/flags/flags';
+import type { KpiWindow, Kpis, WeeklyKpis } from '@/lib/kpi/types';
+import { getDb } from './connection';
+import { getFlags, getKpis, getWeeklyKpis, resolveTeamScope, type KpiFilters, type KpisAnswer } from './kpis';
+import type { Viewer } from './viewer';
+
+/**
+ * What a report is of: the teams, the dashboard's range parameters (`range`, or `from`/`to`) and
+ * its filters (`agent`, `model`, `repo`).
+ */
+export interface ReportView {
+  teams: string[];
+  range: Record<string, string>;
+  filters?: KpiFilters;
+}
+
+export interface Report {
+  teams: { slug: string; name: string }[];
+  /** "4 weeks", "12 weeks", "Quarter", or "2026-06-01 → 2026-06-28". */
+  rangeLabel: string;
+  /** The agent / model / repo the figures are narrowed to (empty: all). */
+  filters: KpiFilters;
+  window: KpiWindow;
+  previousWindow: KpiWindow;
+  kpis: Kpis;
+  previous: Kpis | null;
+  weeks: WeeklyKpis[];
+  flags: Flag[];
+}
+
+/** The view of a team dashboard URL's query: its range, normalised, and its filters; nothing else. */
+export function dashboardView(teamSlug: string, params: SearchParams, now: number): ReportView {
+  return { teams: [teamSlug], range: parseDashboardRange(params, now).query, filters: parseSliceFilters(params) };
+}
+
+/** "4 weeks", "12 weeks", "Quarter", or "2026-06-01 → 2026-06-28" for a custom range. */
+export function rangeLabel(range: Record<string, string>, now: number): string {
+  const parsed = parseDashboardRange(range, now);
+  return parsed.preset === 'custom'
+    ? `${parsed.query.from} → ${parsed.query.to}`
+    : RANGE_PRESETS.find((p) => p.id === parsed.preset)!.label;
+}
+
+/** The figures without the answer's `team` label (the report names its teams itself). */
+function figuresOf({ team: _label, ...figures }: KpisAnswer): Kpis {
+  return figures;
+}
+
+export function buildReport(viewer: Viewer, view: ReportView, now: number, db: Db = getDb()): Report | null {
+  const scope = resolveTeamScope(viewer, view.teams, db);
+  if (!scope) return null;
+  const range = parseDashboardRange(view.range, now);
+  const slugs = scope.teams.map((t) => t.slug);
+  const filters = view.filters ?? {};
+  const options = { db, filters };
+  const kpis = getKpis(viewer, slugs, range.window, options);
+  const weekly = getWeeklyKpis(viewer, slugs, range.window, options);
+  const flags = getFlags(viewer, slugs, range.window, options);
+  if (!kpis || !weekly || !flags) return null;
+  const previous = getKpis(viewer, slugs, range.previous, options);
+  return {
+    teams: scope.teams.map((t) => ({ slug: t.slug, name: t.name })),
+    rangeLabel: rangeLabel(range.query, now),
+    filters,
+    window: range.window,
+    previousWindow: range.previous,
+    kpis: figuresOf(kpis),
+    previous: previous && figuresOf(previous),
+    weeks: weekly.weeks,
+    flags: flags.flags,
+  };
+}

@@ -1,0 +1,9 @@
+/** What a form's server action answers (client-safe: no server imports). */
+export type ActionState = {
+  ok: boolean;
+  message: string;
+  /** Something shown once and never again (a new token or share link). */
+  secret?: string;
+  /** Per-field problems, by input name. */
+  fields?: Record<string, string>;
+} | null;

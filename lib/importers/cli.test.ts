@@ -1,0 +1,92 @@
+/** The CLI's import commands, run as the operator runs them (`npm run cli -- ...`). */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeZip } from '@/lib/testing/zip';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+let dir = '';
+let env = {} as NodeJS.ProcessEnv;
+
+function cli(...args: string[]) {
+  const r = spawnSync(process.execPath, ['--conditions=react-server', '--import', 'tsx', 'lib/cli/main.ts', ...args], {
+    cwd: process.cwd(),
+    env,
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  const lines = r.stdout.trim().split('\n');
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] };
+}
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-cli-'));
+  env = { ...process.env, DATABASE_PATH: path.join(dir, 'cli.db'), LOOPSCOPE_DEMO: 'off' };
+  expect(cli('team', 'create', 'acme').status).toBe(0);
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('CLI import commands', () => {
+  it('sets a team\'s importer settings', () => {
+    const set = cli('team', 'set', 'acme', '--github-secret', 'a-long-enough-webhook-secret', '--bug-label', 'defect', '--repo-map', '/home/dev/src/api=acme/api', '--repo-map', '*=acme');
+    expect(set.status).toBe(0);
+    expect(set.stdout).toContain("GitHub webhook secret set (28 characters); bug label 'defect'");
+    expect(set.stdout).toContain('repo map /home/dev/src/api = acme/api');
+    expect(set.stdout).not.toContain('a-long-enough-webhook-secret');
+    const bad = cli('team', 'set', 'acme', '--repo-map', '/x=notarepo');
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("'notarepo' is not owner/name");
+  });
+
+  it('imports a Claude Code projects directory, a zip of Codex sessions, and refuses a malformed file naming it', () => {
+    const cc = cli('import', path.join(FIXTURES, 'claude-code'), '--team', 'acme');
+    expect(cc.status, cc.stderr).toBe(0);
+    expect(cc.stdout).toMatch(/\(claude-code from 4 file\(s\)\) into acme: 21 accepted, 0 duplicates, 0 rejected/);
+    expect(cc.last).toMatch(/^\d+$/);
+    expect(cli('import', path.join(FIXTURES, 'claude-code'), '--team', 'acme', '--format', 'claude-code').stdout).toMatch(/0 accepted, 21 duplicates/);
+
+    const zip = path.join(dir, 'codex.zip');
+    const rollout = path.join(FIXTURES, 'codex', 'sessions', '2026', '11', '03', 'rollout-2026-11-03T10-00-00-5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9.jsonl');
+    fs.writeFileSync(zip, makeZip([{ name: 'sessions/2026/11/03/' + path.basename(rollout), data: fs.readFileSync(rollout) }]));
+    const codex = cli('import', zip, '--team', 'acme');
+    expect(codex.status, codex.stderr).toBe(0);
+    expect(codex.stdout).toMatch(/\(codex from 1 file\(s\)\) into acme: 6 accepted/);
+
+    const bad = cli('import', path.join(FIXTURES, 'claude-code-malformed'), '--team', 'acme', '--format', 'claude-code');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('77777777-8888-4999-aaaa-bbbbbbbbbbbb.jsonl: line 3: (event): not valid JSON');
+    expect(bad.stderr).toContain('nothing was stored');
+
+    const db = new Database(env.DATABASE_PATH!, { readonly: true });
+    try {
+      expect(db.prepare(`SELECT run, repo, branch FROM runs WHERE agent = 'claude-code' ORDER BY run`).all()).toEqual([
+        { run: '3f6b1c2e-8d4a-4b7e-9c1f-2a5d6e7f8a90', repo: 'acme/api', branch: 'fix-login-redirect' },
+        { run: '9a1e2d3c-4b5a-4c6d-8e7f-0a1b2c3d4e5f', repo: 'acme/web', branch: 'feat/dark-mode' },
+        { run: 'c0ffee00-1111-4222-8333-444455556666', repo: 'acme/api', branch: 'fix-login-redirect' },
+      ]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('imports git history', () => {
+    const repo = path.join(dir, 'repo');
+    fs.mkdirSync(repo);
+    const git = (...args: string[]) =>
+      spawnSync('git', args, { cwd: repo, encoding: 'utf8', env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'D', GIT_AUTHOR_EMAIL: 'd@x', GIT_COMMITTER_NAME: 'D', GIT_COMMITTER_EMAIL: 'd@x' } });
+    git('init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'one\ntwo\n');
+    git('add', '-A');
+    git('commit', '-q', '-m', 'Add a (#1)');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'one\nTWO\n');
+    git('commit', '-q', '-am', 'Shout');
+    git('remote', 'add', 'origin', 'https://github.com/acme/tiny.git');
+    const r = cli('import-git', repo, '--team', 'acme');
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Read 2 main-line commits of acme\/tiny in [\d.]+ s: 1 merged changes, 1 modifications within 7 days; 2 events stored/);
+    expect(cli('import-git', repo, '--team', 'acme', '--days', 'x').status).toBe(2);
+  });
+});

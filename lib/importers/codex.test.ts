@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ensureTeams } from '@/lib/data/teams';
+import { ingest, ingestFile } from '@/lib/ingest/ingest';
+import { chunksOf, tempDatabase } from '@/lib/testing/db';
+import { makeZip } from '@/lib/testing/zip';
+import { repoFromUrl, sessionFromPath } from './codex';
+import { directorySource } from './sources';
+
+const FIXTURES = path.join(__dirname, 'fixtures');
+const SESSIONS = path.join(FIXTURES, 'codex', 'sessions');
+const SID = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
+const ROLLOUT = path.join(SESSIONS, '2026', '11', '03', `rollout-2026-11-03T10-00-00-${SID}.jsonl`);
+
+const cleanups: (() => void)[] = [];
+afterEach(() => cleanups.splice(0).forEach((c) => c()));
+
+function setup() {
+  const t = tempDatabase();
+  cleanups.push(t.cleanup);
+  ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
+  const team = { id: 1, slug: 'acme' };
+  const q = <T>(sql: string, ...args: unknown[]) => t.db.$client.prepare(sql).all(...args) as T[];
+  const payloads = (type: string) => q<{ payload: string }>(`SELECT payload FROM events WHERE type = ? ORDER BY ts`, type).map((r) => JSON.parse(r.payload));
+  return { ...t, team, q, payloads };
+}
+
+describe('Codex importer', () => {
+  it('makes the session a run and each turn an llm.call with its own (not cumulative) usage', async () => {
+    const s = setup();
+    const result = await ingest(s.db.$client, chunksOf(fs.readFileSync(ROLLOUT, 'utf8'), 333), {
+      format: 'auto',
+      team: s.team,
+      partial: false,
+      source: 'upload',
+      filename: path.basename(ROLLOUT),
+    });
+    expect(result).toMatchObject({ ok: true, format: 'codex', accepted: 1 + 2 + 3, rejectedCount: 0 });
+    expect(s.q('SELECT run, agent, model, repo, branch, started_at, llm_calls, tool_calls, input_tokens, output_tokens, cache_read_tokens FROM runs')).toEqual([
+      {
+        run: SID, agent: 'codex', model: 'gpt-5-codex', repo: 'acme/api', branch: 'codex/retry-backoff',
+        started_at: Date.parse('2026-11-03T10:00:00.498Z'), llm_calls: 2, tool_calls: 3,
+        // OpenAI's input tokens include the cached ones: 5000 + 7000 = 12000 in, of which 1000 + 3000 cached.
+        input_tokens: 8000, output_tokens: 900, cache_read_tokens: 4000,
+      },
+    ]);
+    // The second turn is its last_token_usage, not the cumulative total; the repeated count (a
+    // rate-limit update with unchanged totals) adds nothing.
+    expect(s.payloads('llm.call')).toEqual([
+      { id: `codex:${SID}:tokens:5300`, type: 'llm.call', ts: '2026-11-03T10:00:10.002Z', run: SID, agent: 'codex', model: 'gpt-5-codex',
+        input_tokens: 4000, output_tokens: 300, cache_read_tokens: 1000, attrs: { reasoning_output_tokens: 128 } },
+      { id: `codex:${SID}:tokens:12900`, type: 'llm.call', ts: '2026-11-03T10:00:40.900Z', run: SID, agent: 'codex', model: 'gpt-5-codex',
+        input_tokens: 4000, output_tokens: 600, cache_read_tokens: 3000, attrs: { reasoning_output_tokens: 272 } },
+    ]);
+    expect(s.payloads('tool.call').map((t) => [t.tool, t.ok, t.duration_ms])).toEqual([
+      ['shell', true, 412],
+      ['apply_patch', true, 250],
+      ['shell', false, 6150],
+    ]);
+    // The same rollout again adds nothing.
+    const again = await ingest(s.db.$client, fs.createReadStream(ROLLOUT), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    expect(again).toMatchObject({ ok: true, accepted: 0, duplicates: 6 });
+  });
+
+  it('imports a sessions directory, or a zip of it, as one upload', async () => {
+    const s = setup();
+    const dir = await ingest(s.db.$client, directorySource(path.join(FIXTURES, 'codex'), 'codex'), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    expect(dir).toMatchObject({ ok: true, files: 1, accepted: 6 });
+    const zipFile = path.join(s.dir, 'sessions.zip');
+    fs.writeFileSync(zipFile, makeZip([{ name: `sessions/2026/11/03/${path.basename(ROLLOUT)}`, data: fs.readFileSync(ROLLOUT) }]));
+    const zipped = await ingestFile(s.db.$client, zipFile, { format: 'codex', team: s.team, partial: false, source: 'upload' });
+    expect(zipped).toMatchObject({ ok: true, files: 1, accepted: 0, duplicates: 6 });
+  });
+
+  it('falls back to differences of the cumulative totals when a count has no last usage', async () => {
+    const s = setup();
+    const line = (ts: string, payload: object) => JSON.stringify({ timestamp: ts, type: 'event_msg', payload });
+    const total = (input: number, output: number) => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output });
+    const text = [
+      JSON.stringify({ timestamp: '2026-11-03T10:00:00Z', type: 'session_meta', payload: { id: SID, timestamp: '2026-11-03T10:00:00Z', cwd: '/w/api' } }),
+      line('2026-11-03T10:00:01Z', { type: 'token_count', info: { total_token_usage: total(100, 10) } }),
+      line('2026-11-03T10:00:02Z', { type: 'token_count', info: { total_token_usage: total(250, 30) } }),
+    ].join('\n');
+    const r = await ingest(s.db.$client, chunksOf(text), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    expect(r).toMatchObject({ ok: true, accepted: 3 });
+    expect(s.payloads('llm.call').map((c) => [c.input_tokens, c.output_tokens, c.model])).toEqual([[100, 10, 'unknown'], [150, 20, 'unknown']]);
+    // No repo in the rollout: the working directory's folder, owned by the team.
+    expect(s.q('SELECT repo FROM runs')).toEqual([{ repo: 'acme/api' }]);
+  });
+
+  it('rejects a malformed rollout whole, naming the line', async () => {
+    const s = setup();
+    const file = path.join(FIXTURES, 'codex-malformed', 'rollout-2026-11-04T08-00-00-6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d.jsonl');
+    const result = await ingestFile(s.db.$client, file, { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([{ line: 4, field: '', message: expect.stringContaining('not valid JSON') }]);
+    expect(s.q('SELECT count(*) n FROM events')).toEqual([{ n: 0 }]);
+  });
+
+  it('reads session ids from rollout names and repositories from remote URLs', () => {
+    expect(sessionFromPath(`sessions/2026/11/03/rollout-2026-11-03T10-00-00-${SID}.jsonl`)).toBe(SID);
+    expect(sessionFromPath('notes.jsonl')).toBeUndefined();
+    expect(repoFromUrl('git@github.com:acme/api.git')).toBe('acme/api');
+    expect(repoFromUrl('https://github.com/acme/api')).toBe('acme/api');
+    expect(repoFromUrl('https://x-access-token:abc@github.com/acme/api.git')).toBe('acme/api');
+    expect(repoFromUrl('ssh://git@github.example.com:22/acme/web.git/')).toBe('acme/web');
+    expect(repoFromUrl('/local/path')).toBeUndefined();
+  });
+});

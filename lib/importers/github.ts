@@ -1,0 +1,279 @@
+/**
+ * GitHub webhook payloads → events-v1 (the `POST /api/v1/github/webhook` receiver, and files of
+ * payloads through the upload page and the CLI).
+ *
+ * - `pull_request` opened → `change.opened` (change `owner/name#N`, repo, head branch, title,
+ *   additions, deletions); closed and merged → `change.merged`; closed unmerged →
+ *   `change.closed`. A merged revert (body `Reverts owner/name#N`, branch `revert-N-…`, or title
+ *   `Revert "…"` whose quoted title ends in `(#N)` or is the title of a change the team has) also
+ *   gives `change.reverted` of the original, `by` the revert. A merged pull request into the
+ *   default branch whose body says `Fixes #N` (close/fix/resolve and their forms) gives
+ *   `defect.fixed` of `owner/name#N`, `change` the pull request.
+ * - `issues` opened with the bug label, or labeled with it → `defect.opened` (at the issue's
+ *   creation); a bug closed as completed → `defect.fixed`.
+ * - Anything else is ignored.
+ *
+ * Ids come from the pull request / issue and what happened to it (`gh:pr:<id>:merged`), never
+ * from the delivery, so a redelivered webhook adds nothing.
+ *
+ * A file may hold one payload, a JSON array of them, JSON Lines of them, each bare (the event
+ * is inferred from its shape), wrapped as `{"event": "...", "payload": {...}}`, or as GitHub's
+ * "recent deliveries" API returns it (`{"event": "...", "request": {"payload": {...}}}`).
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { EventParser, ParsedItem } from '@/lib/events/parse';
+import { isObject, jsonError, lineOfJsonError, parses, problemItem, str, toItem } from './lines';
+import { DEFAULT_BUG_LABEL, type ImportOptions } from './types';
+
+export const MAX_GITHUB_FILE_BYTES = 64 * 1024 * 1024;
+
+export interface GithubMapping {
+  events: Record<string, unknown>[];
+  /** Why nothing maps, when nothing does. */
+  ignored: string | null;
+}
+
+const REPO = '[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+';
+const CLOSING_RE = new RegExp(
+  `\\b(?:close[sd]?|fix(?:e[sd])?|resolve[sd]?)\\s*:?\\s+(?:(${REPO})#(\\d+)|#(\\d+)|https://github\\.com/(${REPO})/issues/(\\d+))`,
+  'gi',
+);
+const REVERTS_BODY_RE = new RegExp(`\\bReverts (${REPO})#(\\d+)`);
+const REVERT_BRANCH_RE = /^revert-(\d+)-/;
+const REVERT_TITLE_RE = /^Revert "([\s\S]*)"\s*$/;
+const TITLE_NUMBER_RE = /\(#(\d+)\)\s*$/;
+const SEVERITY_RE = /^(?:severity|sev|priority)\s*[:/ -]\s*(.+)$|^(p[0-4]|sev[0-4])$/i;
+
+/** Maps one webhook delivery (`X-GitHub-Event` and its JSON payload) to raw events-v1 objects. */
+export function mapGithubEvent(event: string, payload: unknown, options: ImportOptions = {}): GithubMapping {
+  if (!isObject(payload)) return { events: [], ignored: 'the payload is not a JSON object' };
+  switch (event) {
+    case 'pull_request':
+      return mapPullRequest(payload, options);
+    case 'issues':
+      return mapIssue(payload, options);
+    case 'ping':
+      return { events: [], ignored: 'ping' };
+    default:
+      return { events: [], ignored: `event '${event}' is not imported` };
+  }
+}
+
+function repoOf(payload: Record<string, unknown>): string | undefined {
+  return isObject(payload.repository) ? str(payload.repository.full_name) : undefined;
+}
+
+function mapPullRequest(payload: Record<string, unknown>, options: ImportOptions): GithubMapping {
+  const pr = payload.pull_request;
+  const action = payload.action;
+  if (!isObject(pr)) return { events: [], ignored: 'no pull_request in the payload' };
+  const base = isObject(pr.base) ? pr.base : {};
+  const repo = repoOf(payload) ?? (isObject(base.repo) ? str(base.repo.full_name) : undefined);
+  const number = typeof pr.number === 'number' ? pr.number : payload.number;
+  if (!repo || typeof number !== 'number') return { events: [], ignored: 'the pull request names no repository or number' };
+  const change = `${repo}#${number}`;
+  const key = `gh:pr:${typeof pr.id === 'number' || typeof pr.id === 'string' ? pr.id : change}`;
+  const branch = isObject(pr.head) ? str(pr.head.ref) : undefined;
+  const sizes: Record<string, unknown> = {};
+  if (typeof pr.additions === 'number') sizes.additions = pr.additions;
+  if (typeof pr.deletions === 'number') sizes.deletions = pr.deletions;
+  const withBranch = (raw: Record<string, unknown>) => (branch ? { ...raw, branch } : raw);
+  if (action === 'opened') {
+    const raw: Record<string, unknown> = withBranch({ id: `${key}:opened`, type: 'change.opened', ts: pr.created_at, change, repo, ...sizes });
+    if (typeof pr.title === 'string') raw.title = pr.title;
+    return { events: [raw], ignored: null };
+  }
+  if (action !== 'closed') return { events: [], ignored: `pull_request action '${String(action)}' is not imported` };
+  const merged = pr.merged === true || (typeof pr.merged_at === 'string' && pr.merged_at !== '');
+  if (!merged) return { events: [{ id: `${key}:closed:${String(pr.closed_at)}`, type: 'change.closed', ts: pr.closed_at, change, repo }], ignored: null };
+  const ts = pr.merged_at;
+  const events: Record<string, unknown>[] = [withBranch({ id: `${key}:merged`, type: 'change.merged', ts, change, repo, ...sizes })];
+  const reverted = revertedChange(pr, repo, branch, options);
+  if (reverted && reverted !== change) {
+    events.push({ id: `${key}:reverts:${reverted}`, type: 'change.reverted', ts, change: reverted, by: change, repo });
+  }
+  const defaultBranch = isObject(payload.repository) ? str(payload.repository.default_branch) : undefined;
+  if (!defaultBranch || str(base.ref) === defaultBranch) {
+    for (const defect of closingReferences(typeof pr.body === 'string' ? pr.body : '', repo)) {
+      events.push({ id: `${key}:fixes:${defect}`, type: 'defect.fixed', ts, defect, change });
+    }
+  }
+  return { events, ignored: null };
+}
+
+/** The change a pull request reverts, if it is a revert. */
+function revertedChange(pr: Record<string, unknown>, repo: string, branch: string | undefined, options: ImportOptions): string | null {
+  const body = typeof pr.body === 'string' ? pr.body : '';
+  const m = REVERTS_BODY_RE.exec(body);
+  if (m) return `${m[1]}#${m[2]}`;
+  const b = branch ? REVERT_BRANCH_RE.exec(branch) : null;
+  if (b) return `${repo}#${b[1]}`;
+  const t = typeof pr.title === 'string' ? REVERT_TITLE_RE.exec(pr.title) : null;
+  if (!t) return null;
+  const n = TITLE_NUMBER_RE.exec(t[1]);
+  if (n) return `${repo}#${n[1]}`;
+  return options.findChangeByTitle?.(repo, t[1]) ?? null;
+}
+
+/** Issues a pull request body closes (GitHub's closing keywords), as `owner/name#N`. */
+export function closingReferences(body: string, repo: string): string[] {
+  const found = new Set<string>();
+  for (const m of body.matchAll(CLOSING_RE)) {
+    if (m[1]) found.add(`${m[1]}#${m[2]}`);
+    else if (m[3]) found.add(`${repo}#${m[3]}`);
+    else if (m[4]) found.add(`${m[4]}#${m[5]}`);
+  }
+  return [...found];
+}
+
+function labelNames(issue: Record<string, unknown>): string[] {
+  if (!Array.isArray(issue.labels)) return [];
+  return issue.labels.map((l) => (isObject(l) ? str(l.name) : str(l))).filter((n): n is string => n !== undefined);
+}
+
+function mapIssue(payload: Record<string, unknown>, options: ImportOptions): GithubMapping {
+  const issue = payload.issue;
+  const action = payload.action;
+  if (!isObject(issue)) return { events: [], ignored: 'no issue in the payload' };
+  const repo = repoOf(payload);
+  if (!repo || typeof issue.number !== 'number') return { events: [], ignored: 'the issue names no repository or number' };
+  const bugLabel = (options.bugLabel || DEFAULT_BUG_LABEL).toLowerCase();
+  const labels = labelNames(issue);
+  const isBug = labels.some((l) => l.toLowerCase() === bugLabel);
+  const defect = `${repo}#${issue.number}`;
+  const key = `gh:issue:${typeof issue.id === 'number' || typeof issue.id === 'string' ? issue.id : defect}`;
+  const labeledBug = action === 'labeled' && isObject(payload.label) && str(payload.label.name)?.toLowerCase() === bugLabel;
+  if ((action === 'opened' && isBug) || labeledBug) {
+    const raw: Record<string, unknown> = { id: `${key}:opened`, type: 'defect.opened', ts: issue.created_at, defect, repo };
+    const severity = labels.map((l) => SEVERITY_RE.exec(l)).find((m) => m !== null);
+    if (severity) raw.severity = (severity[1] ?? severity[2]).trim();
+    return { events: [raw], ignored: null };
+  }
+  if (action === 'closed' && isBug && issue.state_reason !== 'not_planned' && issue.state_reason !== 'duplicate') {
+    return { events: [{ id: `${key}:closed:${String(issue.closed_at)}`, type: 'defect.fixed', ts: issue.closed_at, defect, repo }], ignored: null };
+  }
+  return { events: [], ignored: isBug ? `issues action '${String(action)}' is not imported` : `the issue is not labelled '${bugLabel}'` };
+}
+
+/** The event of a bare payload, from its shape. */
+export function inferGithubEvent(payload: unknown): string | null {
+  if (!isObject(payload)) return null;
+  if (isObject(payload.pull_request) && typeof payload.action === 'string') return 'pull_request';
+  if (isObject(payload.issue) && typeof payload.action === 'string' && !('comment' in payload)) return 'issues';
+  if (typeof payload.zen === 'string' && 'hook_id' in payload) return 'ping';
+  return null;
+}
+
+/**
+ * Checks `X-Hub-Signature-256: sha256=<hex>` against the HMAC-SHA256 of the raw body under the
+ * team's secret, in constant time. Anything else (absent, SHA-1 only, malformed) fails.
+ */
+export function verifyGithubSignature(secret: string, body: Uint8Array, header: string | null): boolean {
+  if (!secret || !header) return false;
+  const m = /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim());
+  if (!m) return false;
+  const expected = createHmac('sha256', secret).update(body).digest();
+  const given = Buffer.from(m[1], 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/** `sha256=<hex>` for a body (tests, and anyone sending to the receiver). */
+export function signGithubBody(secret: string, body: Uint8Array | string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+/** A file of webhook payloads (see the module comment), read whole. */
+export class GithubParser implements EventParser {
+  private parts: Buffer[] = [];
+  private size = 0;
+  private file: string | undefined;
+
+  constructor(private readonly options: ImportOptions = {}) {}
+
+  startFile(name: string): ParsedItem[] {
+    const out = this.readDocument();
+    this.file = name;
+    return out;
+  }
+
+  push(chunk: Uint8Array | string): ParsedItem[] {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk);
+    this.size += buf.length;
+    if (this.size <= MAX_GITHUB_FILE_BYTES) this.parts.push(buf);
+    return [];
+  }
+
+  end(): ParsedItem[] {
+    return this.readDocument();
+  }
+
+  private readDocument(): ParsedItem[] {
+    const out: ParsedItem[] = [];
+    const file = this.file;
+    const size = this.size;
+    const text = Buffer.concat(this.parts).toString('utf8').replace(/^\uFEFF/, '');
+    this.parts = [];
+    this.size = 0;
+    if (size > MAX_GITHUB_FILE_BYTES) {
+      out.push(problemItem(1, '', `a file of GitHub payloads may be at most ${MAX_GITHUB_FILE_BYTES} bytes`, file));
+      return out;
+    }
+    if (text.trim() === '') return out;
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch (wholeError) {
+      // JSON Lines only when the first line is a whole JSON value; else one broken document.
+      const lines = text.split('\n');
+      if (lines.filter((l) => l.trim() !== '').length < 2 || !parses(lines.find((l) => l.trim() !== '')!)) {
+        out.push(problemItem(lineOfJsonError(text, wholeError), '', jsonError(wholeError), file));
+        return out;
+      }
+      for (let i = 0; i < lines.length; i++) {
+        if (lines[i].trim() === '') continue;
+        let one: unknown;
+        try {
+          one = JSON.parse(lines[i]);
+        } catch (err) {
+          out.push(problemItem(i + 1, '', jsonError(err), file));
+          continue;
+        }
+        this.delivery(one, i + 1, undefined, out);
+      }
+      return out;
+    }
+    if (Array.isArray(doc)) doc.forEach((d, i) => this.delivery(d, 1, i, out));
+    else this.delivery(doc, 1, undefined, out);
+    return out;
+  }
+
+  private delivery(doc: unknown, line: number, index: number | undefined, out: ParsedItem[]): void {
+    const file = this.file;
+    let event: string | null = null;
+    let payload: unknown = doc;
+    if (isObject(doc) && typeof doc.event === 'string' && isObject(doc.request) && 'payload' in doc.request) {
+      event = doc.event;
+      payload = doc.request.payload;
+    } else if (isObject(doc) && typeof doc.event === 'string' && isObject(doc.payload)) {
+      event = doc.event;
+      payload = doc.payload;
+    } else event = this.options.githubEvent ?? inferGithubEvent(doc);
+    if (event === null) {
+      const item = problemItem(line, '', 'not a GitHub webhook payload (no pull_request or issue with an action)', file);
+      if (index !== undefined) {
+        item.index = index;
+        item.problems![0].index = index;
+      }
+      out.push(item);
+      return;
+    }
+    for (const raw of mapGithubEvent(event, payload, this.options).events) {
+      const item = toItem(raw, line, this.options.fixedTeam, file);
+      if (index !== undefined) {
+        item.index = index;
+        for (const p of item.problems ?? []) p.index = index;
+      }
+      out.push(item);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The importers' common ground: splitting chunks of bytes into numbered lines (JSON Lines
+ * sources: Claude Code transcripts, Codex rollouts, OTLP file exports), and turning the raw
+ * events-v1 objects an importer builds into ParsedItems through `validateEvent`, so that an
+ * importer's problems name the line and field exactly as an events-v1 file's do.
+ */
+import { formatLimit, type ParsedItem } from '@/lib/events/parse';
+import type { Problem } from '@/lib/events/types';
+import { validateEvent } from '@/lib/events/validate';
+
+/** Transcript lines carry whole tool results (file contents, images): allow long ones. */
+export const DEFAULT_IMPORT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+
+export interface Line {
+  /** Physical line number, from 1. */
+  line: number;
+  text: string;
+}
+
+const NL = 0x0a;
+
+function toBuffer(chunk: Uint8Array | string): Buffer {
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (Buffer.isBuffer(chunk)) return chunk;
+  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
+/**
+ * Splits a byte stream into lines (LF or CRLF), skipping a leading byte-order mark. A line over
+ * the limit is reported once (`tooLong`) and skipped without being held in memory.
+ */
+export class LineSplitter {
+  private line = 1;
+  private parts: Buffer[] = [];
+  private partsLen = 0;
+  private discarding = false;
+
+  constructor(private readonly max: number) {}
+
+  /** Starts over at line 1 (the next file of a multi-file source). Any unfinished line is dropped: call end() first. */
+  reset(): void {
+    this.line = 1;
+    this.parts = [];
+    this.partsLen = 0;
+    this.discarding = false;
+  }
+
+  push(chunk: Uint8Array | string, out: Line[], tooLong: (line: number) => void): void {
+    const buf = toBuffer(chunk);
+    let pos = 0;
+    const n = buf.length;
+    while (pos < n) {
+      const nl = buf.indexOf(NL, pos);
+      const end = nl < 0 ? n : nl;
+      if (this.discarding) {
+        if (nl < 0) return;
+        this.discarding = false;
+        this.line++;
+        pos = nl + 1;
+        continue;
+      }
+      if (this.partsLen + (end - pos) > this.max) {
+        tooLong(this.line);
+        this.parts = [];
+        this.partsLen = 0;
+        if (nl < 0) {
+          this.discarding = true;
+          return;
+        }
+        this.line++;
+        pos = nl + 1;
+        continue;
+      }
+      if (nl < 0) {
+        this.parts.push(Buffer.from(buf.subarray(pos))); // a copy: the producer may reuse its buffer
+        this.partsLen += n - pos;
+        return;
+      }
+      let text: string;
+      if (this.partsLen > 0) {
+        this.parts.push(buf.subarray(pos, end));
+        text = Buffer.concat(this.parts, this.partsLen + (end - pos)).toString('utf8');
+        this.parts = [];
+        this.partsLen = 0;
+      } else text = buf.toString('utf8', pos, end);
+      this.emit(text, out);
+      this.line++;
+      pos = nl + 1;
+    }
+  }
+
+  end(out: Line[]): void {
+    if (this.partsLen > 0 && !this.discarding) {
+      this.emit(Buffer.concat(this.parts, this.partsLen).toString('utf8'), out);
+    }
+    this.parts = [];
+    this.partsLen = 0;
+    this.discarding = false;
+  }
+
+  private emit(text: string, out: Line[]): void {
+    if (text.length > 0 && text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
+    if (this.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+    out.push({ line: this.line, text });
+  }
+}
+
+/** A line is blank when it holds only JSON whitespace. */
+export function isBlank(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c !== 0x20 && c !== 0x09 && c !== 0x0d && c !== 0x0a) return false;
+  }
+  return true;
+}
+
+/** JSON.parse's reason, without the echo of the input. */
+export function jsonError(e: unknown): string {
+  let m = e instanceof Error ? e.message : String(e);
+  const echo = m.indexOf(', "');
+  if (echo > 0 && m.endsWith(' is not valid JSON')) m = m.slice(0, echo);
+  return `not valid JSON: ${m.charAt(0).toLowerCase()}${m.slice(1)}`;
+}
+
+export function lineTooLong(line: number, max: number, file?: string): ParsedItem {
+  return problemItem(line, '', `line is longer than the ${formatLimit(max)} limit`, file);
+}
+
+export function problemItem(line: number, field: string, message: string, file?: string): ParsedItem {
+  const p: Problem = { line, field, message };
+  if (file !== undefined) p.file = file;
+  return { line, problems: [p] };
+}
+
+/**
+ * Validates one raw events-v1 object built by an importer. The source text kept as the stored
+ * payload is the object's JSON, as an NDJSON line of the same event would be.
+ */
+export function toItem(raw: Record<string, unknown>, line: number, fixedTeam: string | undefined, file?: string): ParsedItem {
+  const r = validateEvent(raw, { line }, fixedTeam);
+  if (r.ok) return { line, event: r.event, source: JSON.stringify(raw) };
+  if (file !== undefined) for (const p of r.problems) p.file = file;
+  return { line, problems: r.problems };
+}
+
+/** An RFC 3339 UTC string for epoch milliseconds. */
+export function iso(ms: number): string {
+  return new Date(ms).toISOString();
+}
+
+/** A non-negative safe integer, or 0 (token counts in foreign formats may be absent). */
+export function count(v: unknown): number {
+  if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && /^[0-9]{1,15}$/.test(v)) return Number(v);
+  return 0;
+}
+
+export function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function str(v: unknown): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
+/** The line of a JSON.parse error's position ("... at position 123" / "(line 4 column 2)"). */
+export function lineOfJsonError(text: string, err: unknown): number {
+  const m = err instanceof Error ? err.message : '';
+  const lc = /line (\d+) column/.exec(m);
+  if (lc) return Number(lc[1]);
+  const pos = /position (\d+)/.exec(m);
+  if (!pos) return 1;
+  let line = 1;
+  const end = Math.min(Number(pos[1]), text.length);
+  for (let i = 0; i < end; i++) if (text.charCodeAt(i) === 0x0a) line++;
+  return line;
+}
+
+/** Whether a text is one whole JSON value. */
+export function parses(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * What the importers share: the formats the one ingestion path takes, and the options an
+ * importer may need. Everything here is plain data, so a request can cross to the ingest
+ * worker with postMessage.
+ */
+import type { InputFormat } from '@/lib/events/types';
+
+/** Foreign formats that importers translate into events-v1. */
+export const IMPORTER_FORMATS = ['claude-code', 'codex', 'otlp', 'github'] as const;
+export type ImporterFormat = (typeof IMPORTER_FORMATS)[number];
+
+/** Every format `ingest()` takes: the events-v1 files and the importers' sources. */
+export type ImportFormat = InputFormat | ImporterFormat;
+
+export const IMPORT_FORMATS: readonly ImportFormat[] = ['ndjson', 'json', 'csv', ...IMPORTER_FORMATS];
+
+export function isImportFormat(v: unknown): v is ImportFormat {
+  return typeof v === 'string' && (IMPORT_FORMATS as readonly string[]).includes(v);
+}
+
+export function isImporterFormat(v: unknown): v is ImporterFormat {
+  return typeof v === 'string' && (IMPORTER_FORMATS as readonly string[]).includes(v);
+}
+
+/** One entry of a team's mapping of working directories to repositories. */
+export interface RepoMapping {
+  /** An absolute path (it and everything below it), a bare folder name, or `*` (default owner). */
+  path: string;
+  /** `owner/name`; for `*`, just the owner. */
+  repo: string;
+}
+
+export interface ImportOptions {
+  /** The team the events go to (importers always import into one team). */
+  fixedTeam?: string;
+  /** Claude Code: working directory → `owner/name` (lib/importers/repo-map.ts). */
+  repoMap?: readonly RepoMapping[];
+  /** GitHub: the label that makes an issue a defect (default `bug`, compared case-insensitively). */
+  bugLabel?: string;
+  /** GitHub: the `X-GitHub-Event` of a webhook delivery; a file infers it from each payload. */
+  githubEvent?: string;
+  /**
+   * GitHub: the change a `Revert "<title>"` pull request reverts, when neither its body nor its
+   * branch names the number: looked up among the team's changes by repository and title.
+   */
+  findChangeByTitle?: (repo: string, title: string) => string | null;
+  /** Longest accepted line, in bytes (importers take long transcript lines: default 64 MiB). */
+  maxLineBytes?: number;
+}
+
+export const DEFAULT_BUG_LABEL = 'bug';
