@@ -16,6 +16,9 @@ import * as schema from './schema';
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 export type SqliteConnection = Database.Database;
 
+/** The WAL file is kept under this size between uploads (journal_size_limit; the ingest worker's checkpoints). */
+export const WAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024;
+
 const MIGRATIONS_FOLDER = path.join(process.cwd(), 'db', 'migrations');
 
 /** Opens (creating if needed) and migrates the database file. */
@@ -28,6 +31,9 @@ export function openDatabase(file: string, options: { readonly?: boolean } = {})
   client.pragma('foreign_keys = ON');
   // A bigger page cache keeps large upload transactions from spilling to the WAL early.
   client.pragma('cache_size = -65536');
+  // After a checkpoint has reset the WAL, truncate its file to at most this size (a large upload
+  // grows it in one transaction; without a limit the file would keep that size for ever).
+  if (!options.readonly) client.pragma(`journal_size_limit = ${WAL_SIZE_LIMIT_BYTES}`);
   const db = drizzle({ client, schema }) as Db;
   if (!options.readonly) migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   return db;

@@ -238,8 +238,8 @@ export function getTeamDashboard(
   const kpiRuns: RunRow[] = [];
   for (const src of scope.sources) {
     const read = runRows(conn, src, w, thresholds, request.filters, outcomeIntervals(kpiWindows, w.asOf));
-    runs.push(...read.flags);
-    kpiRuns.push(...read.kpi);
+    append(runs, read.flags);
+    append(kpiRuns, read.kpi);
   }
   const rows: KpiInput = { ...loaded, runs: kpiRuns };
   const [current, before] = partitionInput(rows, kpiWindows);
@@ -330,6 +330,11 @@ function windowEnd(w: KpiWindow): number {
   return Math.min(w.to, w.asOf + 1);
 }
 
+/** `target.push(...items)` without spreading: a large list would overflow the call stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
+}
+
 type Interval = [from: number, end: number];
 
 /** The union of the intervals (empty ones dropped), as disjoint intervals, ascending. */
@@ -339,7 +344,7 @@ function unionOf(intervals: readonly Interval[]): Interval[] {
   for (const [a, b] of sorted) {
     const last = out[out.length - 1];
     if (last && a <= last[1]) last[1] = Math.max(last[1], b);
-    else out.push([a, b]);
+    else out.push([a, b]); // a copy: the caller's intervals are left as they are
   }
   return out;
 }
@@ -382,13 +387,13 @@ function loadRows(
   const timelines = kpiWindows.length > 0;
   const input = { changes: [] as MergedChangeRow[], defects: [] as DefectRow[], usage: [] as UsageRow[], runs: [] as RunRow[] };
   for (const src of sources) {
-    for (const [from, to] of merges) input.changes.push(...mergedChangeRows(conn, src, from, to, timelines, f));
+    for (const [from, to] of merges) append(input.changes, mergedChangeRows(conn, src, from, to, timelines, f));
     for (const [from, to] of outcomes) {
-      input.defects.push(...defectRows(conn, src, from, to, f, asOf));
-      if (withRuns) input.runs.push(...kpiRunRows(conn, src, from, to, filters));
+      append(input.defects, defectRows(conn, src, from, to, f, asOf));
+      if (withRuns) append(input.runs, kpiRunRows(conn, src, from, to, filters));
     }
-    if (f === null) input.usage.push(...usageRowsCovering(conn, src.teamId, all, asOf));
-    else for (const [from, to] of merges) input.usage.push(...filteredUsageRows(conn, src.teamId, from, to, f));
+    if (f === null) append(input.usage, usageRowsCovering(conn, src.teamId, all, asOf));
+    else for (const [from, to] of merges) append(input.usage, filteredUsageRows(conn, src.teamId, from, to, f));
   }
   return input;
 }
@@ -412,7 +417,7 @@ export function loadFlagInput(
   filters?: KpiFilters,
 ): { runs: RunRow[]; weeks: WeekTotals[] } {
   const runs: RunRow[] = [];
-  for (const src of sources) runs.push(...flagRunRows(conn, src, w, thresholds, filters));
+  for (const src of sources) append(runs, flagRunRows(conn, src, w, thresholds, filters));
   return { runs, weeks: divergenceWeekTotals(conn, sources, w.asOf, thresholds.divergenceWeeks, filters) };
 }
 
@@ -605,10 +610,10 @@ function usageRowsCovering(conn: SqliteConnection, teamId: number, windows: read
     let start = from;
     for (const cut of cuts) {
       if (cut <= start || cut >= end) continue;
-      out.push(...usageRows(conn, teamId, { from: start, to: cut, asOf }));
+      append(out, usageRows(conn, teamId, { from: start, to: cut, asOf }));
       start = cut;
     }
-    out.push(...usageRows(conn, teamId, { from: start, to: end, asOf }));
+    append(out, usageRows(conn, teamId, { from: start, to: end, asOf }));
   }
   return out;
 }
@@ -713,6 +718,21 @@ export function linkedChanges(
   return byRun;
 }
 
+/** A /kpis run row: only what convergence reads (see kpiRunRows). */
+function kpiRunRow(src: TeamSource, run: string, startedAt: number | null, endedAt: number, links: Map<string, LinkedChange[]>): RunRow {
+  return {
+    run: src.prefix + run,
+    startsAt: startedAt === null ? NONE : [startedAt],
+    endsAt: [endedAt],
+    iterationsAt: NONE,
+    tests: NONE,
+    messagesAt: NONE,
+    toolCallsAt: NONE,
+    llmCalls: NONE,
+    linkedChanges: links.get(run) ?? NONE,
+  };
+}
+
 const kpiRunsSql = (where: string) => `
   SELECT run, started_at AS startedAt, ended_at AS endedAt FROM runs
   WHERE team_id = @team AND ${where}`;
@@ -742,17 +762,7 @@ export function kpiRunRows(
   }[];
   if (runs.length === 0) return [];
   const links = linkedChanges(conn, src, where, params);
-  return runs.map((r) => ({
-    run: src.prefix + r.run,
-    startsAt: r.startedAt === null ? [] : [r.startedAt],
-    endsAt: [r.endedAt],
-    iterationsAt: [],
-    tests: [],
-    messagesAt: [],
-    toolCallsAt: [],
-    llmCalls: [],
-    linkedChanges: links.get(r.run) ?? [],
-  }));
+  return runs.map((r) => kpiRunRow(src, r.run, r.startedAt, r.endedAt, links));
 }
 
 const RUN_TYPES_SQL = RUN_SCOPED_TYPES.map((t) => `'${t}'`).join(', ');
@@ -783,6 +793,13 @@ const RUN_ITERATIONS_TESTS_SQL = `
   FROM events
   WHERE team_id = @team AND run = @run AND type IN ('iteration', 'test.result') AND ts <= @asOf`;
 
+/**
+ * One shared, frozen empty list for the lists a run row leaves empty: thousands of rows per
+ * answer need not allocate thousands of `[]` (the pure functions only read them; a push would
+ * throw).
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+
 const emptyRunRow = (run: string): RunRow => ({
   run, startsAt: [], endsAt: [], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [], linkedChanges: [],
 });
@@ -796,12 +813,15 @@ const emptyRunRow = (run: string): RunRow => ({
  *   before asOf, as sent (the tokens of each llm.call, the `failed` of each test.result);
  * - any other run exists wholly at asOf, and its row is built from the runs table's counters
  *   instead (no event is read): start and end as stored, one llm.call at its last event carrying
- *   all its tokens, and its messages, tool calls and iterations stamped at its last event. Those
- *   rows give computeFlags (and explainRunFlags) the same answer at this asOf — counts, tokens,
- *   end and last event are exact — but are not a record of when things happened. Only where
- *   `stalled` could trip — a run not yet converged, last event in the window, enough iterations,
- *   some test result — are its iteration and test.result events read. (Fake iteration times go
- *   only with no tests, and `stalled` never judges a run without a test before its point.)
+ *   all its tokens, and — only when it can be flagged (last event in the window, not converged at
+ *   asOf) — its messages, tool calls and iterations stamped at its last event; a run that cannot
+ *   be flagged is read by the rules only for its end, last event, tokens and convergence (the
+ *   burn median; explainRunFlags' "outside the window" / "converged"). Those rows give
+ *   computeFlags and explainRunFlags the same answer at this asOf — counts, tokens, end and last
+ *   event are exact where read — but are not a record of when things happened. Only where
+ *   `stalled` could trip — a flaggable run with enough iterations and some test result — are its
+ *   iteration and test.result events read. (Fake iteration times go only with no tests, and
+ *   `stalled` never judges a run without a test before its point.)
  */
 export function flagRunRows(
   conn: SqliteConnection,
@@ -813,18 +833,19 @@ export function flagRunRows(
   return runRows(conn, src, w, thresholds, filters, []).flags;
 }
 
-interface RunSql {
-  run: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  firstEventAt: number;
-  lastEventAt: number;
-  iterations: number;
-  messages: number;
-  toolCalls: number;
-  testResults: number;
-  tokens: number;
-}
+/** A row of runsSql, read raw (arrays make thousands of rows noticeably cheaper than objects). */
+type RunSql = [
+  run: string,
+  startedAt: number | null,
+  endedAt: number | null,
+  firstEventAt: number,
+  lastEventAt: number,
+  iterations: number,
+  messages: number,
+  toolCalls: number,
+  testResults: number,
+  tokens: number,
+];
 
 /**
  * flagRunRows for `w` and, from the same read of the runs and their links, kpiRunRows for each of
@@ -843,68 +864,61 @@ function runRows(
   const kpiRanges = kpiIntervals.filter(([a, b]) => b > a);
   if (!flagged && kpiRanges.length === 0) return { flags: [], kpi: [] };
   const f = normalizeFilters(filters);
+  // FLAG_RUNS_WHERE with its `ended_at` range merged into the kpi ranges: an OR of few index
+  // ranges (runs_team_last, runs_team_ended), which SQLite reads as a multi-index OR.
+  const ended = unionOf(flagged ? [[w.from, end], ...kpiRanges] : kpiRanges);
   const selectors = [
-    ...(flagged ? [`(${FLAG_RUNS_WHERE})`] : []),
-    ...kpiRanges.map((_, i) => `(ended_at >= @k${i}from AND ended_at < @k${i}end)`),
+    ...(flagged ? ['(last_event_at >= @from AND first_event_at < @end)'] : []),
+    ...ended.map((_, i) => `(ended_at >= @e${i}from AND ended_at < @e${i}end)`),
   ];
   const where = `(${selectors.join(' OR ')}) AND ${runMatchSql(f, '')}`;
   const params: Record<string, unknown> = { from: w.from, end, asOf: w.asOf, ...f };
-  kpiRanges.forEach(([a, b], i) => {
-    params[`k${i}from`] = a;
-    params[`k${i}end`] = b;
+  ended.forEach(([a, b], i) => {
+    params[`e${i}from`] = a;
+    params[`e${i}end`] = b;
   });
-  const runs = stmt(conn, runsSql(where)).all({ team: src.teamId, ...params }) as RunSql[];
+  const runs = stmt(conn, runsSql(where)).raw(true).all({ team: src.teamId, ...params }) as RunSql[];
   if (runs.length === 0) return { flags: [], kpi: [] };
   const links = linkedChanges(conn, src, where, params);
 
   const kpi: RunRow[] = [];
-  for (const r of runs) {
-    if (r.endedAt === null || !kpiRanges.some(([a, b]) => r.endedAt! >= a && r.endedAt! < b)) continue;
-    kpi.push({
-      run: src.prefix + r.run,
-      startsAt: r.startedAt === null ? [] : [r.startedAt],
-      endsAt: [r.endedAt],
-      iterationsAt: [],
-      tests: [],
-      messagesAt: [],
-      toolCallsAt: [],
-      llmCalls: [],
-      linkedChanges: links.get(r.run) ?? [],
-    });
+  for (const [run, startedAt, endedAt] of runs) {
+    if (endedAt !== null && kpiRanges.some(([a, b]) => endedAt >= a && endedAt < b)) kpi.push(kpiRunRow(src, run, startedAt, endedAt, links));
   }
   if (!flagged) return { flags: [], kpi };
 
   const rows = new Map<string, RunRow>();
   let goOn = false;
   const stallWindow = Math.max(1, thresholds.stalledWindowIterations);
-  for (const r of runs) {
-    const selected =
-      (r.lastEventAt >= w.from && r.firstEventAt < end) || (r.endedAt !== null && r.endedAt >= w.from && r.endedAt < end);
+  for (const [run, startedAt, endedAt, firstEventAt, at, iterations, messages, toolCalls, testResults, tokens] of runs) {
+    // `at`: the run's last event.
+    const selected = (at >= w.from && firstEventAt < end) || (endedAt !== null && endedAt >= w.from && endedAt < end);
     if (!selected) continue;
-    if (r.lastEventAt > w.asOf) {
+    if (at > w.asOf) {
       goOn = true;
       continue;
     }
-    const linked = links.get(r.run) ?? [];
+    const linked = links.get(run) ?? NONE;
+    // As flaggableRuns has it: last event in the window, no linked change merged at asOf.
+    const flaggable =
+      at >= w.from && at < end && !linked.some((c) => c.firstEventAt <= w.asOf && c.mergedAt !== null && c.mergedAt <= w.asOf);
     const row: RunRow = {
-      run: src.prefix + r.run,
-      startsAt: r.startedAt === null ? [] : [r.startedAt],
-      endsAt: r.endedAt === null ? [] : [r.endedAt],
-      iterationsAt: [],
-      tests: [],
-      messagesAt: new Array<number>(r.messages).fill(r.lastEventAt),
-      toolCallsAt: new Array<number>(r.toolCalls).fill(r.lastEventAt),
-      llmCalls: [{ at: r.lastEventAt, tokens: r.tokens }],
+      run: src.prefix + run,
+      startsAt: startedAt === null ? NONE : [startedAt],
+      endsAt: endedAt === null ? NONE : [endedAt],
+      iterationsAt: NONE,
+      tests: NONE,
+      messagesAt: flaggable && messages > 0 ? new Array<number>(messages).fill(at) : NONE,
+      toolCallsAt: flaggable && toolCalls > 0 ? new Array<number>(toolCalls).fill(at) : NONE,
+      llmCalls: [{ at, tokens }],
       linkedChanges: linked,
     };
     const mayStall =
-      !(r.iterations < thresholds.stalledMinIterations || r.iterations < stallWindow) &&
-      r.testResults > 0 &&
-      r.lastEventAt >= w.from &&
-      r.lastEventAt < end &&
-      !linked.some((c) => c.firstEventAt <= w.asOf && c.mergedAt !== null && c.mergedAt <= w.asOf);
+      flaggable && testResults > 0 && !(iterations < thresholds.stalledMinIterations || iterations < stallWindow);
     if (mayStall) {
-      for (const e of stmt(conn, RUN_ITERATIONS_TESTS_SQL).all({ team: src.teamId, run: r.run, asOf: w.asOf }) as {
+      row.iterationsAt = [];
+      row.tests = [];
+      for (const e of stmt(conn, RUN_ITERATIONS_TESTS_SQL).all({ team: src.teamId, run, asOf: w.asOf }) as {
         type: string;
         ts: number;
         failed: number | null;
@@ -912,10 +926,10 @@ function runRows(
         if (e.type === 'iteration') row.iterationsAt.push(e.ts);
         else row.tests.push({ at: e.ts, failed: e.failed ?? 0 });
       }
-    } else {
-      row.iterationsAt = new Array<number>(r.iterations).fill(r.lastEventAt);
+    } else if (flaggable && iterations > 0) {
+      row.iterationsAt = new Array<number>(iterations).fill(at);
     }
-    rows.set(r.run, row);
+    rows.set(run, row);
   }
   if (goOn) {
     // The runs going on after asOf: FLAG_RUNS_WHERE's runs only (runEventsSql adds last_event_at > asOf).

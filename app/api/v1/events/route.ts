@@ -18,7 +18,9 @@ export async function POST(request: Request): Promise<Response> {
     partial,
     source: 'api',
   });
-  if (!outcome.ok) return jsonError(outcome.status, outcome.message);
+  if (!outcome.ok) {
+    return json({ error: outcome.message }, outcome.status, outcome.retryAfter ? { 'retry-after': String(outcome.retryAfter) } : {});
+  }
   const { result } = outcome;
   if (!result.ok) {
     return jsonError(400, `${result.rejectedCount} invalid event(s); nothing was stored`, { problems: result.problems });
