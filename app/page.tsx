@@ -38,7 +38,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         </div>
       ) : (
         <>
-          <RangePicker basePath="/" range={range} />
+          <RangePicker basePath="/" range={range} params={query} />
           <div className="card table-scroll">
             <table data-testid="team-table">
               <thead>

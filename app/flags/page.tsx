@@ -35,7 +35,7 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
     <>
       <h1>Flags</h1>
       <p className="lede">Every loop that is busy but not converging, across your teams, with the numbers that tripped it.</p>
-      <RangePicker basePath="/flags" range={range} />
+      <RangePicker basePath="/flags" range={range} params={query} />
       <nav className="range-picker" aria-label="Flag kind">
         <a href={`/flags${withParams(query, { kind: undefined })}`} aria-current={!kind}>
           All kinds

@@ -14,6 +14,8 @@ import type { ActionState } from '@/lib/forms/action-state';
 export async function signInAction(_state: ActionState, form: FormData): Promise<ActionState> {
   const h = await headers();
   if (!isSameOrigin(h)) return { ok: false, message: 'Refused: this request did not come from a Loopscope page.' };
+  // A server action is a public endpoint: anything may arrive in place of the form.
+  if (!(form instanceof FormData)) return { ok: false, message: 'Send the sign-in form.' };
   const password = form.get('password');
   const result = await signIn(
     { email: field(form, 'email'), password: typeof password === 'string' ? password : '', clientAddress: clientAddress(h) },

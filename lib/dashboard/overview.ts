@@ -3,7 +3,7 @@
  * same lib/data functions (and so the same lib/kpi definitions) as its dashboard and the API.
  */
 import 'server-only';
-import { getFlags, getKpis, getWeeklyKpis } from '@/lib/data/kpis';
+import { getTeamDashboard } from '@/lib/data/kpis';
 import { listTeamSummaries } from '@/lib/data/teams';
 import type { Viewer } from '@/lib/data/viewer';
 import type { KpiWindow } from '@/lib/kpi/types';
@@ -29,9 +29,7 @@ export type OverviewSortKey = (typeof OVERVIEW_SORT_KEYS)[number];
 
 export function overviewRows(viewer: Viewer, w: KpiWindow): OverviewRow[] {
   return listTeamSummaries(viewer).map((t) => {
-    const kpis = getKpis(viewer, [t.slug], w)!;
-    const weekly = getWeeklyKpis(viewer, [t.slug], w)!;
-    const flags = getFlags(viewer, [t.slug], w)!;
+    const { kpis, weekly, flags } = getTeamDashboard(viewer, t.slug, { window: w })!;
     return {
       slug: t.slug,
       name: t.name,

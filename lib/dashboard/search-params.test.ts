@@ -30,4 +30,12 @@ describe('parseDashboardRange', () => {
     expect(parseDashboardRange({ from: '2026-10-31', to: '2026-10-01' }, now)).toMatchObject({ preset: '4w' });
     expect(parseDashboardRange({ from: 'yesterday', to: '2026-10-01' }, now).preset).toBe('4w');
   });
+
+  it('pins the view to ?asOf= and keeps the pin in its query', () => {
+    const r = parseDashboardRange({ range: '12w', asOf: '2026-10-01T00:00:00Z' }, now);
+    const pinned = Date.parse('2026-10-01T00:00:00Z');
+    expect(r.window).toEqual({ from: pinned - 84 * DAY, to: pinned, asOf: pinned });
+    expect(r.query).toEqual({ range: '12w', asOf: '2026-10-01T00:00:00.000Z' });
+    expect(parseDashboardRange({ asOf: 'last tuesday' }, now)).toMatchObject({ window: { asOf: now }, warning: expect.stringContaining('last tuesday') });
+  });
 });

@@ -4,6 +4,7 @@
  * both days included: the window runs to the end of `to`).
  */
 import { RUN_SORT_KEYS, RUN_STATUS_FILTERS, type RunQuery } from '@/lib/data/run-query';
+import { parseRfc3339 } from '@/lib/events/validate';
 import type { KpiWindow } from '@/lib/kpi/types';
 
 const DAY_MS = 86_400_000;
@@ -40,7 +41,22 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+/**
+ * The range of the URL, seen at `now` — or at `?asOf=` (RFC 3339 with an offset) when the URL
+ * pins it, so a view can be reproduced exactly later; the pin is kept in `query`.
+ */
 export function parseDashboardRange(params: Record<string, string | string[] | undefined>, now: number): DashboardRange {
+  const pin = first(params.asOf);
+  const pinned = pin === undefined ? NaN : parseRfc3339(pin);
+  if (pin !== undefined && Number.isNaN(pinned)) {
+    return { ...rangeAt(params, now), warning: `'${pin}' is not an RFC 3339 time with an offset; showing figures as of now` };
+  }
+  if (Number.isNaN(pinned)) return rangeAt(params, now);
+  const range = rangeAt(params, pinned);
+  return { ...range, query: { ...range.query, asOf: new Date(pinned).toISOString() } };
+}
+
+function rangeAt(params: Record<string, string | string[] | undefined>, now: number): DashboardRange {
   const from = parseDay(first(params.from));
   const toDay = parseDay(first(params.to));
   if (from !== null && toDay !== null) {
@@ -85,9 +101,10 @@ export interface SliceFilters {
   repo?: string;
 }
 
+/** A filter value as the API takes it: exact, 1–200 characters; anything else is no filter. */
 function nonEmpty(v: string | string[] | undefined): string | undefined {
-  const s = first(v)?.trim();
-  return s ? s.slice(0, 200) : undefined;
+  const s = first(v);
+  return s && s.length <= 200 ? s : undefined;
 }
 
 export function parseSliceFilters(params: SearchParams): SliceFilters {

@@ -316,13 +316,19 @@ export function computeFlags(
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
   team?: string,
 ): Flag[] {
-  const runFlags: RunFlag[] = [
-    ...burnWithoutOutcome(input.runs, w, thresholds),
-    ...stalled(input.runs, w, thresholds),
-    ...chatter(input.runs, w, thresholds),
-  ].sort((a, b) =>
-    a.run === b.run ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : a.run < b.run ? -1 : 1,
-  );
+  // One pass over the flaggable runs (each run's state is worked out once), the same checks as
+  // burnWithoutOutcome, stalled and chatter.
+  const basis = burnBasis(input.runs, w, thresholds);
+  const runFlags: RunFlag[] = [];
+  for (const r of flaggableRuns(input.runs, w)) {
+    const burn = checkBurn(r, basis, w.asOf, thresholds);
+    if (burn.tripped) runFlags.push({ kind: 'burn_without_outcome', run: r.run, evidence: burn.evidence });
+    const stall = checkStalled(r, thresholds);
+    if (stall?.tripped) runFlags.push({ kind: 'stalled', run: r.run, evidence: stall.evidence });
+    const chat = checkChatter(r, thresholds);
+    if (chat.tripped) runFlags.push({ kind: 'chatter', run: r.run, evidence: chat.evidence });
+  }
+  runFlags.sort((a, b) => (a.run === b.run ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : a.run < b.run ? -1 : 1));
   const team_ = divergence(input.weeks, w.asOf, thresholds, team);
   return team_ ? [...runFlags, team_] : runFlags;
 }

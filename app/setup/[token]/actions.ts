@@ -17,6 +17,8 @@ import type { ActionState } from '@/lib/forms/action-state';
 export async function completeSetupAction(_state: ActionState, form: FormData): Promise<ActionState> {
   const h = await headers();
   if (!isSameOrigin(h)) return { ok: false, message: 'Refused: this request did not come from a Loopscope page.' };
+  // A server action is a public endpoint: anything may arrive in place of the form.
+  if (!(form instanceof FormData)) return { ok: false, message: 'Send the setup form.' };
   const email = normalizeEmail(field(form, 'email'));
   const password = String(form.get('password') ?? '');
   if (!email) return { ok: false, message: 'Enter an e-mail address.' };

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { RunScatter } from '@/components/charts/RunScatter';
+import { TimeToFixCharts } from '@/components/charts/TimeToFixCharts';
 import { WeeklyOutputChart } from '@/components/charts/WeeklyOutputChart';
 import { WeeklyRatesChart } from '@/components/charts/WeeklyRatesChart';
 import { RangePicker } from '@/components/dashboard/RangePicker';
@@ -12,8 +13,9 @@ import { RunFilters } from '@/components/runs/RunFilters';
 import { Pagination, RunsTable } from '@/components/runs/RunsTable';
 import { ShareViewControl } from '@/components/share/ShareViewControl';
 import { currentViewer } from '@/lib/auth/viewer';
-import { parseDashboardRange, parseRunQuery, withParams, type SearchParams } from '@/lib/dashboard/search-params';
-import { getFlags, getKpis, getWeeklyKpis } from '@/lib/data/kpis';
+import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
+import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
+import { getTeamDashboard } from '@/lib/data/kpis';
 import { listRuns } from '@/lib/data/runs';
 import { findTeam } from '@/lib/data/teams';
 import type { FlagKind } from '@/lib/flags/flags';
@@ -36,10 +38,9 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const team = findTeam(viewer, slug);
   if (!team) notFound();
   const range = parseDashboardRange(query, Date.now());
-  const kpis = getKpis(viewer, [slug], range.window)!;
-  const previous = getKpis(viewer, [slug], range.previous);
-  const weekly = getWeeklyKpis(viewer, [slug], range.window)!;
-  const flags = getFlags(viewer, [slug], range.window)!;
+  const filters = parseSliceFilters(query);
+  const dashboard = getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters })!;
+  const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const flagsByRun = new Map<string, FlagKind[]>();
   for (const f of flags.flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
   const runQuery = parseRunQuery(query);
@@ -62,7 +63,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
         What this team&apos;s agent loops shipped, next to what they burned. As of{' '}
         {new Date(range.window.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC.
       </p>
-      <RangePicker basePath={`/teams/${team.slug}`} range={range} />
+      <RangePicker basePath={`/teams/${team.slug}`} range={range} params={query} />
       {range.warning && <p className="status-bad" role="status">{range.warning}</p>}
       <ShareViewControl viewer={viewer} teamSlug={team.slug} searchParams={query} />
       {!hasData && (
@@ -88,6 +89,20 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
           <h2 id="rates-heading">Week-survival and defect rate by week of merge</h2>
           <WeeklyRatesChart data={weeks} />
           <p className="muted small">A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.</p>
+        </section>
+        <section className="card" aria-labelledby="ttf-heading">
+          <h2 id="ttf-heading">Time to fix</h2>
+          {kpis.timeToFix.opened === 0 ? (
+            <p className="muted">No defect was opened in this window.</p>
+          ) : (
+            <>
+              <TimeToFixCharts buckets={bucketFixHours(dashboard.timeToFix.fixedHours)} kmCurve={dashboard.timeToFix.kmCurve} />
+              <p className="muted small">
+                Left: how long the {kpis.timeToFix.fixed} fixed defects took. Right: the share still open after a given time,
+                counting the {kpis.timeToFix.open} open ones as censored (Kaplan–Meier); it crosses 50% at the median.
+              </p>
+            </>
+          )}
         </section>
         <section className="card" aria-labelledby="flags-heading">
           <h2 id="flags-heading">Busy but not converging ({flags.flags.length})</h2>

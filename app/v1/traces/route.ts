@@ -28,7 +28,7 @@ export async function POST(request: Request): Promise<Response> {
     source: 'api',
     filename: 'otlp /v1/traces',
   });
-  if (!outcome.ok) return status(outcome.status, outcome.message);
+  if (!outcome.ok) return status(outcome.status, outcome.message, outcome.retryAfter);
   const { result } = outcome;
   if (!result.ok) {
     return json({ code: 3, message: `${result.rejectedCount} invalid span(s); nothing was stored`, problems: result.problems }, 400);
@@ -40,7 +40,7 @@ export async function POST(request: Request): Promise<Response> {
 }
 
 /** An error in the shape of google.rpc.Status (OTLP/HTTP failures). */
-function status(httpStatus: number, message: string): Response {
+function status(httpStatus: number, message: string, retryAfter?: number): Response {
   const code = httpStatus === 401 ? 16 : httpStatus === 403 ? 7 : httpStatus === 413 ? 8 : httpStatus === 503 ? 14 : 3;
-  return json({ code, message, error: message }, httpStatus);
+  return json({ code, message, error: message }, httpStatus, retryAfter ? { 'retry-after': String(retryAfter) } : {});
 }
