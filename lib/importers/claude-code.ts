@@ -22,23 +22,20 @@
  * `cc:<session>:start`), so importing the same transcripts again adds nothing. A line that is
  * not JSON is a problem naming its file and line.
  */
-import type { EventParser, ParsedItem } from '@/lib/events/parse';
+import type { ParsedItem } from '@/lib/events/parse';
 import { parseRfc3339 } from '@/lib/events/validate';
 import {
-  DEFAULT_IMPORT_MAX_LINE_BYTES,
-  LineSplitter,
+  JsonLinesParser,
   isBlank,
   isObject,
   iso,
   jsonError,
-  lineTooLong,
   problemItem,
   str,
   toItem,
   type Line,
 } from './lines';
 import { repoForPath } from './repo-map';
-import type { ImportOptions } from './types';
 
 export const CLAUDE_CODE_AGENT = 'claude-code';
 
@@ -90,55 +87,12 @@ const NULL_FIELDS_RE =
 const SEMVER_PREFIX_RE = /^[0-9]+\.[0-9]+\.[0-9]/;
 const DEFAULT_BRANCHES = new Set(['main', 'master']);
 
-export class ClaudeCodeParser implements EventParser {
-  private readonly splitter: LineSplitter;
-  private readonly max: number;
-  private file: string | undefined;
+export class ClaudeCodeParser extends JsonLinesParser {
   private readonly sessions = new Map<string, Session>();
   private readonly usage: UsageEntry[] = [];
   private readonly tools = new Map<string, ToolUse>();
   private readonly results = new Map<string, { ok: boolean; ts: number }>();
-  private readonly lines: Line[] = [];
-
-  constructor(private readonly options: ImportOptions = {}) {
-    this.max = options.maxLineBytes ?? DEFAULT_IMPORT_MAX_LINE_BYTES;
-    this.splitter = new LineSplitter(this.max);
-  }
-
-  startFile(name: string): ParsedItem[] {
-    const out = this.flush();
-    this.splitter.reset();
-    this.file = name;
-    return out;
-  }
-
-  push(chunk: Uint8Array | string): ParsedItem[] {
-    const out: ParsedItem[] = [];
-    this.splitter.push(chunk, this.lines, (line) => out.push(lineTooLong(line, this.max, this.file)));
-    this.drain(out);
-    return out;
-  }
-
-  end(): ParsedItem[] {
-    const out = this.flush();
-    this.emitAll(out);
-    return out;
-  }
-
-  /** Ends the current file's last line. */
-  private flush(): ParsedItem[] {
-    const out: ParsedItem[] = [];
-    this.splitter.end(this.lines);
-    this.drain(out);
-    return out;
-  }
-
-  private drain(out: ParsedItem[]): void {
-    for (const l of this.lines) this.handleLine(l, out);
-    this.lines.length = 0;
-  }
-
-  private handleLine({ line, text }: Line, out: ParsedItem[]): void {
+  protected handleLine({ line, text }: Line, out: ParsedItem[]): void {
     if (isBlank(text)) return;
     let e: unknown;
     try {
@@ -248,7 +202,8 @@ export class ClaudeCodeParser implements EventParser {
     });
   }
 
-  private emitAll(out: ParsedItem[]): void {
+  /** Sessions can span files (a resumed session), so runs are emitted once all are read. */
+  protected finishInput(out: ParsedItem[]): void {
     const team = this.options.fixedTeam;
     const repoMap = this.options.repoMap ?? [];
     for (const s of this.sessions.values()) {

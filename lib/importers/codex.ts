@@ -18,24 +18,21 @@
  * Ids derive from the source (`codex:<session>:tokens:<cumulative total>`,
  * `codex:<session>:tool:<call id>`), so a re-import adds nothing.
  */
-import type { EventParser, ParsedItem } from '@/lib/events/parse';
+import type { ParsedItem } from '@/lib/events/parse';
 import { parseRfc3339 } from '@/lib/events/validate';
 import {
-  DEFAULT_IMPORT_MAX_LINE_BYTES,
-  LineSplitter,
+  JsonLinesParser,
   count,
   isBlank,
   isObject,
   iso,
   jsonError,
-  lineTooLong,
   problemItem,
   str,
   toItem,
   type Line,
 } from './lines';
 import { repoForPath } from './repo-map';
-import type { ImportOptions } from './types';
 
 export const CODEX_AGENT = 'codex';
 const UNKNOWN_MODEL = 'unknown';
@@ -73,45 +70,11 @@ interface FileState {
   outcomes: Map<string, { ok?: boolean; durationMs?: number }>;
 }
 
-export class CodexParser implements EventParser {
-  private readonly splitter: LineSplitter;
-  private readonly max: number;
-  private file: string | undefined;
+export class CodexParser extends JsonLinesParser {
   private state: FileState = newState();
-  private readonly lines: Line[] = [];
 
-  constructor(private readonly options: ImportOptions = {}) {
-    this.max = options.maxLineBytes ?? DEFAULT_IMPORT_MAX_LINE_BYTES;
-    this.splitter = new LineSplitter(this.max);
-  }
-
-  startFile(name: string): ParsedItem[] {
-    const out = this.finishFile();
-    this.splitter.reset();
-    this.file = name;
-    return out;
-  }
-
-  push(chunk: Uint8Array | string): ParsedItem[] {
-    const out: ParsedItem[] = [];
-    this.splitter.push(chunk, this.lines, (line) => out.push(lineTooLong(line, this.max, this.file)));
-    this.drain(out);
-    return out;
-  }
-
-  end(): ParsedItem[] {
-    return this.finishFile();
-  }
-
-  private drain(out: ParsedItem[]): void {
-    for (const l of this.lines) this.handleLine(l, out);
-    this.lines.length = 0;
-  }
-
-  private finishFile(): ParsedItem[] {
-    const out: ParsedItem[] = [];
-    this.splitter.end(this.lines);
-    this.drain(out);
+  /** A rollout file is one session: its run.started and tool calls are complete at its end. */
+  protected finishFile(out: ParsedItem[]): void {
     const s = this.state;
     const team = this.options.fixedTeam;
     if (s.session !== undefined && s.startTs === s.startTs) {
@@ -143,10 +106,9 @@ export class CodexParser implements EventParser {
       }
     }
     this.state = newState();
-    return out;
   }
 
-  private handleLine({ line, text }: Line, out: ParsedItem[]): void {
+  protected handleLine({ line, text }: Line, out: ParsedItem[]): void {
     if (isBlank(text)) return;
     let e: unknown;
     try {

@@ -4,9 +4,10 @@
  * events-v1 objects an importer builds into ParsedItems through `validateEvent`, so that an
  * importer's problems name the line and field exactly as an events-v1 file's do.
  */
-import { formatLimit, type ParsedItem } from '@/lib/events/parse';
+import { formatLimit, type EventParser, type ParsedItem } from '@/lib/events/parse';
 import type { Problem } from '@/lib/events/types';
 import { validateEvent } from '@/lib/events/validate';
+import type { ImportOptions } from './types';
 
 /** Transcript lines carry whole tool results (file contents, images): allow long ones. */
 export const DEFAULT_IMPORT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -183,5 +184,64 @@ export function parses(text: string): boolean {
     return true;
   } catch {
     return false;
+  }
+}
+
+/**
+ * An importer of a JSON Lines source (one file or several in a row): splits the chunks into
+ * numbered lines, hands each to `handleLine`, and calls `finishFile` after each file's last line
+ * and `finishInput` after the last file.
+ */
+export abstract class JsonLinesParser implements EventParser {
+  protected file: string | undefined;
+  private readonly max: number;
+  private readonly splitter: LineSplitter;
+  private readonly lines: Line[] = [];
+
+  constructor(protected readonly options: ImportOptions = {}) {
+    this.max = options.maxLineBytes ?? DEFAULT_IMPORT_MAX_LINE_BYTES;
+    this.splitter = new LineSplitter(this.max);
+  }
+
+  /** The next file of a multi-file source begins. */
+  startFile(name: string): ParsedItem[] {
+    const out = this.endFile();
+    this.splitter.reset();
+    this.file = name;
+    return out;
+  }
+
+  push(chunk: Uint8Array | string): ParsedItem[] {
+    const out: ParsedItem[] = [];
+    this.splitter.push(chunk, this.lines, (line) => out.push(lineTooLong(line, this.max, this.file)));
+    this.drain(out);
+    return out;
+  }
+
+  end(): ParsedItem[] {
+    const out = this.endFile();
+    this.finishInput(out);
+    return out;
+  }
+
+  protected abstract handleLine(line: Line, out: ParsedItem[]): void;
+
+  /** After a file's last line (each file of a directory or zip). */
+  protected finishFile(_out: ParsedItem[]): void {}
+
+  /** After the last file. */
+  protected finishInput(_out: ParsedItem[]): void {}
+
+  private endFile(): ParsedItem[] {
+    const out: ParsedItem[] = [];
+    this.splitter.end(this.lines);
+    this.drain(out);
+    this.finishFile(out);
+    return out;
+  }
+
+  private drain(out: ParsedItem[]): void {
+    for (const l of this.lines) this.handleLine(l, out);
+    this.lines.length = 0;
   }
 }

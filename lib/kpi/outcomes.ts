@@ -61,13 +61,19 @@ function anyWithin(ts: readonly number[], start: number, span: number, asOf: num
 }
 
 /**
- * `weekSurvival`: of the changes merged in the window whose merge is at least 7 days before
- * `asOf` (`eligible`), those with no `change.modified` and no `change.reverted` in
- * `(merged, merged + 7d]` (`survived`); `pending` = merged in the window, not yet eligible.
+ * The changes merged in the window, judged `days` after their merge: `eligible` when the merge
+ * is at least that long before `asOf` (else `pending`), and `hit` when any of the times `events`
+ * gives falls in `(merged, merged + days]` (and at or before asOf). The shared shape of
+ * weekSurvival and defectRate.
  */
-export function weekSurvival(rows: readonly MergedChangeRow[], w: KpiWindow): WeekSurvival {
-  const span = SURVIVAL_DAYS * DAY_MS;
-  let survived = 0;
+function judgeAfterMerge(
+  rows: readonly MergedChangeRow[],
+  w: KpiWindow,
+  days: number,
+  events: (c: MergedChangeRow) => readonly (readonly number[])[],
+): { hit: number; eligible: number; pending: number } {
+  const span = days * DAY_MS;
+  let hit = 0;
   let eligible = 0;
   let pending = 0;
   for (const c of changesMergedIn(rows, w)) {
@@ -76,11 +82,19 @@ export function weekSurvival(rows: readonly MergedChangeRow[], w: KpiWindow): We
       continue;
     }
     eligible++;
-    const touched =
-      anyWithin(c.modifiedAt, c.mergedAt, span, w.asOf) ||
-      anyWithin(c.revertedAt, c.mergedAt, span, w.asOf);
-    if (!touched) survived++;
+    if (events(c).some((ts) => anyWithin(ts, c.mergedAt, span, w.asOf))) hit++;
   }
+  return { hit, eligible, pending };
+}
+
+/**
+ * `weekSurvival`: of the changes merged in the window whose merge is at least 7 days before
+ * `asOf` (`eligible`), those with no `change.modified` and no `change.reverted` in
+ * `(merged, merged + 7d]` (`survived`); `pending` = merged in the window, not yet eligible.
+ */
+export function weekSurvival(rows: readonly MergedChangeRow[], w: KpiWindow): WeekSurvival {
+  const { hit, eligible, pending } = judgeAfterMerge(rows, w, SURVIVAL_DAYS, (c) => [c.modifiedAt, c.revertedAt]);
+  const survived = eligible - hit;
   return { rate: eligible === 0 ? null : survived / eligible, survived, eligible, pending };
 }
 
@@ -90,21 +104,7 @@ export function weekSurvival(rows: readonly MergedChangeRow[], w: KpiWindow): We
  * change, in `(merged, merged + 14d]` (the same half-open interval as survival).
  */
 export function defectRate(rows: readonly MergedChangeRow[], w: KpiWindow): DefectRate {
-  const span = DEFECT_DAYS * DAY_MS;
-  let failed = 0;
-  let eligible = 0;
-  let pending = 0;
-  for (const c of changesMergedIn(rows, w)) {
-    if (w.asOf - c.mergedAt < span) {
-      pending++;
-      continue;
-    }
-    eligible++;
-    const failedHere =
-      anyWithin(c.revertedAt, c.mergedAt, span, w.asOf) ||
-      anyWithin(c.defectNamedAt, c.mergedAt, span, w.asOf);
-    if (failedHere) failed++;
-  }
+  const { hit: failed, eligible, pending } = judgeAfterMerge(rows, w, DEFECT_DAYS, (c) => [c.revertedAt, c.defectNamedAt]);
   return { rate: eligible === 0 ? null : failed / eligible, failed, eligible, pending };
 }
 
