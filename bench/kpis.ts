@@ -30,12 +30,15 @@ import { HOUR_MS, isoWeekStart, WEEK_MS } from '@/lib/kpi/time';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
-const DIR = path.join(OUT, 'kpis');
+export const KPIS_DIR = path.join(OUT, 'kpis');
+const DIR = KPIS_DIR;
+/** The Next build folder (next.config.ts reads LOOPSCOPE_DIST_DIR; `next start` gets the same env). */
+export const DIST_DIR = process.env.LOOPSCOPE_DIST_DIR || '.next';
 const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
 
 export const KPI_TARGETS = { medianMs: 200, growth: 'median ratio ≤ events-in-window ratio' } as const;
-const TEAMS = 5;
-const TEAM = 'bench-1';
+export const TEAMS = 5;
+export const TEAM = 'bench-1';
 const GROWTH = 5;
 const REQUESTS = 20;
 const WARMUP = 2;
@@ -119,7 +122,7 @@ async function importChild(args: string[]): Promise<void> {
   report({ accepted, rejected, stored, seconds, eventsPerSecond: accepted / seconds, peakRssMb: peakRssMb() });
 }
 
-async function buildStage(dbFile: string, count: number, seed: number, asOf: number, tag: string) {
+export async function buildStage(dbFile: string, count: number, seed: number, asOf: number, tag: string) {
   const child = spawn(process.execPath, [...TSX_ARGS, path.join(ROOT, 'bench', 'kpis.ts'), 'import', dbFile, String(count), String(seed), String(asOf), tag], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -153,7 +156,7 @@ function killServer(signal: NodeJS.Signals): void {
   }
 }
 
-async function stopServer(): Promise<void> {
+export async function stopServer(): Promise<void> {
   if (!server || server.exitCode !== null || server.signalCode !== null) return;
   const exited = once(server, 'exit');
   killServer('SIGTERM');
@@ -172,7 +175,12 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startServer(env: NodeJS.ProcessEnv, logFile: string): Promise<{ base: string; seconds: number }> {
+/** The process (group) id of the running server, or undefined. */
+export function serverPid(): number | undefined {
+  return server && server.exitCode === null && server.signalCode === null ? server.pid : undefined;
+}
+
+export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Promise<{ base: string; seconds: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = fs.openSync(logFile, 'a');
@@ -204,9 +212,9 @@ function cli(env: NodeJS.ProcessEnv, args: string[]): string {
   return lines[lines.length - 1].trim();
 }
 
-function ensureBuild(build: boolean): void {
-  if (build || !fs.existsSync(path.join(ROOT, '.next', 'BUILD_ID'))) {
-    log('  building (next build)…');
+export function ensureBuild(build: boolean): void {
+  if (build || !fs.existsSync(path.join(ROOT, DIST_DIR, 'BUILD_ID'))) {
+    log(`  building (next build into ${DIST_DIR})…`);
     const r = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (r.status !== 0) throw new Error('next build failed');
   }
@@ -242,7 +250,7 @@ function timing(samples: number[], firstMs: number, bytes: number, serverCpuMs: 
 const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout?.trim()) || 100;
 
 /** CPU ms (user + system) used so far by the processes of process group `pgid`, or null. */
-function groupCpuMs(pgid: number | undefined): number | null {
+export function groupCpuMs(pgid: number | undefined): number | null {
   if (!pgid) return null;
   try {
     let ticks = 0;
@@ -282,7 +290,7 @@ interface WindowCounts {
 }
 
 /** What the window holds for the team, straight from SQLite (read-only, server stopped or not). */
-function windowCounts(dbFile: string, team: string, w: { from: number; to: number; asOf: number }): WindowCounts {
+export function windowCounts(dbFile: string, team: string, w: { from: number; to: number; asOf: number }): WindowCounts {
   const script = `
     const D = require('better-sqlite3');
     const [file, slug, from, end] = process.argv.slice(1);
@@ -313,14 +321,32 @@ interface StageResult {
   timings: Record<Endpoint, Timing>;
 }
 
-async function measureStage(dbFile: string, w: { from: number; to: number; asOf: number }, logFile: string): Promise<Omit<StageResult, 'events' | 'build'>> {
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    NODE_ENV: 'production',
-    NEXT_TELEMETRY_DISABLED: '1',
-    DATABASE_PATH: dbFile,
-    LOOPSCOPE_DEMO: 'off',
-  };
+/** A running server on a stage's database, for extra measurements (bench/dashboard.ts). */
+export interface StageServer {
+  base: string;
+  env: NodeJS.ProcessEnv;
+  dbFile: string;
+  events: number;
+}
+
+/** The database's window: the 12 weeks before asOf = Monday 12:00 UTC of this week. */
+export function kpisWindow(now = Date.now()): { from: number; to: number; asOf: number } {
+  const asOf = isoWeekStart(now) + 12 * HOUR_MS;
+  return { from: asOf - WINDOW_WEEKS * WEEK_MS, to: asOf, asOf };
+}
+
+export function serverEnv(dbFile: string): NodeJS.ProcessEnv {
+  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off' };
+}
+
+async function measureStage(
+  dbFile: string,
+  w: { from: number; to: number; asOf: number },
+  logFile: string,
+  after?: (s: StageServer) => Promise<void>,
+  events = 0,
+): Promise<Omit<StageResult, 'events' | 'build'>> {
+  const env = serverEnv(dbFile);
   const token = cli(env, ['token', 'create', '--team', TEAM, '--scope', 'read']);
   const started = await startServer(env, logFile);
   try {
@@ -345,13 +371,27 @@ async function measureStage(dbFile: string, w: { from: number; to: number; asOf:
       timings[ep] = timing(samples, first[ep], bytes, cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / REQUESTS);
     }
     const loadAvg = [loadBefore, os.loadavg()[0]] as [number, number];
-    return { dbMb: dbSize(dbFile) / MB, serverStartSeconds: started.seconds, loadAvg, counts: windowCounts(dbFile, TEAM, w), timings };
+    const m = { dbMb: dbSize(dbFile) / MB, serverStartSeconds: started.seconds, loadAvg, counts: windowCounts(dbFile, TEAM, w), timings };
+    logStage(m);
+    if (after) await after({ base: started.base, env, dbFile, events });
+    return m;
   } finally {
     await stopServer();
   }
 }
 
-function dbSize(file: string): number {
+export function logStage(m: Omit<StageResult, 'events' | 'build'>): void {
+  const c = m.counts;
+  log(`    server up in ${fmt1(m.serverStartSeconds)} s; ${TEAM}: ${fmtInt(c.teamEvents)} events, ${fmtInt(c.eventsInWindow)} in the window (${fmtInt(c.llmCallsInWindow)} llm.call, ${fmtInt(c.mergedChanges)} merged changes, ${fmtInt(c.runsEnded)} runs ended)`);
+  for (const ep of ENDPOINTS) {
+    const t = m.timings[ep];
+    const cpu = t.serverCpuMs === null ? '' : `  server CPU ${fmt1(t.serverCpuMs)} ms/request`;
+    log(`    GET ${ep.padEnd(20)} median ${fmt1(t.median).padStart(7)} ms  p95 ${fmt1(t.p95).padStart(7)} ms  min ${fmt1(t.min)}  max ${fmt1(t.max)}  first ${fmt1(t.firstMs)} ms${cpu}`);
+  }
+  log(`    load average ${fmt2(m.loadAvg[0])} → ${fmt2(m.loadAvg[1])} on ${os.cpus().length} CPUs`);
+}
+
+export function dbSize(file: string): number {
   return ['', '-wal', '-shm'].reduce((s, x) => s + (fs.existsSync(file + x) ? fs.statSync(file + x).size : 0), 0);
 }
 
@@ -366,6 +406,11 @@ export interface KpisBenchOptions {
   build?: boolean;
   /** Put before the first line printed (run.ts: the step number). */
   label?: string;
+  /**
+   * Run with the server still up on the first (N-event) database, after the KPI requests
+   * (run.ts: the team dashboard benchmark, bench/dashboard.ts).
+   */
+  atFirstStage?: (s: StageServer) => Promise<void>;
 }
 
 export interface KpisBenchResult {
@@ -384,8 +429,8 @@ export async function runKpisBench(options: KpisBenchOptions): Promise<KpisBench
   const base = options.events;
   const sizes = [base, GROWTH * base];
   // Monday noon UTC of this week: 12 weeks plus partial edge days (raw usage rows) in the window.
-  const asOf = isoWeekStart(Date.now()) + 12 * HOUR_MS;
-  const w = { from: asOf - WINDOW_WEEKS * WEEK_MS, to: asOf, asOf };
+  const w = kpisWindow();
+  const asOf = w.asOf;
   log(`${options.label ?? ''}KPI read latency: ${fmtInt(sizes[0])} then ${fmtInt(sizes[1])} events over 13 weeks, ${TEAMS} teams; team ${TEAM}, window ${new Date(w.from).toISOString()} → ${new Date(w.to).toISOString()} (${WINDOW_WEEKS} weeks), asOf = to`);
   ensureBuild(!!options.build);
   fs.rmSync(DIR, { recursive: true, force: true });
@@ -402,17 +447,9 @@ export async function runKpisBench(options: KpisBenchOptions): Promise<KpisBench
       if (b.stored !== size) throw new Error(`expected ${size} events stored, found ${b.stored}`);
       have = size;
       log(`    ${fmtInt(b.accepted)} events in ${fmt1(b.seconds)} s (${fmtInt(b.eventsPerSecond)} events/s, peak RSS ${fmt1(b.peakRssMb)} MB); database ${fmt1(dbSize(dbFile) / MB)} MB`);
-      const m = await measureStage(dbFile, w, logFile);
+      const m = await measureStage(dbFile, w, logFile, i === 0 ? options.atFirstStage : undefined, size);
       const stage: StageResult = { events: size, build: { seconds: b.seconds, eventsPerSecond: b.eventsPerSecond, peakRssMb: b.peakRssMb }, ...m };
       stages.push(stage);
-      const c = m.counts;
-      log(`    server up in ${fmt1(m.serverStartSeconds)} s; ${TEAM}: ${fmtInt(c.teamEvents)} events, ${fmtInt(c.eventsInWindow)} in the window (${fmtInt(c.llmCallsInWindow)} llm.call, ${fmtInt(c.mergedChanges)} merged changes, ${fmtInt(c.runsEnded)} runs ended)`);
-      for (const ep of ENDPOINTS) {
-        const t = m.timings[ep];
-        const cpu = t.serverCpuMs === null ? '' : `  server CPU ${fmt1(t.serverCpuMs)} ms/request`;
-        log(`    GET ${ep.padEnd(20)} median ${fmt1(t.median).padStart(7)} ms  p95 ${fmt1(t.p95).padStart(7)} ms  min ${fmt1(t.min)}  max ${fmt1(t.max)}  first ${fmt1(t.firstMs)} ms${cpu}`);
-      }
-      log(`    load average ${fmt2(m.loadAvg[0])} → ${fmt2(m.loadAvg[1])} on ${os.cpus().length} CPUs`);
     }
   } finally {
     await stopServer();
@@ -502,17 +539,30 @@ export function appendKpisResults(r: KpisBenchResult): void {
   json.kpis = r;
   fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
 
-  const mdFile = path.join(OUT, 'results.md');
-  const marker = '\n## KPI read latency';
-  let md = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : `# Loopscope benchmark\n`;
-  if (md.includes(marker)) md = md.slice(0, md.indexOf(marker));
   const table = [
     `| Metric | Value | Target | Result |`,
     `|---|---|---|---|`,
     ...kpisSummaryRows(r).map((row) => `| ${row.join(' | ')} |`),
   ].join('\n');
-  md = `${md.trimEnd()}\n${marker} — ${r.date}\n\nTeam \`${r.team}\` of ${r.teams}, window ${r.window.from} → ${r.window.to} (${r.window.weeks} weeks, asOf = to), ${r.requests} sequential requests per endpoint after warm-up.\n\n${table}\n`;
-  fs.writeFileSync(mdFile, md);
+  replaceMdSection(
+    '## KPI read latency',
+    `## KPI read latency — ${r.date}\n\nTeam \`${r.team}\` of ${r.teams}, window ${r.window.from} → ${r.window.to} (${r.window.weeks} weeks, asOf = to), ${r.requests} sequential requests per endpoint after warm-up.\n\n${table}\n`,
+  );
+}
+
+/**
+ * Puts `section` (starting with `heading`) into bench/out/results.md in place of an earlier
+ * section with that heading (up to the next `## ` heading), or at the end.
+ */
+export function replaceMdSection(heading: string, section: string): void {
+  const mdFile = path.join(OUT, 'results.md');
+  let md = fs.existsSync(mdFile) ? fs.readFileSync(mdFile, 'utf8') : `# Loopscope benchmark\n`;
+  const start = md.indexOf(`\n${heading}`);
+  if (start >= 0) {
+    const next = md.indexOf('\n## ', start + 1);
+    md = md.slice(0, start) + (next >= 0 ? md.slice(next) : '');
+  }
+  fs.writeFileSync(mdFile, `${md.trimEnd()}\n\n${section.trimEnd()}\n`);
 }
 
 // Child mode: `node … bench/kpis.ts import <db> <count> <seed> <asOf> [tag]`.

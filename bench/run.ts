@@ -5,17 +5,20 @@
  *   2. ingestion path: a child process imports file A through `ingest()` (as the CLI does);
  *   3. the limit: a child process inserts the same rows with a bare prepared statement;
  *   4. ratio and RSS against the targets;
- *   5. latency of GET /api/health and GET / on the production server while file B is
- *      POSTed to /api/v1/events and processed;
- *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts).
+ *   5. latency of GET /api/health and GET / (signed in as an admin: the overview page) on the
+ *      production server while file B is POSTed to /api/v1/events and processed;
+ *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts);
+ *   7. team dashboard latency, signed in, on step 6's N-event database (bench/dashboard.ts).
  *
  * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
  * (non-zero only when the benchmark itself could not run).
  *
  * Flags: --events N (default 1000000), --no-server (skip step 5), --profile (CPU profile of the
  * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
- * --build (run `next build` first; otherwise only when .next has no build), --only ingest|kpis
- * (steps 1–5 only, or step 6 only), --keep (keep step 6's databases in bench/out/kpis/).
+ * --build (run `next build` first; otherwise only when the build folder has none), --only
+ * ingest|kpis|dashboard (steps 1–5 only, step 6 only, or step 7 alone on its own N-event
+ * database), --keep (keep step 6's databases in bench/out/kpis/). The build folder is
+ * LOOPSCOPE_DIST_DIR (default .next), as next.config.ts reads it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,7 +29,9 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
-import { appendKpisResults, runKpisBench } from './kpis';
+import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
+import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
+import { benchSession, pageProblem } from './session';
 
 const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -48,7 +53,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean' },
   },
 });
-if (flags.only !== undefined && flags.only !== 'ingest' && flags.only !== 'kpis') throw new Error(`--only must be ingest or kpis`);
+if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard'].includes(flags.only)) throw new Error(`--only must be ingest, kpis or dashboard`);
 const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
 if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
 
@@ -186,13 +191,13 @@ function newestSource(dir: string): number {
 }
 
 function ensureBuild(): void {
-  const buildId = path.join(ROOT, '.next', 'BUILD_ID');
+  const buildId = path.join(ROOT, DIST_DIR, 'BUILD_ID');
   if (flags.build || !fs.existsSync(buildId)) {
-    log('  building (next build)…');
+    log(`  building (next build into ${DIST_DIR})…`);
     const r = spawnSync('npx', ['next', 'build'], { cwd: ROOT, stdio: 'inherit', env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
     if (r.status !== 0) throw new Error('next build failed');
   } else if (fs.statSync(buildId).mtimeMs < newestSource(ROOT)) {
-    log('  note: sources changed since the last `next build`; measuring the existing build (pass --build to rebuild)');
+    log(`  note: sources changed since the last \`next build\` (${DIST_DIR}); measuring the existing build (pass --build to rebuild)`);
   }
 }
 
@@ -203,34 +208,55 @@ function cli(env: NodeJS.ProcessEnv, args: string[]): string {
   return lines[lines.length - 1].trim();
 }
 
-async function timedGet(url: string): Promise<{ ms: number; status: number }> {
+/**
+ * A GET (redirects not followed; `cookie` sent when given). `check` says what is wrong with the
+ * answer, if anything (then it counts as an error, not a sample).
+ */
+async function timedGet(
+  url: string,
+  cookie?: string,
+  check?: (status: number, body: string) => string | null,
+): Promise<{ ms: number; status: number; problem: string | null }> {
   const t0 = performance.now();
-  const res = await fetch(url, { redirect: 'manual' });
-  await res.arrayBuffer();
-  return { ms: performance.now() - t0, status: res.status };
+  const res = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
+  const body = check ? await res.text() : await res.arrayBuffer();
+  const ms = performance.now() - t0;
+  const problem = check ? check(res.status, body as string) : res.status >= 200 && res.status < 400 ? null : `answered ${res.status}`;
+  return { ms, status: res.status, problem };
 }
 
 /** Sequential GETs every POLL_INTERVAL_MS until `stop()` is true. */
-async function pollLoop(url: string, stop: () => boolean, phase: () => string) {
+async function pollLoop(
+  url: string,
+  stop: () => boolean,
+  phase: () => string,
+  cookie?: string,
+  check?: (status: number, body: string) => string | null,
+) {
   const samples: number[] = [];
   const byPhase: Record<string, number[]> = {};
   const statuses: Record<number, number> = {};
+  const problems: string[] = [];
   let errors = 0;
   while (!stop()) {
     const p = phase();
     try {
-      const { ms, status } = await timedGet(url);
+      const { ms, status, problem } = await timedGet(url, cookie, check);
       statuses[status] = (statuses[status] ?? 0) + 1;
-      if (status >= 200 && status < 400) {
+      if (!problem) {
         samples.push(ms);
         (byPhase[p] ??= []).push(ms);
-      } else errors++;
-    } catch {
+      } else {
+        errors++;
+        if (problems.length < 5) problems.push(problem);
+      }
+    } catch (err) {
       errors++;
+      if (problems.length < 5) problems.push(String(err));
     }
     if (!stop()) await sleep(POLL_INTERVAL_MS);
   }
-  return { samples, byPhase, statuses, errors };
+  return { samples, byPhase, statuses, errors, problems };
 }
 
 function postFile(url: string, file: string, token: string, onSent: () => void): Promise<{ status: number; body: string }> {
@@ -294,12 +320,18 @@ async function latencyUnderUpload(file: string) {
 
   const team = cli(env, ['team', 'create', 'bench-upload']);
   const token = cli(env, ['token', 'create', '--team', team, '--scope', 'ingest,read']);
+  // The overview is behind sign-in: an admin (CLI) signs in; GET / must be the overview page.
+  const session = await benchSession(base, env);
+  log(`  signed in as ${session.email} (${session.method}); GET / is checked to answer 200 with the overview`);
+  const homeCheck = (status: number, body: string) => pageProblem('overview', status, body, session.email);
 
   // Idle baseline (also warms up both routes).
   const idle: Record<string, number[]> = { health: [], home: [] };
   for (let i = 0; i < 30; i++) {
     idle.health.push((await timedGet(`${base}/api/health`)).ms);
-    idle.home.push((await timedGet(`${base}/`)).ms);
+    const home = await timedGet(`${base}/`, session.cookie, homeCheck);
+    if (home.problem) throw new Error(`GET / (idle, signed in) ${home.problem}`);
+    idle.home.push(home.ms);
   }
 
   let done = false;
@@ -308,7 +340,7 @@ async function latencyUnderUpload(file: string) {
   const t0 = performance.now();
   const loops = Promise.all([
     pollLoop(`${base}/api/health`, () => done, () => phase),
-    pollLoop(`${base}/`, () => done, () => phase),
+    pollLoop(`${base}/`, () => done, () => phase, session.cookie, homeCheck),
   ]);
   let upload: { status: number; body: string };
   try {
@@ -341,6 +373,8 @@ async function latencyUnderUpload(file: string) {
     home: stats(home.samples, home.errors),
     healthStatuses: health.statuses,
     homeStatuses: home.statuses,
+    homeProblems: home.problems,
+    session: { method: session.method, browserError: session.browserError },
     healthByPhase: phaseStats(health),
     homeByPhase: phaseStats(home),
     idleHealth: stats(idle.health),
@@ -360,16 +394,41 @@ async function stopServerAndCount(dbFile: string): Promise<number | null> {
 
 // ---------------------------------------------------------------------------------------------
 
-/** 6. KPI read latency (bench/kpis.ts), added to results.json / results.md. */
+/**
+ * 6. KPI read latency (bench/kpis.ts), and 7. the team dashboard on its first database
+ * (bench/dashboard.ts; not with --only kpis), added to results.json / results.md.
+ */
 async function kpisStep(): Promise<void> {
-  const r = await runKpisBench({ events: COUNT, keep: flags.keep, build: flags.build && flags.only === 'kpis', label: '\n6. ' });
+  let dashboard: DashboardResult | null = null;
+  const r = await runKpisBench({
+    events: COUNT,
+    keep: flags.keep,
+    build: flags.build && flags.only === 'kpis',
+    label: '\n6. ',
+    atFirstStage:
+      flags.only === 'kpis'
+        ? undefined
+        : async (s) => {
+            log(`\n7. Team dashboard latency on this ${s.events.toLocaleString('en-US')}-event database`);
+            dashboard = await measureDashboard(s);
+          },
+  });
   appendKpisResults(r);
-  log(`\nAdded the KPI read figures to bench/out/results.json and bench/out/results.md`);
+  if (dashboard) appendDashboardResults(dashboard);
+  log(`\nAdded the KPI read${dashboard ? ' and team dashboard' : ''} figures to bench/out/results.json and bench/out/results.md`);
+}
+
+/** 7 alone (`--only dashboard`): its own N-event database (as step 6's first). */
+async function dashboardStep(): Promise<void> {
+  const r = await runDashboardBench({ events: COUNT, keep: flags.keep, build: flags.build, label: '7. ' });
+  appendDashboardResults(r);
+  log(`\nAdded the team dashboard figures to bench/out/results.json and bench/out/results.md`);
 }
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   if (flags.only === 'kpis') return kpisStep();
+  if (flags.only === 'dashboard') return dashboardStep();
   const asOf = Math.floor(Date.now() / 86_400_000) * 86_400_000; // today, UTC midnight
   const fileA = path.join(OUT, 'events-a.ndjson');
   const fileB = path.join(OUT, 'events-b.ndjson');
@@ -407,7 +466,8 @@ async function main(): Promise<void> {
       `  ${name.padEnd(12)} n=${s.count}${s.errors ? ` errors=${s.errors}` : ''}  p50 ${fmt1(s.p50)} ms  p95 ${fmt1(s.p95)} ms  max ${fmt1(s.max)} ms`;
     log(`  upload: HTTP ${lat.uploadStatus}, accepted ${lat.accepted === null ? '?' : fmtInt(lat.accepted)}, ${fmt1(lat.uploadSeconds)} s total (body sent in ${fmt1(lat.sendSeconds)} s) → ${fmtInt(lat.eventsPerSecond)} events/s; ${lat.stored === null ? '?' : fmtInt(lat.stored)} rows stored`);
     log(line('GET /api/health', lat.health));
-    log(line('GET /', lat.home));
+    log(line('GET / (signed in)', lat.home));
+    if (lat.home.errors) log(`  GET / problems: ${lat.homeProblems.join('; ')}`);
     log(line('idle health', lat.idleHealth));
     log(line('idle home', lat.idleHome));
   }
@@ -428,7 +488,7 @@ async function main(): Promise<void> {
       ['Upload via API: time', `${fmt1(lat.uploadSeconds)} s`, '', ''],
       ['Upload via API: accepted', lat.accepted === null ? '?' : fmtInt(lat.accepted), `= ${fmtInt(COUNT)}`, pass(allIn)],
       ['GET /api/health during upload p50 / p95 / max', `${fmt1(lat.health.p50)} / ${fmt1(lat.health.p95)} / ${fmt1(lat.health.max)} ms (n=${lat.health.count}${lat.health.errors ? `, errors=${lat.health.errors}` : ''})`, 'p95 < 100 ms', pass(lat.health.p95 < TARGETS.p95Ms && lat.health.errors === 0)],
-      ['GET / during upload p50 / p95 / max', `${fmt1(lat.home.p50)} / ${fmt1(lat.home.p95)} / ${fmt1(lat.home.max)} ms (n=${lat.home.count}${lat.home.errors ? `, errors=${lat.home.errors}` : ''})`, 'p95 < 100 ms', pass(lat.home.p95 < TARGETS.p95Ms && lat.home.errors === 0)],
+      ['GET / (signed in, overview) during upload p50 / p95 / max', `${fmt1(lat.home.p50)} / ${fmt1(lat.home.p95)} / ${fmt1(lat.home.max)} ms (n=${lat.home.count}${lat.home.errors ? `, errors=${lat.home.errors}` : ''})`, 'p95 < 100 ms', pass(lat.home.p95 < TARGETS.p95Ms && lat.home.errors === 0)],
     );
   }
   const md = [

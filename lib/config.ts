@@ -27,6 +27,22 @@ export function maxUploadBytes(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
+
+/**
+ * Requests a minute each API token may make (`LOOPSCOPE_RATE_LIMIT_PER_MINUTE`, default 600;
+ * `0` turns the limit off). A token may spend a minute's worth at once, then refills steadily.
+ */
+export function rateLimitPerMinute(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LOOPSCOPE_RATE_LIMIT_PER_MINUTE;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_RATE_LIMIT_PER_MINUTE;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) {
+    throw new Error(`LOOPSCOPE_RATE_LIMIT_PER_MINUTE must be a whole number of requests (0: no limit), got '${raw}'`);
+  }
+  return n;
+}
+
 /** `LOOPSCOPE_DEMO=off` keeps an empty database empty. */
 export function demoEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.LOOPSCOPE_DEMO ?? 'on').toLowerCase() !== 'off';

@@ -5,7 +5,7 @@
  */
 import 'server-only';
 import { headers } from 'next/headers';
-import { DataError } from '@/lib/data/errors';
+import { isDataError } from '@/lib/data/errors';
 import type { UserViewer } from '@/lib/data/viewer';
 import type { ActionState } from '@/lib/forms/action-state';
 import { isSameOrigin, sessionViewer } from './viewer';
@@ -21,7 +21,7 @@ export async function withViewer(
   try {
     return await fn(viewer);
   } catch (err) {
-    if (err instanceof DataError) return { ok: false, message: capitalise(err.message) };
+    if (isDataError(err)) return { ok: false, message: capitalise(err.message) };
     throw err;
   }
 }
@@ -33,6 +33,7 @@ export function capitalise(message: string): string {
 
 /** A form field as a trimmed string ('' when absent or a file). */
 export function field(form: FormData, name: string): string {
+  if (!(form instanceof FormData)) return ''; // a server action may be called with anything
   const v = form.get(name);
   return typeof v === 'string' ? v.trim() : '';
 }

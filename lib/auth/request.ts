@@ -4,9 +4,11 @@
  * Team visibility (404) is lib/data's to decide.
  */
 import 'server-only';
+import { rateLimitPerMinute } from '@/lib/config';
 import { viewerForToken } from '@/lib/data/tokens';
 import type { Viewer } from '@/lib/data/viewer';
-import { jsonError } from '@/lib/http/responses';
+import { TokenBucket } from '@/lib/http/rate-limit';
+import { json, jsonError } from '@/lib/http/responses';
 import { writeInWorker } from '@/lib/ingest/queue';
 import { bearerToken, type TokenScope } from './tokens';
 import { viewerForRequest } from './viewer';
@@ -16,6 +18,28 @@ type TokenViewer = Viewer & { kind: 'token'; teamSlug: string };
 /** Last-use times are written at most once a minute per token, off the request thread. */
 const TOUCH_INTERVAL_MS = 60_000;
 const lastTouched = new Map<number, number>();
+
+/** One bucket per token id, in this process (lib/http/rate-limit.ts); rebuilt if the setting changes. */
+let limiter: TokenBucket | null = null;
+
+/**
+ * Counts one request against the token's rate limit (LOOPSCOPE_RATE_LIMIT_PER_MINUTE): null when
+ * it may go on, else the 429 answer with `Retry-After`. Each token has its own bucket, so one
+ * team's flood never slows or refuses another team's requests.
+ */
+export function rateLimitToken(tokenId: number, now: number = Date.now()): Response | null {
+  const perMinute = rateLimitPerMinute();
+  if (perMinute === 0) return null;
+  if (limiter?.perMinute !== perMinute) limiter = new TokenBucket(perMinute);
+  const decision = limiter.take(tokenId, now);
+  if (decision.ok) return null;
+  const wait = decision.retryAfterSeconds;
+  return json(
+    { error: `rate limit exceeded: this token may make ${perMinute} requests a minute; retry in ${wait} s`, retryAfter: wait },
+    429,
+    { 'retry-after': String(wait) },
+  );
+}
 
 export function authenticateToken(
   request: Request,
@@ -27,6 +51,8 @@ export function authenticateToken(
   }
   const viewer = viewerForToken(token);
   if (!viewer) return { ok: false, response: jsonError(401, 'unknown or revoked token') };
+  const limited = rateLimitToken(viewer.tokenId);
+  if (limited) return { ok: false, response: limited };
   if (!viewer.scopes.includes(scope)) {
     return { ok: false, response: jsonError(403, `this token lacks the '${scope}' scope`) };
   }

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
 import { parseScopes } from '@/lib/auth/tokens';
 import { databasePath } from '@/lib/config';
 import { getDb } from '@/lib/data/connection';
@@ -124,8 +125,17 @@ async function main(argv: string[]): Promise<void> {
       if (!target) throw new UsageError('backup needs a target path');
       if (fs.existsSync(target)) throw new Error(`${target} already exists; choose a new path`);
       fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-      // The online backup API copies a consistent snapshot while writers go on.
-      await getDb().$client.backup(target);
+      // The online backup API, copying every page in one step: one read transaction, so the copy
+      // is the database as of that moment (every commit before it, none after) while the server
+      // goes on writing. In smaller steps, each write by the server would restart the copy.
+      await getDb().$client.backup(target, { progress: () => 0x7fffffff });
+      const check = new Database(target);
+      try {
+        const verdict = check.pragma('integrity_check', { simple: true });
+        if (verdict !== 'ok') throw new Error(`the copy at ${target} fails integrity_check: ${String(verdict)}`);
+      } finally {
+        check.close();
+      }
       console.log(`Backed up ${databasePath()} to ${target}`);
       console.log(path.resolve(target));
       return;

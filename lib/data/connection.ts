@@ -18,7 +18,9 @@ export function getDb(): Db {
   return db;
 }
 
+/** Closes this process's connection (shutdown; the ingest worker after storage trouble); the next getDb() reopens. */
 export function closeDb(): void {
-  globalForDb.loopscopeDb?.db.$client.close();
+  const cached = globalForDb.loopscopeDb;
   globalForDb.loopscopeDb = undefined;
+  cached?.db.$client.close();
 }

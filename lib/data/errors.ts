@@ -8,3 +8,11 @@ export const DATA_ERROR_CODE = 'LOOPSCOPE_DATA';
 export class DataError extends Error {
   readonly code = DATA_ERROR_CODE;
 }
+
+/**
+ * Whether `err` is a DataError. By its code, not `instanceof`: the class may be loaded once per
+ * server bundle, so an error made by one copy fails `instanceof` against another.
+ */
+export function isDataError(err: unknown): err is DataError {
+  return err instanceof Error && (err as { code?: unknown }).code === DATA_ERROR_CODE;
+}

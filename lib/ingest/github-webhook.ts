@@ -28,6 +28,7 @@ import { findTeam } from '@/lib/data/teams';
 import { OPERATOR } from '@/lib/data/viewer';
 import { mapGithubEvent, verifyGithubSignature } from '@/lib/importers/github';
 import type { IngestRequest, IngestResult } from './ingest';
+import { errorCode, isStorageErrorCode, SHUTDOWN_CODE, storageProblem } from './storage-errors';
 
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export const WEBHOOK_WAIT_MS = 8000;
@@ -79,9 +80,16 @@ export async function handleGithubWebhook(request: Request, deps: WebhookDeps): 
   if (delivery && deliverySeen(db.$client, team.id, delivery)) return { status: 200, body: { duplicate: true, delivery } };
 
   const dir = spoolDirectory();
-  fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `webhook-${Date.now()}-${randomBytes(8).toString('hex')}.json`);
-  fs.writeFileSync(file, body);
+  try {
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(file, body);
+  } catch (err) {
+    fs.rmSync(file, { force: true });
+    const code = errorCode(err);
+    if (isStorageErrorCode(code)) return unavailableAnswer(code, (err as Error).message);
+    throw err;
+  }
   const job = deps.submit(file, {
     format: 'github',
     team: { id: team.id, slug: team.slug },
@@ -104,11 +112,22 @@ export async function handleGithubWebhook(request: Request, deps: WebhookDeps): 
     job.catch(() => {}); // it goes on in the worker; a failure is the worker's to log
     return { status: 202, body: { queued: true, delivery } };
   }
-  if ('error' in waited) return { status: 503, body: { error: `could not store the delivery: ${waited.error.message}` } };
+  if ('error' in waited) {
+    fs.rm(file, { force: true }, () => {});
+    const code = errorCode(waited.error);
+    if (isStorageErrorCode(code)) return unavailableAnswer(code, waited.error.message);
+    return { status: 500, body: { error: 'could not process the delivery (internal error); nothing was stored' } };
+  }
   const r = waited.result;
   if (r.duplicateDelivery) return { status: 200, body: { duplicate: true, delivery } };
   if (!r.ok) return { status: 400, body: { error: `${r.rejectedCount} invalid event(s); nothing was stored`, problems: r.problems } };
   return { status: 200, body: { accepted: r.accepted, duplicates: r.duplicates, delivery } };
+}
+
+/** 503 for storage trouble (GitHub shows it in the delivery log; redeliver once fixed). */
+function unavailableAnswer(code: string | null, detail: string): WebhookAnswer {
+  const why = code && code !== SHUTDOWN_CODE ? ` (${code}: ${detail})` : '';
+  return { status: 503, body: { error: `could not store the delivery: ${storageProblem(code)}${why}` } };
 }
 
 /** The whole body, or null when it is over `limit` bytes. */

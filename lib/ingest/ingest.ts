@@ -21,6 +21,7 @@ import type { Problem } from '@/lib/events/types';
 import { createParser, detectImportFormat, isImporterFormat, type ImportFormat, type ImportOptions } from '@/lib/importers';
 import { fileIsZip, SourceError, zipSource, type MultiFileInput } from '@/lib/importers/sources';
 import { EntityDeltas } from './deltas';
+import { SHUTDOWN_CODE } from './storage-errors';
 
 /** Problems listed in an answer; the rest are only counted. */
 export const MAX_LISTED_PROBLEMS = 1000;
@@ -90,8 +91,9 @@ export async function ingestFile(
   request: IngestRequest,
   onProgress?: (p: IngestProgress) => void,
   now: () => number = Date.now,
+  signal?: AbortSignal,
 ): Promise<IngestResult> {
-  if (!fileIsZip(file)) return ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), request, onProgress, now);
+  if (!fileIsZip(file)) return ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), request, onProgress, now, signal);
   let source: MultiFileInput;
   try {
     source = await zipSource(file, request.format);
@@ -100,10 +102,14 @@ export async function ingestFile(
     throw err;
   }
   try {
-    return await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress, now);
+    return await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress, now, signal);
   } finally {
     source.close();
   }
+}
+
+function shutdownError(): Error {
+  return Object.assign(new Error('the server is shutting down: the upload was rolled back'), { code: SHUTDOWN_CODE });
 }
 
 function refused(message: string, file?: string): IngestResult {
@@ -112,12 +118,17 @@ function refused(message: string, file?: string): IngestResult {
   return { ok: false, accepted: 0, duplicates: 0, rejectedCount: 1, problems: [problem], bytes: 0, uploadId: null };
 }
 
+/**
+ * `signal`: aborting it (the server shutting down) rolls the upload back at the next chunk and
+ * throws an error with code SHUTDOWN_CODE; an upload whose input is all read commits.
+ */
 export async function ingest(
   db: SqliteConnection,
   input: IngestInput,
   request: IngestRequest,
   onProgress?: (p: IngestProgress) => void,
   now: () => number = Date.now,
+  signal?: AbortSignal,
 ): Promise<IngestResult> {
   const teamIds = request.team ? null : teamIdsBySlug(db);
   const multi = isMultiFile(input) ? input : null;
@@ -165,11 +176,21 @@ export async function ingest(
     return format;
   };
 
-  tx.begin(
-    { teamId: request.team?.id ?? null, source: request.source, filename: request.filename ?? null, format: request.format },
-    request.totalBytes ?? 0,
-    now(),
-  );
+  try {
+    tx.begin(
+      { teamId: request.team?.id ?? null, source: request.source, filename: request.filename ?? null, format: request.format },
+      request.totalBytes ?? 0,
+      now(),
+    );
+  } catch (err) {
+    // BEGIN may succeed and the first write fail (a full disk, a read-only file).
+    try {
+      tx.rollback();
+    } catch {
+      // see below
+    }
+    throw err;
+  }
   const handle = (item: ParsedItem) => {
     seen++;
     if (item.problems) {
@@ -205,6 +226,7 @@ export async function ingest(
   /** Reads one input (the whole upload, or one file of it) into the current parser. */
   const readInput = async (chunks: Chunks, name: string | undefined) => {
     for await (const chunk of chunks) {
+      if (signal?.aborted) throw shutdownError();
       bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
       if (parser === null) {
         const f = resolveFormat(name ?? request.filename, chunk);
@@ -278,7 +300,12 @@ export async function ingest(
       ...(multi && { files: multi.files.length }),
     };
   } catch (err) {
-    tx.rollback();
+    try {
+      tx.rollback();
+    } catch {
+      // A failed ROLLBACK (e.g. an I/O error) still leaves the transaction uncommitted: SQLite
+      // rolls it back when the connection closes or on the next open. The first error is the one to tell.
+    }
     if (err instanceof SourceError) {
       return { ...refused(err.message, file), bytes };
     }

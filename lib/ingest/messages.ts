@@ -4,7 +4,13 @@ import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
 
 export type WorkerJob =
   | { kind: 'ingest'; jobId: number; file: string; deleteAfter: boolean; request: IngestRequest }
-  | { kind: 'write'; jobId: number; operation: WriteOperation };
+  | { kind: 'write'; jobId: number; operation: WriteOperation }
+  /**
+   * Shutdown (lib/server/shutdown.ts): `abort` is handled at once, not queued: the upload being
+   * stored rolls back and queued uploads are refused; `close` (queued) closes the connection.
+   */
+  | { kind: 'abort'; jobId: number }
+  | { kind: 'close'; jobId: number };
 
 /** A throttling key and how many failures in a row lock it. */
 export interface ThrottleKey {

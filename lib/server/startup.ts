@@ -1,16 +1,40 @@
 /**
  * Server start (instrumentation.ts): open and migrate the database; on an empty one, make the
  * demo organisation so a new user sees live dashboards at once; make sure someone can sign in
- * (accounts.ts); then keep expired sessions and links purged, hourly.
+ * (accounts.ts); then keep expired sessions and links purged, hourly. SIGTERM / SIGINT stop the
+ * server gracefully (shutdown.ts).
  */
+import fs from 'node:fs';
+import path from 'node:path';
+import { spoolDirectory } from '@/lib/config';
 import { dataContext } from '@/lib/data/context';
 import { seedDemoIfEmpty } from '@/lib/demo/seed';
 import { writeInWorker } from '@/lib/ingest/queue';
 import { ensureFirstAdmin } from './accounts';
+import { installGracefulShutdown } from './shutdown';
 
 const PURGE_INTERVAL_MS = 3_600_000;
 
+/**
+ * Request bodies left in the spool folder by a crash or a kill (nothing is pending at start:
+ * their uploads were never stored, or were stored and not yet deleted).
+ */
+function removeStaleSpoolFiles(): void {
+  const dir = spoolDirectory();
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return; // no folder yet
+  }
+  for (const name of names) {
+    if (/^(upload|webhook)-\d+-[0-9a-f]+/.test(name)) fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
 export async function startServer(): Promise<void> {
+  installGracefulShutdown();
+  removeStaleSpoolFiles();
   const ctx = dataContext();
   const started = Date.now();
   const demo = await seedDemoIfEmpty(ctx.db);

@@ -9,7 +9,7 @@ import { startSession } from '@/lib/auth/sign-in';
 import { hashSecret } from '@/lib/auth/tokens';
 import { isSameOrigin } from '@/lib/auth/viewer';
 import { dataContext } from '@/lib/data/context';
-import { DataError } from '@/lib/data/errors';
+import { isDataError } from '@/lib/data/errors';
 import { normalizeEmail } from '@/lib/data/users';
 import type { ActionState } from '@/lib/forms/action-state';
 
@@ -36,7 +36,7 @@ export async function completeSetupAction(_state: ActionState, form: FormData): 
       at: Date.now(),
     }));
   } catch (err) {
-    if (err instanceof DataError) return { ok: false, message: capitalise(err.message) };
+    if (isDataError(err)) return { ok: false, message: capitalise(err.message) };
     throw err;
   }
   const session = await startSession(userId, ctx);

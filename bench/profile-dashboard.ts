@@ -1,0 +1,86 @@
+/**
+ * Where the team dashboard's server time goes, in-process (no HTTP, no React): the lib/data
+ * calls the pages make, timed against an existing database.
+ *
+ *   DATABASE_PATH=bench/out/kpis/kpis.db node --conditions=react-server --import tsx \
+ *     bench/profile-dashboard.ts [--team bench-1] [--range 12w] [--n 30]
+ *
+ * Run with `--cpu-prof --cpu-prof-dir bench/out/prof` (before --import) for a CPU profile of
+ * the same; summarise one with bench/cpuprofile-summary.ts.
+ */
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { overviewRows } from '@/lib/dashboard/overview';
+import { parseDashboardRange, parseRunQuery, parseSliceFilters } from '@/lib/dashboard/search-params';
+import { getDb } from '@/lib/data/connection';
+import { getFlags, getKpis, getTeamDashboard, getWeeklyKpis } from '@/lib/data/kpis';
+import { getRunDetail, listRuns } from '@/lib/data/runs';
+import { findTeam, listTeamSummaries } from '@/lib/data/teams';
+import type { UserViewer } from '@/lib/data/viewer';
+import type { FlagKind } from '@/lib/flags/flags';
+
+const { values } = parseArgs({ options: { team: { type: 'string' }, range: { type: 'string' }, n: { type: 'string' }, run: { type: 'string' } } });
+const team = values.team ?? 'bench-1';
+const N = Number(values.n ?? 30);
+const query = { range: values.range ?? '12w' };
+const viewer: UserViewer = { kind: 'user', userId: 0, email: 'bench@bench.invalid', role: 'admin', teamIds: [] };
+
+const times = new Map<string, number[]>();
+function timed<T>(label: string, fn: () => T): T {
+  const t0 = performance.now();
+  const r = fn();
+  const ms = performance.now() - t0;
+  if (!times.has(label)) times.set(label, []);
+  times.get(label)!.push(ms);
+  return r;
+}
+
+const db = getDb();
+const conn = db.$client;
+const runId =
+  values.run ??
+  (
+    conn
+      .prepare('SELECT run FROM runs WHERE team_id = (SELECT id FROM teams WHERE slug = ?) AND last_event_at >= ? ORDER BY llm_calls DESC, run LIMIT 1')
+      .get(team, Date.now() - 28 * 86_400_000) as { run: string }
+  ).run;
+
+function once(record: boolean): void {
+  const now = Date.now();
+  const t = (label: string) => (record ? label : `warm-up ${label}`);
+  // /teams/<team>?range=12w, as app/teams/[slug]/page.tsx does it.
+  const all0 = performance.now();
+  timed(t('page: findTeam'), () => findTeam(viewer, team));
+  const range = parseDashboardRange(query, now);
+  const filters = parseSliceFilters(query);
+  const dashboard = timed(t('page: getTeamDashboard (window + previous)'), () =>
+    getTeamDashboard(viewer, team, { window: range.window, previous: range.previous, filters }),
+  )!;
+  const flagsByRun = new Map<string, FlagKind[]>();
+  for (const f of dashboard.flags.flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
+  timed(t('page: listRuns'), () => listRuns(viewer, team, range.window, parseRunQuery(query), flagsByRun));
+  if (record) (times.get('dashboard data total') ?? times.set('dashboard data total', []).get('dashboard data total')!).push(performance.now() - all0);
+  // For comparison: the three API answers it combines, each alone.
+  timed(t('  getKpis (window)'), () => getKpis(viewer, [team], range.window, { filters }));
+  timed(t('  getKpis (previous)'), () => getKpis(viewer, [team], range.previous!, { filters }));
+  timed(t('  getWeeklyKpis'), () => getWeeklyKpis(viewer, [team], range.window, { filters }));
+  timed(t('  getFlags'), () => getFlags(viewer, [team], range.window, { filters }));
+  // The overview (/) and the run page.
+  const overviewRange = parseDashboardRange({}, now);
+  timed(t('overview: listTeamSummaries'), () => listTeamSummaries(viewer));
+  timed(t('overview: overviewRows (getTeamDashboard × teams, 4w)'), () => overviewRows(viewer, overviewRange.window));
+  timed(t('run page: getRunDetail'), () => getRunDetail(viewer, team, runId, overviewRange.window));
+}
+
+for (let i = 0; i < 3; i++) once(false);
+for (let i = 0; i < N; i++) once(true);
+
+const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+console.log(`team ${team}, range ${query.range}, run ${runId}, ${N} iterations after 3 warm-ups (ms)`);
+console.log(`${'call'.padEnd(58)} ${'median'.padStart(8)} ${'p95'.padStart(8)} ${'max'.padStart(8)}`);
+for (const [label, samples] of times) {
+  if (label.startsWith('warm-up')) continue;
+  const s = [...samples].sort((a, b) => a - b);
+  const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+  console.log(`${label.padEnd(58)} ${median.toFixed(1).padStart(8)} ${pct(s, 95).toFixed(1).padStart(8)} ${s[s.length - 1].toFixed(1).padStart(8)}`);
+}
