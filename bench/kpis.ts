@@ -180,11 +180,11 @@ export function serverPid(): number | undefined {
   return server && server.exitCode === null && server.signalCode === null ? server.pid : undefined;
 }
 
-export async function startServer(env: NodeJS.ProcessEnv, logFile: string): Promise<{ base: string; seconds: number }> {
+export async function startServer(env: NodeJS.ProcessEnv, logFile: string, nodeArgs: string[] = []): Promise<{ base: string; seconds: number }> {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const out = fs.openSync(logFile, 'a');
-  server = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+  server = spawn(process.execPath, [...nodeArgs, require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
     cwd: ROOT,
     env,
     detached: true,

@@ -5,6 +5,8 @@
  *   DATABASE_PATH=bench/out/kpis/kpis.db node --conditions=react-server --import tsx \
  *     bench/profile-dashboard.ts [--team bench-1] [--range 12w] [--n 30]
  *
+ * With --sql, every better-sqlite3 statement's all/get/iterate/run is timed too (the statement
+ * prototype is wrapped in this process; lib/ is untouched): SQL time per call and statement.
  * Run with `--cpu-prof --cpu-prof-dir bench/out/prof` (before --import) for a CPU profile of
  * the same; summarise one with bench/cpuprofile-summary.ts.
  */
@@ -19,24 +21,73 @@ import { findTeam, listTeamSummaries } from '@/lib/data/teams';
 import type { UserViewer } from '@/lib/data/viewer';
 import type { FlagKind } from '@/lib/flags/flags';
 
-const { values } = parseArgs({ options: { team: { type: 'string' }, range: { type: 'string' }, n: { type: 'string' }, run: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { team: { type: 'string' }, range: { type: 'string' }, n: { type: 'string' }, run: { type: 'string' }, sql: { type: 'boolean' } },
+});
 const team = values.team ?? 'bench-1';
 const N = Number(values.n ?? 30);
 const query = { range: values.range ?? '12w' };
 const viewer: UserViewer = { kind: 'user', userId: 0, email: 'bench@bench.invalid', role: 'admin', teamIds: [] };
 
 const times = new Map<string, number[]>();
+/** SQL time and rows by call label and statement (with --sql). */
+const sqlTimes = new Map<string, { ms: number; rows: number; calls: number }>();
+let current: string | null = null;
 function timed<T>(label: string, fn: () => T): T {
+  const outer = current;
+  current = label;
   const t0 = performance.now();
-  const r = fn();
-  const ms = performance.now() - t0;
-  if (!times.has(label)) times.set(label, []);
-  times.get(label)!.push(ms);
-  return r;
+  try {
+    return fn();
+  } finally {
+    const ms = performance.now() - t0;
+    current = outer;
+    if (!times.has(label)) times.set(label, []);
+    times.get(label)!.push(ms);
+  }
 }
 
 const db = getDb();
 const conn = db.$client;
+if (values.sql) {
+  const proto = Object.getPrototypeOf(conn.prepare('SELECT 1'));
+  const note = (source: string, ms: number, rows: number) => {
+    if (!current || current.startsWith('warm-up')) return;
+    const k = `${current}\u0000${source.replace(/\s+/g, ' ').trim()}`;
+    const e = sqlTimes.get(k) ?? { ms: 0, rows: 0, calls: 0 };
+    e.ms += ms;
+    e.rows += rows;
+    e.calls++;
+    sqlTimes.set(k, e);
+  };
+  for (const m of ['all', 'get', 'run'] as const) {
+    const orig = proto[m];
+    proto[m] = function (this: { source: string }, ...args: unknown[]) {
+      const t0 = performance.now();
+      const r = orig.apply(this, args);
+      note(this.source, performance.now() - t0, m === 'all' ? (r as unknown[]).length : 1);
+      return r;
+    };
+  }
+  const origIterate = proto.iterate;
+  proto.iterate = function* (this: { source: string }, ...args: unknown[]) {
+    const it = origIterate.apply(this, args) as Iterator<unknown>;
+    let ms = 0;
+    let rows = 0;
+    try {
+      for (;;) {
+        const t0 = performance.now();
+        const r = it.next();
+        ms += performance.now() - t0;
+        if (r.done) break;
+        rows++;
+        yield r.value;
+      }
+    } finally {
+      note(this.source, ms, rows);
+    }
+  };
+}
 const runId =
   values.run ??
   (
@@ -83,4 +134,18 @@ for (const [label, samples] of times) {
   const s = [...samples].sort((a, b) => a - b);
   const median = s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   console.log(`${label.padEnd(58)} ${median.toFixed(1).padStart(8)} ${pct(s, 95).toFixed(1).padStart(8)} ${s[s.length - 1].toFixed(1).padStart(8)}`);
+}
+if (values.sql) {
+  console.log(`\nSQL time per call (mean over ${N}; includes row conversion to JS objects), statements ≥ 0.5 ms:`);
+  let last = '';
+  for (const [k, e] of [...sqlTimes].sort((a, b) => (a[0].split('\u0000')[0] === b[0].split('\u0000')[0] ? b[1].ms - a[1].ms : 0))) {
+    const [label, sql] = k.split('\u0000');
+    if (label !== last) {
+      const total = [...sqlTimes].filter(([x]) => x.startsWith(label + '\u0000')).reduce((a, [, v]) => a + v.ms, 0);
+      console.log(`${label}: SQL ${(total / N).toFixed(1)} ms`);
+      last = label;
+    }
+    if (e.ms / N < 0.5) continue;
+    console.log(`  ${(e.ms / N).toFixed(1).padStart(6)} ms  ${String(Math.round(e.rows / N)).padStart(6)} rows  ×${(e.calls / N).toFixed(0)}  ${sql.slice(0, 150)}`);
+  }
 }
