@@ -634,6 +634,7 @@ describe('getTeamDashboard', () => {
     const dash = getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW, previous }, opts);
     expect(dash).toEqual({
       team: { id: s.ids.get('acme'), slug: 'acme', name: 'Acme' },
+      runList: null,
       kpis: getKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
       previousKpis: getKpis(OPERATOR, ['acme'], previous, opts),
       weekly: getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),

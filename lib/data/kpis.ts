@@ -40,7 +40,7 @@
 import 'server-only';
 import type { Db, SqliteConnection } from '@/db/client';
 import { RUN_SCOPED_TYPES } from '@/lib/events/types';
-import { computeFlags, type Flag } from '@/lib/flags/flags';
+import { computeFlags, type Flag, type FlagKind } from '@/lib/flags/flags';
 import { DEFAULT_FLAG_THRESHOLDS, type FlagThresholds } from '@/lib/flags/thresholds';
 import { computeKpis, weekTotals } from '@/lib/kpi/compute';
 import { timeToFixDurations } from '@/lib/kpi/outcomes';
@@ -62,6 +62,8 @@ import type {
 } from '@/lib/kpi/types';
 import { loadPriceTable, type PriceTable } from '@/lib/pricing/lookup';
 import { getDb } from './connection';
+import { buildRunList, type RunList, type RunRecord } from './run-list';
+import type { RunQuery } from './run-query';
 import { getFlagThresholds } from './team-settings';
 import { findTeam, type Team } from './teams';
 import type { Viewer } from './viewer';
@@ -185,6 +187,8 @@ export function getFlags(
 /** Everything the team dashboard shows (issue #4), from one load. */
 export interface TeamDashboard {
   team: Team;
+  /** The runs table and scatter, when the request asked for them. */
+  runList: RunList | null;
   /** = getKpis for the window (and filters). */
   kpis: KpisAnswer;
   /** = getKpis for the previous window; null when none was asked for. */
@@ -207,6 +211,8 @@ export interface TeamDashboardRequest {
   /** Usually the window of the same length just before, at the same asOf. */
   previous?: KpiWindow | null;
   filters?: KpiFilters;
+  /** Also build the runs table and scatter (the window's runs, with these table filters). */
+  runs?: RunQuery;
 }
 
 /**
@@ -236,10 +242,14 @@ export function getTeamDashboard(
   // The /kpis run rows and the flags' run rows come from one read of the runs and their links.
   const runs: RunRow[] = [];
   const kpiRuns: RunRow[] = [];
+  const listed: RunRecord[] = [];
+  const links = new Map<string, LinkedChange[]>();
   for (const src of scope.sources) {
     const read = runRows(conn, src, w, thresholds, request.filters, outcomeIntervals(kpiWindows, w.asOf));
     append(runs, read.flags);
     append(kpiRuns, read.kpi);
+    append(listed, read.list);
+    for (const [run, changes] of read.links) links.set(run, changes);
   }
   const rows: KpiInput = { ...loaded, runs: kpiRuns };
   const [current, before] = partitionInput(rows, kpiWindows);
@@ -250,12 +260,20 @@ export function getTeamDashboard(
   }
   const weeks = divergence ? weekTotals(rows.changes, rows.usage, w.asOf, divergence.count) : [];
   const durations = timeToFixDurations(current.defects, w);
+  const flags = computeFlags({ runs, weeks }, w, thresholds, scope.label);
+  let runList: RunList | null = null;
+  if (request.runs) {
+    const flagsByRun = new Map<string, FlagKind[]>();
+    for (const f of flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
+    runList = buildRunList(listed, links, flagsByRun, request.runs, w.asOf);
+  }
   return {
     team: scope.teams[0],
     kpis: { team: scope.label, ...computeKpis(current, w, prices) },
     previousKpis,
     weekly: computeWeeklyKpisPartitioned(current, w, prices),
-    flags: { flags: computeFlags({ runs, weeks }, w, thresholds, scope.label) },
+    flags: { flags },
+    runList,
     timeToFix: {
       fixedHours: durations.fixedHours,
       kmCurve: kaplanMeierCurve(durations.observations).map((p) => ({ hours: p.duration, survival: p.survival })),
@@ -771,7 +789,8 @@ const runsSql = (where: string) => `
   SELECT run, started_at AS startedAt, ended_at AS endedAt, first_event_at AS firstEventAt,
     last_event_at AS lastEventAt, iterations, messages, tool_calls AS toolCalls,
     test_results AS testResults,
-    input_tokens + output_tokens + cache_read_tokens + cache_write_tokens AS tokens
+    input_tokens + output_tokens + cache_read_tokens + cache_write_tokens AS tokens,
+    agent, model, repo, branch, task, status, llm_calls AS llmCalls
   FROM runs WHERE team_id = @team AND ${where}`;
 
 /** Own events (at or before asOf) of the selected runs that go on after asOf, through events_team_run_ts. */
@@ -787,11 +806,13 @@ const runEventsSql = (where: string) => `
   CROSS JOIN events e ON e.team_id = @team AND e.run = t.run
   WHERE e.type IN (${RUN_TYPES_SQL}) AND e.ts <= @asOf`;
 
-/** One run's iterations and test results (at or before asOf), through events_team_run_ts. */
+/** The iterations and test results (at or before asOf) of the runs listed in @runs (JSON), through events_team_run_ts. */
 const RUN_ITERATIONS_TESTS_SQL = `
-  SELECT type, ts, CASE type WHEN 'test.result' THEN coalesce(json_extract(payload, '$.failed'), 0) END AS failed
-  FROM events
-  WHERE team_id = @team AND run = @run AND type IN ('iteration', 'test.result') AND ts <= @asOf`;
+  SELECT e.run AS run, e.type AS type, e.ts AS ts,
+    CASE e.type WHEN 'test.result' THEN coalesce(json_extract(e.payload, '$.failed'), 0) END AS failed
+  FROM json_each(@runs) r
+  CROSS JOIN events e ON e.team_id = @team AND e.run = r.value
+  WHERE e.type IN ('iteration', 'test.result') AND e.ts <= @asOf`;
 
 /**
  * One shared, frozen empty list for the lists a run row leaves empty: thousands of rows per
@@ -812,16 +833,10 @@ const emptyRunRow = (run: string): RunRow => ({
  * - a run that goes on after asOf (stored last_event_at > asOf) gets every own event at or
  *   before asOf, as sent (the tokens of each llm.call, the `failed` of each test.result);
  * - any other run exists wholly at asOf, and its row is built from the runs table's counters
- *   instead (no event is read): start and end as stored, one llm.call at its last event carrying
- *   all its tokens, and — only when it can be flagged (last event in the window, not converged at
- *   asOf) — its messages, tool calls and iterations stamped at its last event; a run that cannot
- *   be flagged is read by the rules only for its end, last event, tokens and convergence (the
- *   burn median; explainRunFlags' "outside the window" / "converged"). Those rows give
- *   computeFlags and explainRunFlags the same answer at this asOf — counts, tokens, end and last
- *   event are exact where read — but are not a record of when things happened. Only where
- *   `stalled` could trip — a flaggable run with enough iterations and some test result — are its
- *   iteration and test.result events read. (Fake iteration times go only with no tests, and
- *   `stalled` never judges a run without a test before its point.)
+ *   instead (no event is read): start and end as stored, and its totals (RunRow.totals: last
+ *   event, tokens, iterations, messages, tool calls). Only where `stalled` could trip — a
+ *   flaggable run with enough iterations and some test result — are its iteration and
+ *   test.result events read (one query for all such runs).
  */
 export function flagRunRows(
   conn: SqliteConnection,
@@ -845,6 +860,13 @@ type RunSql = [
   toolCalls: number,
   testResults: number,
   tokens: number,
+  agent: string | null,
+  model: string | null,
+  repo: string | null,
+  branch: string | null,
+  task: string | null,
+  status: string | null,
+  llmCalls: number,
 ];
 
 /**
@@ -858,11 +880,11 @@ function runRows(
   thresholds: FlagThresholds,
   filters: KpiFilters | undefined,
   kpiIntervals: readonly Interval[],
-): { flags: RunRow[]; kpi: RunRow[] } {
+): { flags: RunRow[]; kpi: RunRow[]; list: RunRecord[]; links: Map<string, LinkedChange[]> } {
   const end = windowEnd(w);
   const flagged = end > w.from;
   const kpiRanges = kpiIntervals.filter(([a, b]) => b > a);
-  if (!flagged && kpiRanges.length === 0) return { flags: [], kpi: [] };
+  if (!flagged && kpiRanges.length === 0) return { flags: [], kpi: [], list: [], links: new Map() };
   const f = normalizeFilters(filters);
   // FLAG_RUNS_WHERE with its `ended_at` range merged into the kpi ranges: an OR of few index
   // ranges (runs_team_last, runs_team_ended), which SQLite reads as a multi-index OR.
@@ -878,20 +900,28 @@ function runRows(
     params[`e${i}end`] = b;
   });
   const runs = stmt(conn, runsSql(where)).raw(true).all({ team: src.teamId, ...params }) as RunSql[];
-  if (runs.length === 0) return { flags: [], kpi: [] };
+  if (runs.length === 0) return { flags: [], kpi: [], list: [], links: new Map() };
   const links = linkedChanges(conn, src, where, params);
 
   const kpi: RunRow[] = [];
   for (const [run, startedAt, endedAt] of runs) {
     if (endedAt !== null && kpiRanges.some(([a, b]) => endedAt >= a && endedAt < b)) kpi.push(kpiRunRow(src, run, startedAt, endedAt, links));
   }
-  if (!flagged) return { flags: [], kpi };
+  if (!flagged) return { flags: [], kpi, list: [], links };
 
   const rows = new Map<string, RunRow>();
+  const list: RunRecord[] = [];
+  const stallCandidates: string[] = [];
   let goOn = false;
   const stallWindow = Math.max(1, thresholds.stalledWindowIterations);
-  for (const [run, startedAt, endedAt, firstEventAt, at, iterations, messages, toolCalls, testResults, tokens] of runs) {
+  for (const [run, startedAt, endedAt, firstEventAt, at, iterations, messages, toolCalls, testResults, tokens, agent, model, repo, branch, task, status, llmCalls] of runs) {
     // `at`: the run's last event.
+    if (at >= w.from && firstEventAt < end) {
+      list.push({
+        run, agent, model, repo, branch, task, status: status ?? (endedAt === null ? 'running' : null),
+        startedAt, endedAt, lastEventAt: at, iterations, llmCalls, tokens, toolCalls, messages, testResults,
+      } as RunRecord);
+    }
     const selected = (at >= w.from && firstEventAt < end) || (endedAt !== null && endedAt >= w.from && endedAt < end);
     if (!selected) continue;
     if (at > w.asOf) {
@@ -902,34 +932,42 @@ function runRows(
     // As flaggableRuns has it: last event in the window, no linked change merged at asOf.
     const flaggable =
       at >= w.from && at < end && !linked.some((c) => c.firstEventAt <= w.asOf && c.mergedAt !== null && c.mergedAt <= w.asOf);
+    // Every own event is at or before asOf here: the runs table's counters are the run's totals.
     const row: RunRow = {
       run: src.prefix + run,
       startsAt: startedAt === null ? NONE : [startedAt],
       endsAt: endedAt === null ? NONE : [endedAt],
       iterationsAt: NONE,
       tests: NONE,
-      messagesAt: flaggable && messages > 0 ? new Array<number>(messages).fill(at) : NONE,
-      toolCallsAt: flaggable && toolCalls > 0 ? new Array<number>(toolCalls).fill(at) : NONE,
-      llmCalls: [{ at, tokens }],
+      messagesAt: NONE,
+      toolCallsAt: NONE,
+      llmCalls: NONE,
       linkedChanges: linked,
+      totals: { lastEventAt: at, tokens, iterations, messages, toolCalls },
     };
+    // The stalled rule reads iteration and test times: only for the runs it could flag.
     const mayStall =
       flaggable && testResults > 0 && !(iterations < thresholds.stalledMinIterations || iterations < stallWindow);
     if (mayStall) {
       row.iterationsAt = [];
       row.tests = [];
-      for (const e of stmt(conn, RUN_ITERATIONS_TESTS_SQL).all({ team: src.teamId, run, asOf: w.asOf }) as {
-        type: string;
-        ts: number;
-        failed: number | null;
-      }[]) {
-        if (e.type === 'iteration') row.iterationsAt.push(e.ts);
-        else row.tests.push({ at: e.ts, failed: e.failed ?? 0 });
-      }
-    } else if (flaggable && iterations > 0) {
-      row.iterationsAt = new Array<number>(iterations).fill(at);
+      stallCandidates.push(run);
     }
     rows.set(run, row);
+  }
+  // The stalled rule needs each candidate's iterations and test results: one query for all.
+  if (stallCandidates.length > 0) {
+    const events = stmt(conn, RUN_ITERATIONS_TESTS_SQL).all({ team: src.teamId, runs: JSON.stringify(stallCandidates), asOf: w.asOf }) as {
+      run: string;
+      type: string;
+      ts: number;
+      failed: number | null;
+    }[];
+    for (const e of events) {
+      const row = rows.get(e.run)!;
+      if (e.type === 'iteration') row.iterationsAt.push(e.ts);
+      else row.tests.push({ at: e.ts, failed: e.failed ?? 0 });
+    }
   }
   if (goOn) {
     // The runs going on after asOf: FLAG_RUNS_WHERE's runs only (runEventsSql adds last_event_at > asOf).
@@ -958,5 +996,5 @@ function runRows(
       }
     }
   }
-  return { flags: [...rows.values()], kpi };
+  return { flags: [...rows.values()], kpi, list, links };
 }

@@ -107,3 +107,16 @@ describe('summariseIterations', () => {
     expect(s.map((i) => [i.n, i.messages])).toEqual([[0, 1], [1, 0]]);
   });
 });
+
+describe('the dashboard loader’s runs table', () => {
+  it('equals listRuns with the same flags, filters and paging', async () => {
+    const { db } = await setup();
+    const { getTeamDashboard } = await import('./kpis');
+    for (const query of [{}, { agent: 'codex' }, { flagged: true }, { sort: 'tokens' as const, desc: false, pageSize: 2 }]) {
+      const d = getTeamDashboard(OPERATOR, 'acme', { window: w, runs: query }, { db })!;
+      const flagsByRun = new Map<string, ('burn_without_outcome' | 'stalled' | 'chatter')[]>();
+      for (const f of d.flags.flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
+      expect(d.runList).toEqual(listRuns(OPERATOR, 'acme', w, query, flagsByRun, db));
+    }
+  });
+});

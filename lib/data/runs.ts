@@ -13,52 +13,12 @@ import { getDb } from './connection';
 import { linkedChanges, loadFlagInput } from './kpis';
 import { getFlagThresholds } from './team-settings';
 import { findTeam, type Team } from './teams';
+import { buildRunList, type RunList, type RunListItem, type RunRecord } from './run-list';
 import type { RunQuery } from './run-query';
 import { visibleTeamIds, type Viewer } from './viewer';
 
 export * from './run-query';
-
-export interface RunListItem {
-  run: string;
-  agent: string | null;
-  model: string | null;
-  repo: string | null;
-  branch: string | null;
-  task: string | null;
-  /** `running` until a run.ended arrives. */
-  status: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  lastEventAt: number;
-  iterations: number;
-  llmCalls: number;
-  tokens: number;
-  toolCalls: number;
-  messages: number;
-  testResults: number;
-  linkedChanges: number;
-  /** Earliest merge among its linked changes, at or before asOf. */
-  mergedAt: number | null;
-  flags: FlagKind[];
-}
-
-/** A run as a point of the dashboard's scatter (every filtered run, not just one page). */
-export interface RunPoint {
-  run: string;
-  tokens: number;
-  iterations: number;
-  outcome: 'merged' | 'no-merge' | 'running';
-  flagged: boolean;
-}
-
-export interface RunList {
-  rows: RunListItem[];
-  points: RunPoint[];
-  total: number;
-  page: number;
-  pageCount: number;
-  facets: { agents: string[]; models: string[]; repos: string[] };
-}
+export * from './run-list';
 
 /** Runs active in the window: their events span reaches into [from, min(to, asOf]). */
 const ACTIVE_WHERE = `last_event_at >= @from AND first_event_at < @end`;
@@ -68,7 +28,6 @@ const RUN_COLUMNS = `run, agent, model, repo, branch, task, coalesce(status, CAS
   input_tokens + output_tokens + cache_read_tokens + cache_write_tokens AS tokens, tool_calls AS toolCalls,
   messages, test_results AS testResults`;
 
-type RunRecord = Omit<RunListItem, 'linkedChanges' | 'mergedAt' | 'flags'>;
 
 /**
  * The team's runs active in the window, with the flags given (from getFlags / the dashboard
@@ -88,48 +47,7 @@ export function listRuns(
   const params = { team: team.id, from: w.from, end: Math.min(w.to, w.asOf + 1) };
   const records = conn.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE team_id = @team AND ${ACTIVE_WHERE}`).all(params) as RunRecord[];
   const links = linkedChanges(conn, { teamId: team.id, prefix: '' }, ACTIVE_WHERE, { from: params.from, end: params.end });
-  const facet = (key: 'agent' | 'model' | 'repo') =>
-    [...new Set(records.map((r) => r[key]).filter((v): v is string => v !== null))].sort();
-  const facets = { agents: facet('agent'), models: facet('model'), repos: facet('repo') };
-
-  const rows = records
-    .map((r): RunListItem => {
-      const linked = links.get(r.run) ?? [];
-      const merges = linked.map((c) => c.mergedAt).filter((m): m is number => m !== null && m <= w.asOf);
-      return {
-        ...r,
-        status: r.status ?? 'running',
-        linkedChanges: linked.length,
-        mergedAt: merges.length ? Math.min(...merges) : null,
-        flags: flagsByRun.get(r.run) ?? [],
-      };
-    })
-    .filter(
-      (r) =>
-        (!query.status || r.status === query.status) &&
-        (!query.agent || r.agent === query.agent) &&
-        (!query.model || r.model === query.model) &&
-        (!query.repo || r.repo === query.repo) &&
-        (query.flagged === undefined || (r.flags.length > 0) === query.flagged),
-    );
-  const sort = query.sort ?? 'lastEventAt';
-  const dir = (query.desc ?? sort !== 'run') ? -1 : 1;
-  rows.sort((a, b) => {
-    const x = a[sort] ?? -Infinity;
-    const y = b[sort] ?? -Infinity;
-    return (x < y ? -1 : x > y ? 1 : a.run < b.run ? -1 : 1) * dir;
-  });
-  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
-  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
-  const points = rows.map((r): RunPoint => ({
-    run: r.run,
-    tokens: r.tokens,
-    iterations: r.iterations,
-    outcome: r.mergedAt !== null ? 'merged' : r.status === 'running' ? 'running' : 'no-merge',
-    flagged: r.flags.length > 0,
-  }));
-  return { rows: rows.slice((page - 1) * pageSize, page * pageSize), points, total: rows.length, page, pageCount, facets };
+  return buildRunList(records, links, flagsByRun, query, w.asOf);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -43,7 +43,7 @@ export function explainRunFlags(
       : `${formatInt(burn.evidence.tokens)} tokens, over the threshold of ${formatInt(burn.evidence.threshold)}, but the run is not over: no run.ended and last event ${formatInt(burn.evidence.idleHours)} h ago (limit ${formatInt(thresholds.burnIdleHours)} h)`;
 
   const stalled = checkStalled(r, thresholds);
-  const iterations = r.iterationsAt.length;
+  const iterations = r.iterations;
   const stalledSentence = stalled
     ? stalled.tripped
       ? describeFlag({ kind: 'stalled', run: runId, evidence: stalled.evidence })

@@ -27,6 +27,7 @@ describe('runAsOf', () => {
       endedAt: T0 + 2 * D,
       lastEventAt: T0 + 4 * D,
       tokens: 150,
+      iterations: 2,
       iterationsAt: [T0 + D, T0 + 3 * D],
       tests: [{ at: T0 + D, failed: 4 }],
       messages: 1,
@@ -36,6 +37,27 @@ describe('runAsOf', () => {
     });
     expect(runAsOf(r, T0 + 8 * D)).toMatchObject({ lastEventAt: T0 + 5 * D, linkedChanges: 2, convergedAt: T0 + 7 * D });
     expect(runAsOf(r, T0 - 1)).toBeNull();
+  });
+
+  it('takes a run’s totals in place of its event lists, and refuses totals past asOf', () => {
+    const lists = runRow('r', {
+      startsAt: [T0],
+      endsAt: [T0 + 2 * D],
+      iterationsAt: [T0 + D, T0 + 2 * D],
+      messagesAt: [T0 + D, T0 + D, T0 + 2 * D],
+      toolCallsAt: [T0 + D],
+      llmCalls: [{ at: T0 + D, tokens: 100 }, { at: T0 + 2 * D, tokens: 50 }],
+    });
+    const totals = runRow('r', {
+      startsAt: [T0],
+      endsAt: [T0 + 2 * D],
+      totals: { lastEventAt: T0 + 2 * D, tokens: 150, iterations: 2, messages: 3, toolCalls: 1 },
+    });
+    const { iterationsAt: _listed, ...fromLists } = runAsOf(lists, T0 + 3 * D)!;
+    const { iterationsAt: none, ...fromTotals } = runAsOf(totals, T0 + 3 * D)!;
+    expect(fromTotals).toEqual(fromLists);
+    expect(none).toEqual([]);
+    expect(() => runAsOf(totals, T0 + D)).toThrow(/totals/);
   });
 });
 

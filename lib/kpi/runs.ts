@@ -11,7 +11,9 @@ export interface RunAsOf {
   lastEventAt: number;
   /** Sum of the tokens of its `llm.call` events (all of them up to `asOf`, whatever the window). */
   tokens: number;
-  /** Its iterations' ts, ascending. */
+  /** How many iterations it has. */
+  iterations: number;
+  /** Its iterations' ts, ascending (empty when the row gave only totals and the times are not needed). */
   iterationsAt: number[];
   /** Its test results, by ts ascending. */
   tests: RunTestResult[];
@@ -35,28 +37,37 @@ export function runAsOf(row: RunRow, asOf: number): RunAsOf | null {
   const see = (t: number) => {
     if (t <= asOf && t > last) last = t;
   };
+  const totals = row.totals;
+  if (totals) {
+    if (totals.lastEventAt > asOf) {
+      throw new Error(`run ${row.run}: totals were given for an asOf before its last event`);
+    }
+    last = totals.lastEventAt;
+  }
   row.startsAt.forEach(see);
   row.endsAt.forEach(see);
   row.iterationsAt.forEach(see);
   row.messagesAt.forEach(see);
   row.toolCallsAt.forEach(see);
   for (const t of row.tests) see(t.at);
-  let tokens = 0;
+  let tokens = totals?.tokens ?? 0;
   for (const c of row.llmCalls) {
     see(c.at);
     if (c.at <= asOf) tokens += c.tokens;
   }
   if (last === -Infinity) return null;
   const existingLinks = row.linkedChanges.filter((c) => c.firstEventAt <= asOf);
+  const iterationsAt = row.iterationsAt.filter((t) => t <= asOf).sort((a, b) => a - b);
   return {
     run: row.run,
     endedAt: minOrNull(row.endsAt, asOf),
     lastEventAt: last,
     tokens,
-    iterationsAt: row.iterationsAt.filter((t) => t <= asOf).sort((a, b) => a - b),
+    iterations: totals?.iterations ?? iterationsAt.length,
+    iterationsAt,
     tests: row.tests.filter((t) => t.at <= asOf).sort((a, b) => a.at - b.at),
-    messages: row.messagesAt.filter((t) => t <= asOf).length,
-    toolCalls: row.toolCallsAt.filter((t) => t <= asOf).length,
+    messages: totals?.messages ?? row.messagesAt.filter((t) => t <= asOf).length,
+    toolCalls: totals?.toolCalls ?? row.toolCallsAt.filter((t) => t <= asOf).length,
     linkedChanges: existingLinks.length,
     convergedAt: minOrNull(
       existingLinks.flatMap((c) => (c.mergedAt === null ? [] : [c.mergedAt])),

@@ -110,6 +110,22 @@ export interface RunRow {
   llmCalls: RunLlmCall[];
   /** Every change linked to the run. */
   linkedChanges: LinkedChange[];
+  /**
+   * The run's totals, which the query layer may give INSTEAD of the lists `messagesAt`,
+   * `toolCallsAt` and `llmCalls` (then left empty) when every own event of the run is at or
+   * before asOf — the usual case, and the cheap one: the runs table holds these counters.
+   * `iterationsAt` and `tests` stay lists where the stalled rule needs their times.
+   */
+  totals?: RunTotals;
+}
+
+export interface RunTotals {
+  /** The run's last own event; must be at or before the asOf the row is read at. */
+  lastEventAt: number;
+  tokens: number;
+  iterations: number;
+  messages: number;
+  toolCalls: number;
 }
 
 /** Totals of one ISO week, for the divergence flag. */

@@ -16,9 +16,7 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { getTeamDashboard } from '@/lib/data/kpis';
-import { listRuns } from '@/lib/data/runs';
 import { findTeam } from '@/lib/data/teams';
-import type { FlagKind } from '@/lib/flags/flags';
 
 interface TeamPageProps {
   params: Promise<{ slug: string }>;
@@ -39,12 +37,10 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   if (!team) notFound();
   const range = parseDashboardRange(query, Date.now());
   const filters = parseSliceFilters(query);
-  const dashboard = getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters })!;
-  const { kpis, previousKpis: previous, weekly, flags } = dashboard;
-  const flagsByRun = new Map<string, FlagKind[]>();
-  for (const f of flags.flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
   const runQuery = parseRunQuery(query);
-  const runs = listRuns(viewer, slug, range.window, runQuery, flagsByRun)!;
+  const dashboard = getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery })!;
+  const { kpis, previousKpis: previous, weekly, flags } = dashboard;
+  const runs = dashboard.runList!;
   const rangeQuery = withParams(range.query, { team: team.slug });
   const runHref = (run: string) => `/runs/${encodeURIComponent(run)}${rangeQuery}`;
   const weeks = weekly.weeks.map((w) => ({
@@ -114,8 +110,9 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
           <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
           <RunScatter points={runs.points} />
           <p className="muted small">
-            {runs.points.filter((p) => p.flagged).length} flagged of {runs.points.length} runs shown; the table below lists
-            them.
+            {runs.points.filter((p) => p.flagged).length} flagged of {runs.pointsOf} runs
+            {runs.points.length < runs.pointsOf ? ` (every flagged run and a sample of ${runs.points.length - runs.points.filter((p) => p.flagged).length} others shown)` : ''};
+            the table below lists them all.
           </p>
         </section>
       </div>

@@ -1,0 +1,123 @@
+/**
+ * The runs table and scatter of a dashboard, built from run records and their linked changes
+ * (read by lib/data/runs.ts on its own, or by the dashboard loader alongside the figures, so the
+ * runs are read once per page). Pure: no I/O.
+ */
+import type { FlagKind } from '@/lib/flags/flags';
+import type { LinkedChange } from '@/lib/kpi/types';
+import type { RunQuery } from './run-query';
+
+export interface RunListItem {
+  run: string;
+  agent: string | null;
+  model: string | null;
+  repo: string | null;
+  branch: string | null;
+  task: string | null;
+  /** `running` until a run.ended arrives. */
+  status: string;
+  startedAt: number | null;
+  endedAt: number | null;
+  lastEventAt: number;
+  iterations: number;
+  llmCalls: number;
+  tokens: number;
+  toolCalls: number;
+  messages: number;
+  testResults: number;
+  linkedChanges: number;
+  /** Earliest merge among its linked changes, at or before asOf. */
+  mergedAt: number | null;
+  flags: FlagKind[];
+}
+
+/** A run as a point of the dashboard's scatter (every filtered run, not just one page). */
+export interface RunPoint {
+  run: string;
+  tokens: number;
+  iterations: number;
+  outcome: 'merged' | 'no-merge' | 'running';
+  flagged: boolean;
+}
+
+export interface RunList {
+  rows: RunListItem[];
+  /** Every flagged run and an even sample of the rest, at most MAX_RUN_POINTS. */
+  points: RunPoint[];
+  /** How many runs the points stand for. */
+  pointsOf: number;
+  total: number;
+  page: number;
+  pageCount: number;
+  facets: { agents: string[]; models: string[]; repos: string[] };
+}
+
+/** A run as the runs table reads it (the runs table's own columns). */
+export type RunRecord = Omit<RunListItem, 'linkedChanges' | 'mergedAt' | 'flags'>;
+
+/** Points past this make the page heavy without making the scatter more readable. */
+export const MAX_RUN_POINTS = 1500;
+
+export function buildRunList(
+  records: readonly RunRecord[],
+  links: ReadonlyMap<string, readonly LinkedChange[]>,
+  flagsByRun: ReadonlyMap<string, FlagKind[]>,
+  query: RunQuery,
+  asOf: number,
+): RunList {
+  const facet = (key: 'agent' | 'model' | 'repo') =>
+    [...new Set(records.map((r) => r[key]).filter((v): v is string => v !== null))].sort();
+  const facets = { agents: facet('agent'), models: facet('model'), repos: facet('repo') };
+  const flaggedOnly = query.flagged;
+  const matching = records.filter(
+    (r) =>
+      (!query.status || (r.status ?? 'running') === query.status) &&
+      (!query.agent || r.agent === query.agent) &&
+      (!query.model || r.model === query.model) &&
+      (!query.repo || r.repo === query.repo) &&
+      (flaggedOnly === undefined || flagsByRun.has(r.run) === flaggedOnly),
+  );
+  const rows = matching.map((r): RunListItem => {
+    const linked = links.get(r.run) ?? [];
+    let mergedAt: number | null = null;
+    for (const c of linked) if (c.mergedAt !== null && c.mergedAt <= asOf && (mergedAt === null || c.mergedAt < mergedAt)) mergedAt = c.mergedAt;
+    return { ...r, status: r.status ?? 'running', linkedChanges: linked.length, mergedAt, flags: flagsByRun.get(r.run) ?? [] };
+  });
+  const sort = query.sort ?? 'lastEventAt';
+  const dir = (query.desc ?? sort !== 'run') ? -1 : 1;
+  rows.sort((a, b) => {
+    const x = a[sort] ?? -Infinity;
+    const y = b[sort] ?? -Infinity;
+    return (x < y ? -1 : x > y ? 1 : a.run < b.run ? -1 : 1) * dir;
+  });
+  const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
+  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
+  return {
+    rows: rows.slice((page - 1) * pageSize, page * pageSize),
+    points: runPoints(rows),
+    pointsOf: rows.length,
+    total: rows.length,
+    page,
+    pageCount,
+    facets,
+  };
+}
+
+/** Every flagged run, then an even stride through the others up to MAX_RUN_POINTS. */
+function runPoints(rows: readonly RunListItem[]): RunPoint[] {
+  const point = (r: RunListItem): RunPoint => ({
+    run: r.run,
+    tokens: r.tokens,
+    iterations: r.iterations,
+    outcome: r.mergedAt !== null ? 'merged' : r.status === 'running' ? 'running' : 'no-merge',
+    flagged: r.flags.length > 0,
+  });
+  const flagged = rows.filter((r) => r.flags.length > 0).slice(0, MAX_RUN_POINTS);
+  const others = rows.filter((r) => r.flags.length === 0);
+  const room = MAX_RUN_POINTS - flagged.length;
+  const step = others.length > room ? others.length / Math.max(room, 1) : 1;
+  const sampled: RunListItem[] = [];
+  for (let i = 0; room > 0 && i < others.length && sampled.length < room; i += step) sampled.push(others[Math.floor(i)]);
+  return [...flagged, ...sampled].map(point);
+}
