@@ -635,6 +635,7 @@ describe('getTeamDashboard', () => {
     expect(dash).toEqual({
       team: { id: s.ids.get('acme'), slug: 'acme', name: 'Acme' },
       runList: null,
+      recentFlags: expect.any(Array),
       kpis: getKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
       previousKpis: getKpis(OPERATOR, ['acme'], previous, opts),
       weekly: getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
@@ -646,6 +647,8 @@ describe('getTeamDashboard', () => {
         kmCurve: [{ hours: 0, survival: 1 }, { hours: 2, survival: 5 / 6 }, { hours: 10, survival: 2 / 3 }, { hours: 24, survival: 0.5 }, { hours: 48, survival: 0.25 }],
       },
     });
+    expect(new Set(dash!.recentFlags)).toEqual(new Set(dash!.flags.flags));
+    expect(dash!.recentFlags[0].kind).toBe(dash!.flags.flags.some((f) => f.kind === 'divergence') ? 'divergence' : dash!.recentFlags[0].kind);
     expect(dash!.previousKpis!.mergedChanges).toBe(9); // c9 and e1..e8: the previous window is not empty
     expect(getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW }, opts)!.previousKpis).toBeNull();
     expect(getTeamDashboard(tokenViewer(s.ids.get('acme')!), 'other', { window: HAND_WINDOW, previous }, opts)).toBeNull();

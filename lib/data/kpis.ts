@@ -189,6 +189,8 @@ export interface TeamDashboard {
   team: Team;
   /** The runs table and scatter, when the request asked for them. */
   runList: RunList | null;
+  /** The same flags, the team's first and then newest run first (by the run's last event). */
+  recentFlags: Flag[];
   /** = getKpis for the window (and filters). */
   kpis: KpisAnswer;
   /** = getKpis for the previous window; null when none was asked for. */
@@ -267,6 +269,10 @@ export function getTeamDashboard(
     for (const f of flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
     runList = buildRunList(listed, links, flagsByRun, request.runs, w.asOf);
   }
+  // One team: flags name runs by their ids as stored (no team prefix).
+  const lastEventAt = new Map(listed.map((r) => [r.run, r.lastEventAt]));
+  const recency = (f: Flag) => ('run' in f ? (lastEventAt.get(f.run) ?? 0) : Infinity);
+  const recentFlags = [...flags].sort((a, b) => recency(b) - recency(a));
   return {
     team: scope.teams[0],
     kpis: { team: scope.label, ...computeKpis(current, w, prices) },
@@ -274,6 +280,7 @@ export function getTeamDashboard(
     weekly: computeWeeklyKpisPartitioned(current, w, prices),
     flags: { flags },
     runList,
+    recentFlags,
     timeToFix: {
       fixedHours: durations.fixedHours,
       kmCurve: kaplanMeierCurve(durations.observations).map((p) => ({ hours: p.duration, survival: p.survival })),

@@ -28,6 +28,9 @@ export async function generateMetadata({ params }: TeamPageProps): Promise<Metad
   return { title: slug };
 }
 
+/** Flags listed on the dashboard, newest first; the flags page lists them all. */
+const SHOWN_FLAGS = 30;
+
 const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
 
 export default async function TeamPage({ params, searchParams }: TeamPageProps) {
@@ -103,8 +106,14 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
         <section className="card" aria-labelledby="flags-heading">
           <h2 id="flags-heading">Busy but not converging ({flags.flags.length})</h2>
           <div className="scroll-box">
-            <FlagList flags={flags.flags} runHref={runHref} />
+            <FlagList flags={dashboard.recentFlags.slice(0, SHOWN_FLAGS)} runHref={runHref} />
           </div>
+          {flags.flags.length > SHOWN_FLAGS && (
+            <p className="muted small">
+              The {SHOWN_FLAGS} most recent of {flags.flags.length}.{' '}
+              <a href={`/flags${withParams(range.query, { team: team.slug })}`}>All of this team&apos;s flags</a>
+            </p>
+          )}
         </section>
         <section className="card" aria-labelledby="scatter-heading">
           <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
