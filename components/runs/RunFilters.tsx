@@ -11,7 +11,7 @@ function first(v: string | string[] | undefined): string {
  * JavaScript, and keeps the date range.
  */
 export function RunFilters({ params, facets }: { params: SearchParams; facets: RunList['facets'] }) {
-  const keep = ['range', 'from', 'to', 'sort', 'dir'].filter((k) => first(params[k]));
+  const keep = ['range', 'from', 'to', 'asOf', 'sort', 'dir'].filter((k) => first(params[k]));
   const select = (name: string, label: string, options: readonly string[], all: string) => (
     <div>
       <label htmlFor={`filter-${name}`}>{label}</label>
