@@ -77,47 +77,51 @@ export function buildRunList(
       (!query.repo || r.repo === query.repo) &&
       (flaggedOnly === undefined || flagsByRun.has(r.run) === flaggedOnly),
   );
-  const rows = matching.map((r): RunListItem => {
-    const linked = links.get(r.run) ?? [];
-    let mergedAt: number | null = null;
-    for (const c of linked) if (c.mergedAt !== null && c.mergedAt <= asOf && (mergedAt === null || c.mergedAt < mergedAt)) mergedAt = c.mergedAt;
-    return { ...r, status: r.status ?? 'running', linkedChanges: linked.length, mergedAt, flags: flagsByRun.get(r.run) ?? [] };
-  });
   const sort = query.sort ?? 'lastEventAt';
   const dir = (query.desc ?? sort !== 'run') ? -1 : 1;
-  rows.sort((a, b) => {
+  matching.sort((a, b) => {
     const x = a[sort] ?? -Infinity;
     const y = b[sort] ?? -Infinity;
     return (x < y ? -1 : x > y ? 1 : a.run < b.run ? -1 : 1) * dir;
   });
+  // Full items only for the page shown and the scatter's points, not for every run.
+  const item = (r: RunRecord): RunListItem => {
+    const linked = links.get(r.run) ?? [];
+    let mergedAt: number | null = null;
+    for (const c of linked) if (c.mergedAt !== null && c.mergedAt <= asOf && (mergedAt === null || c.mergedAt < mergedAt)) mergedAt = c.mergedAt;
+    return { ...r, status: r.status ?? 'running', linkedChanges: linked.length, mergedAt, flags: flagsByRun.get(r.run) ?? [] };
+  };
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
-  const pageCount = Math.max(1, Math.ceil(rows.length / pageSize));
+  const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pageCount);
   return {
-    rows: rows.slice((page - 1) * pageSize, page * pageSize),
-    points: runPoints(rows),
-    pointsOf: rows.length,
-    total: rows.length,
+    rows: matching.slice((page - 1) * pageSize, page * pageSize).map(item),
+    points: runPoints(matching, (r) => flagsByRun.has(r.run)).map((r) => toPoint(item(r))),
+    pointsOf: matching.length,
+    total: matching.length,
     page,
     pageCount,
     facets,
   };
 }
 
-/** Every flagged run, then an even stride through the others up to MAX_RUN_POINTS. */
-function runPoints(rows: readonly RunListItem[]): RunPoint[] {
-  const point = (r: RunListItem): RunPoint => ({
+function toPoint(r: RunListItem): RunPoint {
+  return {
     run: r.run,
     tokens: r.tokens,
     iterations: r.iterations,
     outcome: r.mergedAt !== null ? 'merged' : r.status === 'running' ? 'running' : 'no-merge',
     flagged: r.flags.length > 0,
-  });
-  const flagged = rows.filter((r) => r.flags.length > 0).slice(0, MAX_RUN_POINTS);
-  const others = rows.filter((r) => r.flags.length === 0);
-  const room = MAX_RUN_POINTS - flagged.length;
+  };
+}
+
+/** Every flagged run, then an even stride through the others, up to MAX_RUN_POINTS in all. */
+function runPoints(rows: readonly RunRecord[], flagged: (r: RunRecord) => boolean): RunRecord[] {
+  const marked = rows.filter(flagged).slice(0, MAX_RUN_POINTS);
+  const others = rows.filter((r) => !flagged(r));
+  const room = MAX_RUN_POINTS - marked.length;
   const step = others.length > room ? others.length / Math.max(room, 1) : 1;
-  const sampled: RunListItem[] = [];
+  const sampled: RunRecord[] = [];
   for (let i = 0; room > 0 && i < others.length && sampled.length < room; i += step) sampled.push(others[Math.floor(i)]);
-  return [...flagged, ...sampled].map(point);
+  return [...marked, ...sampled];
 }

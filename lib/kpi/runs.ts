@@ -31,8 +31,22 @@ function minOrNull(ts: readonly number[], asOf: number): number | null {
   return min;
 }
 
+/**
+ * Each row's state at the asOf it was last asked for: the window's figures, the weeks', the
+ * previous period's and the flags all ask for the same rows at the same asOf.
+ */
+const lastAsked = new WeakMap<RunRow, { asOf: number; state: RunAsOf | null }>();
+
 /** The run at `asOf`, or null when none of its own events exists yet. */
 export function runAsOf(row: RunRow, asOf: number): RunAsOf | null {
+  const known = lastAsked.get(row);
+  if (known && known.asOf === asOf) return known.state;
+  const state = computeRunAsOf(row, asOf);
+  lastAsked.set(row, { asOf, state });
+  return state;
+}
+
+function computeRunAsOf(row: RunRow, asOf: number): RunAsOf | null {
   let last = -Infinity;
   const see = (t: number) => {
     if (t <= asOf && t > last) last = t;
