@@ -1,3 +1,7 @@
+import { authenticateRead } from '@/lib/auth/request';
+import { buildReport, dashboardView } from '@/lib/data/reports';
+import { teamNotFound } from '@/lib/http/kpi-request';
+import { resolveShare, SHARE_HEADERS, shareResponse } from '@/lib/http/share-request';
 /** A report as a CSV or JSON download (lib/reports/export.ts). */
 import type { Report } from '@/lib/data/reports';
 import { reportCsv, reportFileName, reportJson, type ReportMeta } from '@/lib/reports/export';
@@ -15,4 +19,29 @@ export function exportResponse(report: Report, meta: ReportMeta, format: ExportF
       'content-disposition': `attachment; filename="${reportFileName(report)}.${format}"`,
     },
   });
+}
+
+/**
+ * GET /teams/<slug>/export.<format>?range=…|from=…&to=…[&agent=…&model=…&repo=…]: the team
+ * dashboard's report, for a signed-in user or a `read` token (401 without either); a team the
+ * caller may not see: 404.
+ */
+export async function teamReportExport(request: Request, slug: string, format: ExportFormat): Promise<Response> {
+  const auth = authenticateRead(request);
+  if (!auth.ok) return auth.response;
+  const now = Date.now();
+  const query = Object.fromEntries(new URL(request.url).searchParams);
+  const report = buildReport(auth.viewer, dashboardView(slug, query, now), now);
+  return report ? exportResponse(report, { kind: 'team report', mode: null }, format) : teamNotFound();
+}
+
+const SHARE_ERRORS = { 404: 'no such shared report', 410: 'this link has expired or was revoked', 429: 'too many requests' } as const;
+
+/** GET /share/<token>/export.<format>: the shared report (404 unknown, 410 revoked or expired). */
+export function sharedReportExport(request: Request, token: string, format: ExportFormat): Response {
+  const share = resolveShare(request, token);
+  if (share.status !== 200) {
+    return shareResponse(JSON.stringify({ error: SHARE_ERRORS[share.status] }), share.status, 'application/json; charset=utf-8');
+  }
+  return exportResponse(share.report, { kind: 'shared report', mode: share.link.mode }, format, SHARE_HEADERS);
 }

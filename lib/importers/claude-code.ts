@@ -26,10 +26,8 @@ import type { ParsedItem } from '@/lib/events/parse';
 import { parseRfc3339 } from '@/lib/events/validate';
 import {
   JsonLinesParser,
-  isBlank,
   isObject,
   iso,
-  jsonError,
   problemItem,
   str,
   toItem,
@@ -92,19 +90,10 @@ export class ClaudeCodeParser extends JsonLinesParser {
   private readonly usage: UsageEntry[] = [];
   private readonly tools = new Map<string, ToolUse>();
   private readonly results = new Map<string, { ok: boolean; ts: number }>();
-  protected handleLine({ line, text }: Line, out: ParsedItem[]): void {
-    if (isBlank(text)) return;
-    let e: unknown;
-    try {
-      e = JSON.parse(text);
-    } catch (err) {
-      out.push(problemItem(line, '', jsonError(err), this.file));
-      return;
-    }
-    if (!isObject(e)) {
-      out.push(problemItem(line, '', 'not a JSON object: a Claude Code transcript has one object a line', this.file));
-      return;
-    }
+  protected handleLine(l: Line, out: ParsedItem[]): void {
+    const e = this.parseObjectLine(l, out, 'a Claude Code transcript');
+    if (!e) return;
+    const { line, text } = l;
     const session = str(e.sessionId) ?? sessionFromPath(this.file);
     const ts = typeof e.timestamp === 'string' ? parseRfc3339(e.timestamp) : NaN;
     if (session === undefined || ts !== ts) return; // summaries, snapshots: no session or time

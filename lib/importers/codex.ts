@@ -23,10 +23,8 @@ import { parseRfc3339 } from '@/lib/events/validate';
 import {
   JsonLinesParser,
   count,
-  isBlank,
   isObject,
   iso,
-  jsonError,
   problemItem,
   str,
   toItem,
@@ -108,19 +106,10 @@ export class CodexParser extends JsonLinesParser {
     this.state = newState();
   }
 
-  protected handleLine({ line, text }: Line, out: ParsedItem[]): void {
-    if (isBlank(text)) return;
-    let e: unknown;
-    try {
-      e = JSON.parse(text);
-    } catch (err) {
-      out.push(problemItem(line, '', jsonError(err), this.file));
-      return;
-    }
-    if (!isObject(e)) {
-      out.push(problemItem(line, '', 'not a JSON object: a Codex rollout has one object a line', this.file));
-      return;
-    }
+  protected handleLine(l: Line, out: ParsedItem[]): void {
+    const e = this.parseObjectLine(l, out, 'a Codex rollout');
+    if (!e) return;
+    const { line, text } = l;
     const s = this.state;
     const ts = typeof e.timestamp === 'string' ? parseRfc3339(e.timestamp) : NaN;
     const payload = e.payload;

@@ -226,6 +226,26 @@ export abstract class JsonLinesParser implements EventParser {
 
   protected abstract handleLine(line: Line, out: ParsedItem[]): void;
 
+  /**
+   * The line's JSON object, or undefined: a blank line is skipped, and a line that is not JSON
+   * or not an object is reported (`what` names the format's line, e.g. "a Codex rollout").
+   */
+  protected parseObjectLine({ line, text }: Line, out: ParsedItem[], what: string): Record<string, unknown> | undefined {
+    if (isBlank(text)) return undefined;
+    let e: unknown;
+    try {
+      e = JSON.parse(text);
+    } catch (err) {
+      out.push(problemItem(line, '', jsonError(err), this.file));
+      return undefined;
+    }
+    if (!isObject(e)) {
+      out.push(problemItem(line, '', `not a JSON object: ${what} has one object a line`, this.file));
+      return undefined;
+    }
+    return e;
+  }
+
   /** After a file's last line (each file of a directory or zip). */
   protected finishFile(_out: ParsedItem[]): void {}
 
