@@ -28,7 +28,6 @@ import {
   JsonLinesParser,
   isObject,
   iso,
-  problemItem,
   str,
   toItem,
   type Line,
