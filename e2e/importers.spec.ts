@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { loginFixPullRequests } from '../lib/importers/testing/github-prs';
 import { makeZip } from '../lib/testing/zip';
 import { cli, uniqueTag, type UploadFile } from './helpers';
 import { E2E_SERVERS, REPO_ROOT } from './servers';
@@ -62,6 +63,20 @@ test('a zip of Claude Code projects imports every session once, through the uplo
   await expect(page.getByTestId('duplicate-count')).toHaveText('21');
 });
 
+test('an imported Claude Code session shows, on its drill-down, the PR it produced and that PR’s fate', async ({ page }) => {
+  // The session 3f6b1c2e-… (imported from the zip above) worked on acme/api, branch
+  // fix-login-redirect; GitHub then reports the PR from that branch, its merge and its revert.
+  const deliveries = loginFixPullRequests().map((d) => JSON.stringify(d)).join('\n') + '\n';
+  await upload(page, { name: 'pull-requests.jsonl', mimeType: 'application/octet-stream', buffer: Buffer.from(deliveries) }, 'github');
+  await page.goto(`/runs/3f6b1c2e-8d4a-4b7e-9c1f-2a5d6e7f8a90?team=${team}&range=quarter`);
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('3f6b1c2e');
+  const changes = page.getByTestId('run-changes');
+  await expect(changes).toContainText('acme/api#42');
+  await expect(changes).toContainText('Fix the login redirect loop');
+  await expect(changes).toContainText(/merged .*reverted .* by acme\/api#57/);
+  await expect(page.getByTestId('flag-status')).toContainText('Not flagged');
+});
+
 test('a malformed transcript is refused whole, naming the line', async ({ page }) => {
   await upload(page, fixture('session.jsonl', 'claude-code-malformed/77777777-8888-4999-aaaa-bbbbbbbbbbbb.jsonl'), 'claude-code');
   await expect(page.getByTestId('upload-result').getByRole('alert')).toContainText('nothing was stored');
@@ -94,10 +109,10 @@ test('POST /v1/traces takes OTLP/HTTP JSON with an ingest token, and refuses pro
 test('the GitHub webhook checks signatures and processes a redelivery once', async ({ request }) => {
   const payload = JSON.stringify({
     action: 'opened',
-    number: 42,
+    number: 43,
     pull_request: {
-      id: 2041000042, number: 42, title: 'Fix the login redirect loop', created_at: '2026-11-02T09:01:34Z',
-      head: { ref: 'fix-login-redirect' }, base: { ref: 'main' }, additions: 18, deletions: 3, merged: false,
+      id: 2041000043, number: 43, title: 'Tidy the login form', created_at: '2026-11-02T09:05:00Z',
+      head: { ref: 'tidy-login-form' }, base: { ref: 'main' }, additions: 18, deletions: 3, merged: false,
     },
     repository: { full_name: 'acme/api', default_branch: 'main' },
     sender: { login: 'dev' },

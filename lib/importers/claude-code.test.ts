@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { saveImportSettings } from '@/lib/data/import-settings';
 import { getRunDetail } from '@/lib/data/runs';
+import { loginFixPullRequests } from './testing/github-prs';
 import { ensureTeams } from '@/lib/data/teams';
 import { OPERATOR } from '@/lib/data/viewer';
 import { ingest, ingestFile } from '@/lib/ingest/ingest';
@@ -189,11 +190,7 @@ describe('Claude Code importer', () => {
     const github = await ingest(
       s.db.$client,
       chunksOf(
-        ndjson([
-          { event: 'pull_request', payload: prPayload('opened', { created_at: '2026-11-02T09:01:34Z' }) },
-          { event: 'pull_request', payload: prPayload('closed', { merged: true, merged_at: '2026-11-03T15:00:00Z', closed_at: '2026-11-03T15:00:00Z' }) },
-          { event: 'pull_request', payload: revertPayload() },
-        ]),
+        ndjson(loginFixPullRequests()),
       ),
       { format: 'github', team: s.team, partial: false, source: 'upload' },
     );
@@ -212,52 +209,3 @@ describe('Claude Code importer', () => {
     ]);
   });
 });
-
-function prPayload(action: string, pr: Record<string, unknown>) {
-  return {
-    action,
-    number: 42,
-    pull_request: {
-      id: 2_041_000_042,
-      number: 42,
-      state: action === 'opened' ? 'open' : 'closed',
-      title: 'Fix the login redirect loop',
-      body: 'Redirect only to same-origin paths.',
-      created_at: '2026-11-02T09:01:34Z',
-      closed_at: null,
-      merged_at: null,
-      merged: false,
-      head: { ref: 'fix-login-redirect', sha: 'a1b2c3d' },
-      base: { ref: 'main', sha: 'e4f5a6b' },
-      additions: 18,
-      deletions: 3,
-      ...pr,
-    },
-    repository: { id: 1296269, full_name: 'acme/api', default_branch: 'main' },
-    sender: { login: 'dev' },
-  };
-}
-
-function revertPayload() {
-  return {
-    action: 'closed',
-    number: 57,
-    pull_request: {
-      id: 2_041_000_057,
-      number: 57,
-      state: 'closed',
-      title: 'Revert "Fix the login redirect loop"',
-      body: 'Reverts acme/api#42',
-      created_at: '2026-11-05T09:30:00Z',
-      closed_at: '2026-11-05T10:00:00Z',
-      merged_at: '2026-11-05T10:00:00Z',
-      merged: true,
-      head: { ref: 'revert-42-fix-login-redirect', sha: 'f0f0f0f' },
-      base: { ref: 'main', sha: 'a0a0a0a' },
-      additions: 3,
-      deletions: 18,
-    },
-    repository: { id: 1296269, full_name: 'acme/api', default_branch: 'main' },
-    sender: { login: 'dev' },
-  };
-}
