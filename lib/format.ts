@@ -28,3 +28,8 @@ export function formatHours(hours: number | null): string {
 export function formatDecimal(value: number | null): string {
   return value === null ? '—' : oneDecimal.format(value);
 }
+
+/** `2026-11-26 14:05 UTC`; `ifNone` for a missing time. */
+export function formatUtcMinute(ms: number | null, ifNone = '—'): string {
+  return ms === null ? ifNone : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}

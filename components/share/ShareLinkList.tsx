@@ -1,8 +1,9 @@
 import { revokeShareLinkAction } from '@/app/teams/[slug]/share-actions';
 import { ActionForm } from '@/components/forms/ActionForm';
 import type { ShareLinkSummary } from '@/lib/data/share-links';
+import { formatUtcMinute } from '@/lib/format';
 
-const when = (ms: number | null) => (ms === null ? 'never' : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 
 /** Active share links of a team: who made each, when, until when, last view; revoke. */
 export function ShareLinkList({ links, showCreator }: { links: ShareLinkSummary[]; showCreator: boolean }) {

@@ -7,7 +7,7 @@
 import type { Report } from '@/lib/data/reports';
 import { describeFlag } from '@/lib/flags/describe';
 import type { Flag } from '@/lib/flags/flags';
-import { formatInt, formatRate, formatUsd } from '@/lib/format';
+import { formatInt, formatRate, formatUsd, formatUtcMinute } from '@/lib/format';
 import { deltaTone, kpiCardModels } from '@/lib/kpi/cards';
 import { Html, html } from './html';
 
@@ -39,7 +39,7 @@ const FLAG_LABELS: Record<Flag['kind'], string> = {
   divergence: 'Divergence',
 };
 
-const utc = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+const utc = (ms: number) => formatUtcMinute(ms);
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 
 function document(title: string, body: Html): string {

@@ -9,7 +9,7 @@ import { ChangeFates } from '@/components/runs/ChangeFates';
 import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getRunDetail, teamsWithRun } from '@/lib/data/runs';
-import { formatInt } from '@/lib/format';
+import { formatInt, formatUtcMinute } from '@/lib/format';
 
 interface RunPageProps {
   params: Promise<{ id: string }>;
@@ -21,7 +21,7 @@ export async function generateMetadata({ params }: RunPageProps): Promise<Metada
   return { title: `Run ${decodeURIComponent(id)}` };
 }
 
-const when = (ms: number | null) => (ms === null ? '—' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ') + ' UTC');
+const when = (ms: number | null) => formatUtcMinute(ms);
 
 export default async function RunPage({ params, searchParams }: RunPageProps) {
   await connection();

@@ -17,6 +17,7 @@ import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { getTeamDashboard } from '@/lib/data/kpis';
 import { findTeam } from '@/lib/data/teams';
+import { formatUtcMinute } from '@/lib/format';
 
 interface TeamPageProps {
   params: Promise<{ slug: string }>;
@@ -60,7 +61,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
       <h1>{team.name}</h1>
       <p className="lede">
         What this team&apos;s agent loops shipped, next to what they burned. As of{' '}
-        {new Date(range.window.asOf).toISOString().slice(0, 16).replace('T', ' ')} UTC.
+        {formatUtcMinute(range.window.asOf)}.
       </p>
       <RangePicker basePath={`/teams/${team.slug}`} range={range} params={query} />
       {range.warning && <p className="status-bad" role="status">{range.warning}</p>}

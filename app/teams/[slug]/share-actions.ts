@@ -6,6 +6,7 @@ import { field, withViewer } from '@/lib/auth/actions';
 import { dataContext } from '@/lib/data/context';
 import { createShareLink, revokeShareLink, type ShareMode } from '@/lib/data/share-links';
 import type { ActionState } from '@/lib/forms/action-state';
+import { formatUtcMinute } from '@/lib/format';
 
 /** Makes a share link for the dashboard view (team, range, filters); answers its URL, shown once. */
 export async function createShareLinkAction(
@@ -24,7 +25,7 @@ export async function createShareLinkAction(
     refresh();
     return {
       ok: true,
-      message: `Made a ${mode} link, valid until ${new Date(link.expiresAt).toISOString().slice(0, 16).replace('T', ' ')} UTC.`,
+      message: `Made a ${mode} link, valid until ${formatUtcMinute(link.expiresAt)}.`,
       secret: `${proto}://${host}/share/${link.token}`,
     };
   });

@@ -13,10 +13,11 @@ import { listTeamMembers } from '@/lib/data/users';
 import { DEFAULT_FLAG_THRESHOLDS } from '@/lib/flags/thresholds';
 import { THRESHOLD_FIELDS } from '@/lib/flags/threshold-fields';
 import { addMemberAction, createTokenAction, removeMemberAction, revokeTokenAction, saveThresholdsAction } from './actions';
+import { formatUtcMinute } from '@/lib/format';
 
 export const metadata: Metadata = { title: 'Team settings' };
 
-const when = (ms: number | null) => (ms === null ? 'never' : `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 
 /** Admins: a team's members, API tokens, flag thresholds and share links. */
 export default async function TeamSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
