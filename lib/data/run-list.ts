@@ -56,7 +56,7 @@ export interface RunList {
 export type RunRecord = Omit<RunListItem, 'linkedChanges' | 'mergedAt' | 'flags'>;
 
 /** Points past this make the page heavy without making the scatter more readable. */
-export const MAX_RUN_POINTS = 800;
+export const MAX_RUN_POINTS = 500;
 
 export function buildRunList(
   records: readonly RunRecord[],

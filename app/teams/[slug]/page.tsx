@@ -17,7 +17,7 @@ import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { getTeamDashboard } from '@/lib/data/kpis';
 import { findTeam } from '@/lib/data/teams';
-import { formatUtcMinute } from '@/lib/format';
+import { formatHours, formatRate, formatUtcMinute } from '@/lib/format';
 
 interface TeamPageProps {
   params: Promise<{ slug: string }>;
@@ -45,6 +45,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const dashboard = getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery })!;
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
+  const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
   const rangeQuery = withParams(range.query, { team: team.slug });
   const runHref = (run: string) => `/runs/${encodeURIComponent(run)}${rangeQuery}`;
   const weeks = weekly.weeks.map((w) => ({
@@ -96,7 +97,44 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
             <p className="muted">No defect was opened in this window.</p>
           ) : (
             <>
-              <TimeToFixCharts buckets={bucketFixHours(dashboard.timeToFix.fixedHours)} kmCurve={dashboard.timeToFix.kmCurve} />
+              <TimeToFixCharts buckets={fixBuckets} kmCurve={dashboard.timeToFix.kmCurve} />
+              <details>
+                <summary>Figures</summary>
+                <div className="table-scroll">
+                  <table data-testid="ttf-table">
+                    <thead>
+                      <tr>
+                        <th scope="col">Fixed within</th>
+                        <th scope="col" className="num">Defects</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {fixBuckets.map((b) => (
+                        <tr key={b.label}>
+                          <td>{b.label}</td>
+                          <td className="num">{b.defects}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                  <table>
+                    <thead>
+                      <tr>
+                        <th scope="col">After</th>
+                        <th scope="col" className="num">Still open (Kaplan–Meier)</th>
+                      </tr>
+                    </thead>
+                    <tbody>
+                      {dashboard.timeToFix.kmCurve.map((p) => (
+                        <tr key={p.hours}>
+                          <td>{formatHours(p.hours)}</td>
+                          <td className="num">{formatRate(p.survival)}</td>
+                        </tr>
+                      ))}
+                    </tbody>
+                  </table>
+                </div>
+              </details>
               <p className="muted small">
                 Left: how long the {kpis.timeToFix.fixed} fixed defects took. Right: the share still open after a given time,
                 counting the {kpis.timeToFix.open} open ones as censored (Kaplan–Meier); it crosses 50% at the median.
