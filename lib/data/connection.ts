@@ -6,6 +6,10 @@
 import { openDatabase, type Db } from '@/db/client';
 import { databasePath } from '@/lib/config';
 
+// The rest of lib/ names the connection's types and limits through here, never db/ itself.
+export type { Db, SqliteConnection } from '@/db/client';
+export { WAL_SIZE_LIMIT_BYTES } from '@/db/client';
+
 const globalForDb = globalThis as unknown as { loopscopeDb?: { file: string; db: Db } };
 
 export function getDb(): Db {

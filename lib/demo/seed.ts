@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Db } from '@/db/client';
+import type { Db } from '@/lib/data/connection';
 import { demoEnabled, spoolDirectory } from '@/lib/config';
 import { countTeams, deleteTeams, ensureTeams } from '@/lib/data/teams';
 import { ingest } from '@/lib/ingest/ingest';

@@ -20,7 +20,7 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '@/db/client';
+import type { Db } from '@/lib/data/connection';
 import { spoolDirectory } from '@/lib/config';
 import { getDb } from '@/lib/data/connection';
 import { deliverySeen, getImportSettings } from '@/lib/data/import-settings';

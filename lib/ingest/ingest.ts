@@ -13,7 +13,7 @@
  * (lib/importers) parse foreign sources into events-v1 behind the same parser interface.
  */
 import fs from 'node:fs';
-import type { SqliteConnection } from '@/db/client';
+import type { SqliteConnection } from '@/lib/data/connection';
 import { findChangeByTitle, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
 import { IngestTransaction, teamIdsBySlug } from '@/lib/data/ingest-store';
 import type { EventParser, ParsedItem } from '@/lib/events/parse';

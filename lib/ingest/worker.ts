@@ -10,8 +10,7 @@
  */
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { WAL_SIZE_LIMIT_BYTES, type SqliteConnection } from '@/db/client';
-import { closeDb, getDb } from '@/lib/data/connection';
+import { closeDb, getDb, WAL_SIZE_LIMIT_BYTES, type SqliteConnection } from '@/lib/data/connection';
 import { applyWrite } from '@/lib/data/writes';
 import { ingestFile } from './ingest';
 import type { WorkerJob, WorkerReply } from './messages';
