@@ -1,5 +1,5 @@
-import fs from 'node:fs';
-import { chromium, defineConfig, type LaunchOptions } from '@playwright/test';
+import { defineConfig } from '@playwright/test';
+import { chromiumLaunchOptions } from './lib/testing/chromium';
 import { E2E_SERVERS, storageStatePath, type E2EServer } from './e2e/servers';
 
 /**
@@ -13,32 +13,6 @@ import { E2E_SERVERS, storageStatePath, type E2EServer } from './e2e/servers';
 
 const CI = !!process.env.CI;
 
-/**
- * Playwright's own Chromium when it is installed (a laptop after `npx playwright install`),
- * else Debian's (`apt-get install chromium`), since browsers cannot be downloaded here.
- */
-function browserLaunchOptions(): LaunchOptions {
-  let bundled = '';
-  try {
-    bundled = chromium.executablePath();
-  } catch {
-    // No browser registered for this platform.
-  }
-  if (bundled && fs.existsSync(bundled)) return {};
-  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-  if (!system) return {}; // Playwright will say which browser is missing and how to install it.
-  return {
-    executablePath: system,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  };
-}
 
 /** Deletes the server's database folder, then starts the built app on its port. */
 function webServer(server: E2EServer) {
@@ -71,7 +45,7 @@ export default defineConfig({
   reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
   use: {
     browserName: 'chromium',
-    launchOptions: browserLaunchOptions(),
+    launchOptions: chromiumLaunchOptions(),
     screenshot: 'only-on-failure',
     trace: 'on-first-retry',
   },

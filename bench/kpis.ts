@@ -19,22 +19,21 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { freePort } from '../lib/testing/net';
+import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines, type WireEvent } from '@/lib/demo/generate';
 import { HOUR_MS, isoWeekStart, WEEK_MS } from '@/lib/kpi/time';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
 export const KPIS_DIR = path.join(OUT, 'kpis');
 const DIR = KPIS_DIR;
 /** The Next build folder (next.config.ts reads LOOPSCOPE_DIST_DIR; `next start` gets the same env). */
 export const DIST_DIR = process.env.LOOPSCOPE_DIST_DIR || '.next';
-const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
 
 export const KPI_TARGETS = { medianMs: 200, growth: 'median ratio ≤ events-in-window ratio' } as const;
 export const TEAMS = 5;
@@ -123,16 +122,13 @@ async function importChild(args: string[]): Promise<void> {
 }
 
 export async function buildStage(dbFile: string, count: number, seed: number, asOf: number, tag: string) {
-  const child = spawn(process.execPath, [...TSX_ARGS, path.join(ROOT, 'bench', 'kpis.ts'), 'import', dbFile, String(count), String(seed), String(asOf), tag], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const line = stdout.split('\n').reverse().find((l) => l.startsWith('BENCH_RESULT '));
-  if (code !== 0 || !line) throw new Error(`kpis import child failed (exit ${code}):\n${stdout.slice(-2000)}`);
-  return JSON.parse(line.slice('BENCH_RESULT '.length)) as { accepted: number; stored: number; seconds: number; eventsPerSecond: number; peakRssMb: number };
+  return (await runChild('kpis.ts', ['import', dbFile, String(count), String(seed), String(asOf), tag])) as {
+    accepted: number;
+    stored: number;
+    seconds: number;
+    eventsPerSecond: number;
+    peakRssMb: number;
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -164,16 +160,6 @@ export async function stopServer(): Promise<void> {
   server = null;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** The process (group) id of the running server, or undefined. */
 export function serverPid(): number | undefined {

@@ -23,19 +23,18 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
+import { freePort } from '../lib/testing/net';
+import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
 import { benchSession, pageProblem } from './session';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 const OUT = path.join(ROOT, 'bench', 'out');
-const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
 
 const TARGETS = { ratio: 0.5, peakRssMb: 300, p95Ms: 100 };
 const POLL_INTERVAL_MS = 20;
@@ -83,19 +82,6 @@ function stats(samples: number[], errors = 0): LatencyStats {
   return { count: s.length, errors, p50: percentile(s, 50), p95: percentile(s, 95), max: s.length ? s[s.length - 1] : NaN };
 }
 
-/** Runs a TypeScript child and returns the object it reported on its last BENCH_RESULT line. */
-async function runChild(script: string, args: string[], extraNodeArgs: string[] = []): Promise<Record<string, any>> {
-  const child = spawn(process.execPath, [...extraNodeArgs, ...TSX_ARGS, path.join(ROOT, 'bench', script), ...args], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const line = stdout.split('\n').reverse().find((l) => l.startsWith('BENCH_RESULT '));
-  if (code !== 0 || !line) throw new Error(`${script} failed (exit ${code}):\n${stdout.slice(-2000)}`);
-  return JSON.parse(line.slice('BENCH_RESULT '.length));
-}
 
 // ---------------------------------------------------------------------------------------------
 // 1. Generation
@@ -168,16 +154,6 @@ async function stopServer(): Promise<void> {
   if (timedOut) killServer('SIGKILL');
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function newestSource(dir: string): number {
   let newest = 0;

@@ -14,16 +14,15 @@
  * Child mode (the fallback): `node --conditions=react-server --import tsx bench/session.ts
  * make-session <db> <email>`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '@/lib/auth/session-cookie';
+import { chromiumLaunchOptions } from '../lib/testing/chromium';
+import { ROOT, runChild } from './child';
 
-const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
-const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
 
 export interface BenchSession {
   email: string;
@@ -48,28 +47,11 @@ export function createBenchAdmin(env: NodeJS.ProcessEnv): { email: string; passw
   return { email, password };
 }
 
-/** Chromium launch options as playwright.config.ts picks them: Playwright's own, else Debian's. */
-async function launchOptions(): Promise<Record<string, unknown>> {
-  const { chromium } = await import('@playwright/test');
-  let bundled = '';
-  try {
-    bundled = chromium.executablePath();
-  } catch {
-    // no browser registered for this platform
-  }
-  if (bundled && fs.existsSync(bundled)) return {};
-  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-  if (!system) return {};
-  return {
-    executablePath: system,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  };
-}
 
 /** Signs in on /login in Chromium; returns the session cookie's value. */
 async function signInWithBrowser(base: string, account: { email: string; password: string }): Promise<string> {
   const { chromium } = await import('@playwright/test');
-  const browser = await chromium.launch({ headless: true, ...(await launchOptions()) });
+  const browser = await chromium.launch({ headless: true, ...(chromiumLaunchOptions()) });
   try {
     const context = await browser.newContext();
     const page = await context.newPage();
@@ -90,16 +72,7 @@ async function signInWithBrowser(base: string, account: { email: string; passwor
 
 /** The fallback: a session row made through lib/data/sessions.ts in a child process. */
 async function sessionInDatabase(dbFile: string, email: string): Promise<string> {
-  const child = spawn(process.execPath, [...TSX_ARGS, path.join(ROOT, 'bench', 'session.ts'), 'make-session', dbFile, email], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let stdout = '';
-  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  const [code] = (await once(child, 'exit')) as [number | null];
-  const line = stdout.split('\n').reverse().find((l) => l.startsWith('BENCH_RESULT '));
-  if (code !== 0 || !line) throw new Error(`make-session child failed (exit ${code}):\n${stdout.slice(-2000)}`);
-  return JSON.parse(line.slice('BENCH_RESULT '.length)).sessionId;
+  return (await runChild('session.ts', ['make-session', dbFile, email])).sessionId;
 }
 
 /**

@@ -11,11 +11,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { FixtureResult, FixtureSpec } from './fixtures-child';
+import { freePort } from '../lib/testing/net';
+
+export { freePort };
 
 export const ROOT = path.resolve(__dirname, '..');
 export const DIST_DIR = process.env.LOOPSCOPE_DIST_DIR || '.next-reliability';
@@ -36,16 +38,6 @@ export function workDir(name: string): string {
   return dir;
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface ServerOptions {
   dbPath: string;

@@ -5,9 +5,9 @@
  * Chromium: no dialog fires, no element is injected (no onerror/onload attribute, no javascript:
  * link, no stray <img src=x>/<svg>/<script>), and the payload text itself is visible.
  */
-import fs from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type LaunchOptions } from '@playwright/test';
+import { chromium, type Browser } from '@playwright/test';
+import { chromiumLaunchOptions } from '../lib/testing/chromium';
 import { afterAll, expect, it } from 'vitest';
 import { fmt, makeFixtures, request, Server, workDir, writeRow } from './harness';
 
@@ -27,17 +27,6 @@ afterAll(async () => {
   await server?.kill();
 });
 
-function launchOptions(): LaunchOptions {
-  let bundled = '';
-  try {
-    bundled = chromium.executablePath();
-  } catch {
-    // none registered
-  }
-  if (bundled && fs.existsSync(bundled)) return {};
-  const system = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => fs.existsSync(p));
-  return system ? { executablePath: system, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] } : {};
-}
 
 it('shows script payloads as text on every page: no dialog, no injected element', async () => {
   const t0 = Date.now();
@@ -76,7 +65,7 @@ it('shows script payloads as text on every page: no dialog, no injected element'
   });
   expect(seeded.status, seeded.body).toBe(200);
 
-  browser = await chromium.launch(launchOptions());
+  browser = await chromium.launch(chromiumLaunchOptions());
   const context = await browser.newContext({ baseURL: base });
   await context.addCookies([{ name: 'loopscope_session', value: fx.sessions[admin.email][0], url: base }]);
   const page = await context.newPage();

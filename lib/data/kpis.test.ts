@@ -11,7 +11,7 @@ import { DAY_MS, HOUR_MS } from '@/lib/kpi/time';
 import type { KpiInput, KpiWindow } from '@/lib/kpi/types';
 import { naiveRows, roundCosts, type OracleEvent } from '@/lib/kpi/testing/oracle';
 import { loadPriceTable } from '@/lib/pricing/lookup';
-import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, ndjson, tempDatabase, seededShuffle } from '@/lib/testing/db';
 import { flagRunRows, getFlags, getKpis, getTeamDashboard, getWeeklyKpis, kpiRunRows, usageRows, type KpiFilters } from './kpis';
 import { getFlagThresholds, saveFlagThresholds } from './team-settings';
 import { ensureTeams } from './teams';
@@ -432,10 +432,10 @@ describe('answers from generated data', () => {
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 400 }), async (seed, parts, resend) => {
         const s = setup(teams);
-        const shuffled = shuffle(demo, seed);
+        const shuffled = seededShuffle(demo, seed);
         const size = Math.ceil(shuffled.length / parts);
         for (let i = 0; i < shuffled.length; i += size) await s.send(shuffled.slice(i, i + size));
-        await s.send(shuffle(shuffled, seed + 1).slice(0, resend));
+        await s.send(seededShuffle(shuffled, seed + 1).slice(0, resend));
         slugsList.forEach((slugs, i) => expect(answers(s.db, slugs)).toEqual(expected[i]));
         s.cleanup();
       }),
@@ -685,17 +685,3 @@ describe('getTeamDashboard', () => {
     expect(getTeamDashboard(OPERATOR, 'growth', { window, previous: other }, opts)!.previousKpis).toEqual(getKpis(OPERATOR, ['growth'], other, opts));
   });
 });
-
-/** Fisher–Yates with a small seeded generator. */
-function shuffle<T>(items: readonly T[], seed: number): T[] {
-  const out = [...items];
-  let x = seed | 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const j = (x >>> 0) % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}

@@ -7,10 +7,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { saveImportSettings } from '@/lib/data/import-settings';
 import { getRunDetail } from '@/lib/data/runs';
 import { loginFixPullRequests } from './testing/github-prs';
-import { ensureTeams } from '@/lib/data/teams';
 import { OPERATOR } from '@/lib/data/viewer';
 import { ingest, ingestFile } from '@/lib/ingest/ingest';
-import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, ndjson, acmeDatabase } from '@/lib/testing/db';
 import { makeZip } from '@/lib/testing/zip';
 import { directorySource } from './sources';
 
@@ -24,14 +23,10 @@ const cleanups: (() => void)[] = [];
 afterEach(() => cleanups.splice(0).forEach((c) => c()));
 
 function setup() {
-  const t = tempDatabase();
-  cleanups.push(t.cleanup);
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
-  const team = { id: 1, slug: 'acme' };
+  const t = acmeDatabase();
   const importDir = (dir = PROJECTS, partial = false) =>
-    ingest(t.db.$client, directorySource(dir, 'claude-code'), { format: 'claude-code', team, partial, source: 'cli' });
-  const q = <T>(sql: string, ...args: unknown[]) => t.db.$client.prepare(sql).all(...args) as T[];
-  return { ...t, team, importDir, q };
+    ingest(t.db.$client, directorySource(dir, 'claude-code'), { format: 'claude-code', team: t.team, partial, source: 'cli' });
+  return { ...t, importDir };
 }
 
 interface Totals {

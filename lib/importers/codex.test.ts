@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ensureTeams } from '@/lib/data/teams';
+import { describe, expect, it } from 'vitest';
 import { ingest, ingestFile } from '@/lib/ingest/ingest';
-import { chunksOf, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, acmeDatabase } from '@/lib/testing/db';
 import { makeZip } from '@/lib/testing/zip';
 import { repoFromUrl, sessionFromPath } from './codex';
 import { directorySource } from './sources';
@@ -13,18 +12,7 @@ const SESSIONS = path.join(FIXTURES, 'codex', 'sessions');
 const SID = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 const ROLLOUT = path.join(SESSIONS, '2026', '11', '03', `rollout-2026-11-03T10-00-00-${SID}.jsonl`);
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function setup() {
-  const t = tempDatabase();
-  cleanups.push(t.cleanup);
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
-  const team = { id: 1, slug: 'acme' };
-  const q = <T>(sql: string, ...args: unknown[]) => t.db.$client.prepare(sql).all(...args) as T[];
-  const payloads = (type: string) => q<{ payload: string }>(`SELECT payload FROM events WHERE type = ? ORDER BY ts`, type).map((r) => JSON.parse(r.payload));
-  return { ...t, team, q, payloads };
-}
+const setup = acmeDatabase;
 
 describe('Codex importer', () => {
   it('makes the session a run and each turn an llm.call with its own (not cumulative) usage', async () => {

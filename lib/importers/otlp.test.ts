@@ -1,27 +1,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ensureTeams } from '@/lib/data/teams';
+import { describe, expect, it } from 'vitest';
 import { ingest, ingestFile } from '@/lib/ingest/ingest';
-import { chunksOf, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, acmeDatabase } from '@/lib/testing/db';
 import { directorySource } from './sources';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 const TRACE = path.join(FIXTURES, 'otlp', 'agent-trace.json');
 const RUN = 'otel:5b8efff798038103d269b633813fc60c';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function setup() {
-  const t = tempDatabase();
-  cleanups.push(t.cleanup);
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
-  const team = { id: 1, slug: 'acme' };
-  const q = <T>(sql: string, ...args: unknown[]) => t.db.$client.prepare(sql).all(...args) as T[];
-  const payloads = (type: string) => q<{ payload: string }>(`SELECT payload FROM events WHERE type = ? ORDER BY ts, id`, type).map((r) => JSON.parse(r.payload));
-  return { ...t, team, q, payloads };
-}
+const setup = acmeDatabase;
 
 describe('OpenTelemetry (OTLP/JSON, GenAI conventions) importer', () => {
   it('makes the trace a run: invoke_agent starts and ends it, chat spans are llm.calls, execute_tool spans tool.calls', async () => {

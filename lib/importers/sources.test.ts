@@ -1,9 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { ensureTeams } from '@/lib/data/teams';
+import { describe, expect, it } from 'vitest';
 import { ingest, ingestFile } from '@/lib/ingest/ingest';
-import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, ndjson, acmeDatabase } from '@/lib/testing/db';
 import { makeZip } from '@/lib/testing/zip';
 import { detectImportFormat, isZipBytes } from './detect';
 import { acceptsFile } from './index';
@@ -12,15 +11,7 @@ import { SourceError, directorySource, zipSource } from './sources';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-
-function setup() {
-  const t = tempDatabase();
-  cleanups.push(t.cleanup);
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
-  return { ...t, team: { id: 1, slug: 'acme' } };
-}
+const setup = acmeDatabase;
 
 const event = (id: string) => ({ id, type: 'run.started', ts: '2026-11-01T10:00:00Z', run: `r-${id}` });
 

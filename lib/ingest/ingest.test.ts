@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ensureTeams } from '@/lib/data/teams';
 import { DEMO_TEAMS, generateBenchEvents, generateDemoEvents } from '@/lib/demo/generate';
-import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, ndjson, tempDatabase, seededShuffle } from '@/lib/testing/db';
 import { ingest, type IngestRequest } from './ingest';
 
 const cleanups: (() => void)[] = [];
@@ -136,7 +136,7 @@ describe('ingest', () => {
       fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 4 }), async (seed, parts) => {
         const s = setup();
         ensureTeams(DEMO_TEAMS.slice(0, 2), s.db);
-        const shuffled = shuffle(demo, seed);
+        const shuffled = seededShuffle(demo, seed);
         const size = Math.ceil(shuffled.length / parts);
         for (let i = 0; i < shuffled.length; i += size) await s.run(shuffled.slice(i, i + size), { team: undefined });
         await s.run(shuffled.slice(0, 50), { team: undefined }); // re-sent: duplicates only
@@ -181,16 +181,3 @@ describe('ingest', () => {
     db.close();
   });
 });
-
-function shuffle<T>(items: T[], seed: number): T[] {
-  const out = items.slice();
-  let x = seed >>> 0 || 1;
-  for (let i = out.length - 1; i > 0; i--) {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    const j = (x >>> 0) % (i + 1);
-    [out[i], out[j]] = [out[j], out[i]];
-  }
-  return out;
-}

@@ -2,7 +2,9 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
+import { ensureTeams } from '@/lib/data/teams';
 
 export function tempDatabase(): { db: Db; file: string; dir: string; cleanup: () => void } {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-test-'));
@@ -26,3 +28,32 @@ export async function* chunksOf(text: string, size = 4096): AsyncGenerator<strin
 }
 
 export const ndjson = (events: object[]) => events.map((e) => JSON.stringify(e) + '\n').join('');
+
+/** A copy of `items` in a seeded random order (Fisher–Yates over xorshift32): upload-order tests. */
+export function seededShuffle<T>(items: readonly T[], seed: number): T[] {
+  const out = [...items];
+  let x = seed | 0 || 1;
+  for (let i = out.length - 1; i > 0; i--) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    const j = (x >>> 0) % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/**
+ * A temp database holding team `acme` (id 1), removed when the current test finishes, with
+ * `q` (rows of a query) and `payloads` (the stored events of a type, oldest first).
+ */
+export function acmeDatabase() {
+  const t = tempDatabase();
+  onTestFinished(t.cleanup);
+  ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
+  const team = { id: 1, slug: 'acme' };
+  const q = <T>(sql: string, ...args: unknown[]) => t.db.$client.prepare(sql).all(...args) as T[];
+  const payloads = (type: string) =>
+    q<{ payload: string }>('SELECT payload FROM events WHERE type = ? ORDER BY ts, id', type).map((r) => JSON.parse(r.payload));
+  return { ...t, team, q, payloads };
+}

@@ -1,0 +1,22 @@
+/** Running a benchmark step in a TypeScript child process and reading what it reported (bench/common.ts `report`). */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+
+export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+/** Node options that run the project's TypeScript as the CLI does. */
+export const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
+
+/** Runs bench/<script> with `args` and returns the object on its last BENCH_RESULT line. */
+export async function runChild(script: string, args: string[], extraNodeArgs: string[] = []): Promise<Record<string, any>> {
+  const child = spawn(process.execPath, [...extraNodeArgs, ...TSX_ARGS, path.join(ROOT, 'bench', script), ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let stdout = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  const line = stdout.split('\n').reverse().find((l) => l.startsWith('BENCH_RESULT '));
+  if (code !== 0 || !line) throw new Error(`${script} ${args[0] ?? ''} failed (exit ${code}):\n${stdout.slice(-2000)}`);
+  return JSON.parse(line.slice('BENCH_RESULT '.length));
+}
