@@ -22,7 +22,13 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
-import { isObject, jsonError, lineOfJsonError, parses, problemItem, str, toItem } from './lines';
+import {
+  isObject,
+  problemItem,
+  readJsonOrJsonLines,
+  str,
+  toItem,
+} from './lines';
 import { DEFAULT_BUG_LABEL, type ImportOptions } from './types';
 
 export const MAX_GITHUB_FILE_BYTES = 64 * 1024 * 1024;
@@ -218,32 +224,15 @@ export class GithubParser implements EventParser {
       out.push(problemItem(1, '', `a file of GitHub payloads may be at most ${MAX_GITHUB_FILE_BYTES} bytes`, file));
       return out;
     }
-    if (text.trim() === '') return out;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (wholeError) {
-      // JSON Lines only when the first line is a whole JSON value; else one broken document.
-      const lines = text.split('\n');
-      if (lines.filter((l) => l.trim() !== '').length < 2 || !parses(lines.find((l) => l.trim() !== '')!)) {
-        out.push(problemItem(lineOfJsonError(text, wholeError), '', jsonError(wholeError), file));
-        return out;
-      }
-      for (let i = 0; i < lines.length; i++) {
-        if (lines[i].trim() === '') continue;
-        let one: unknown;
-        try {
-          one = JSON.parse(lines[i]);
-        } catch (err) {
-          out.push(problemItem(i + 1, '', jsonError(err), file));
-          continue;
-        }
-        this.delivery(one, i + 1, undefined, out);
-      }
-      return out;
-    }
-    if (Array.isArray(doc)) doc.forEach((d, i) => this.delivery(d, 1, i, out));
-    else this.delivery(doc, 1, undefined, out);
+    readJsonOrJsonLines(
+      text,
+      (doc, line, whole) => {
+        // A whole document may be an array of deliveries; a JSON Lines line is one delivery.
+        if (whole && Array.isArray(doc)) doc.forEach((d, i) => this.delivery(d, 1, i, out));
+        else this.delivery(doc, line, undefined, out);
+      },
+      (line, message) => out.push(problemItem(line, '', message, file)),
+    );
     return out;
   }
 

@@ -188,6 +188,42 @@ export function parses(text: string): boolean {
 }
 
 /**
+ * Reads `text` as one JSON document or, when it is not one and its first non-blank line is a
+ * whole JSON value, as JSON Lines: `onValue` gets each value with its line (1 for a whole
+ * document, and `whole` set), `onProblem` the line and message of what does not parse.
+ */
+export function readJsonOrJsonLines(
+  text: string,
+  onValue: (value: unknown, line: number, whole: boolean) => void,
+  onProblem: (line: number, message: string) => void,
+): void {
+  if (text.trim() === '') return;
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (wholeError) {
+    const lines = text.split('\n');
+    if (lines.filter((l) => l.trim() !== '').length < 2 || !parses(lines.find((l) => l.trim() !== '')!)) {
+      onProblem(lineOfJsonError(text, wholeError), jsonError(wholeError));
+      return;
+    }
+    for (let i = 0; i < lines.length; i++) {
+      if (lines[i].trim() === '') continue;
+      let one: unknown;
+      try {
+        one = JSON.parse(lines[i]);
+      } catch (err) {
+        onProblem(i + 1, jsonError(err));
+        continue;
+      }
+      onValue(one, i + 1, false);
+    }
+    return;
+  }
+  onValue(doc, 1, true);
+}
+
+/**
  * An importer of a JSON Lines source (one file or several in a row): splits the chunks into
  * numbered lines, hands each to `handleLine`, and calls `finishFile` after each file's last line
  * and `finishInput` after the last file.

@@ -21,7 +21,14 @@
  */
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
 import type { Problem } from '@/lib/events/types';
-import { isObject, iso, jsonError, lineOfJsonError, parses, problemItem, str, toItem } from './lines';
+import {
+  iso,
+  isObject,
+  problemItem,
+  readJsonOrJsonLines,
+  str,
+  toItem,
+} from './lines';
 import { repoFromUrl } from './codex';
 import type { ImportOptions } from './types';
 
@@ -94,30 +101,12 @@ export class OtlpParser implements EventParser {
       return;
     }
     const text = Buffer.concat(parts).toString('utf8').replace(/^\uFEFF/, '');
-    if (text.trim() === '') return;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(text);
-    } catch (wholeError) {
-      // JSON Lines: one export request a line.
-      // JSON Lines only when the first line is a whole JSON value; else one broken document.
-      const lines = text.split('\n');
-      if (lines.filter((l) => l.trim() !== '').length < 2 || !parses(lines.find((l) => l.trim() !== '')!)) {
-        this.problems.push(problemItem(lineOfJsonError(text, wholeError), '', jsonError(wholeError), file));
-        return;
-      }
-      for (let i = 0; i < lines.length; i++) {
-        const l = lines[i].trim();
-        if (l === '') continue;
-        try {
-          this.readRequest(JSON.parse(l), i + 1, '');
-        } catch (err) {
-          this.problems.push(problemItem(i + 1, '', jsonError(err), file));
-        }
-      }
-      return;
-    }
-    this.readRequest(doc, 1, '');
+    // One export request, or JSON Lines of them (the Collector's file exporter).
+    readJsonOrJsonLines(
+      text,
+      (doc, line) => this.readRequest(doc, line, ''),
+      (line, message) => this.problems.push(problemItem(line, '', message, file)),
+    );
   }
 
   /** One ExportTraceServiceRequest. */
