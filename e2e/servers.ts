@@ -30,7 +30,10 @@ function server(name: string, port: number, env: Record<string, string>): E2ESer
   return { port, baseURL: `http://127.0.0.1:${port}`, dbDir, dbPath: path.join(dbDir, 'loopscope.db'), env };
 }
 
+/** Ports of the two servers: 3210 and 3211 unless LOOPSCOPE_E2E_PORT_BASE moves them (two checkouts testing at once). */
+const PORT_BASE = Number(process.env.LOOPSCOPE_E2E_PORT_BASE || 3210);
+
 export const E2E_SERVERS = {
-  demo: server('demo', 3210, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), ...ADMIN_ENV }),
-  empty: server('empty', 3211, { LOOPSCOPE_DEMO: 'off', ...ADMIN_ENV }),
+  demo: server('demo', PORT_BASE, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), ...ADMIN_ENV }),
+  empty: server('empty', PORT_BASE + 1, { LOOPSCOPE_DEMO: 'off', ...ADMIN_ENV }),
 };
