@@ -76,8 +76,22 @@ export const events = sqliteTable(
     ts: integer('ts').notNull(),
     run: text('run'),
     uploadId: integer('upload_id'),
-    /** The validated event as JSON, `ts` as RFC 3339 UTC, `attrs` verbatim. */
+    /**
+     * The event as validated, as JSON (lib/events/canonical.ts): what is read back is exactly what
+     * was checked. The figures the KPIs read are also in the typed columns below, so no query
+     * parses this text.
+     */
     payload: text('payload').notNull(),
+    /** `model` of the event (llm.call: required). */
+    model: text('model'),
+    /** llm.call usage (absent cache counts stored as 0) and its own `cost_usd` (null when absent). */
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    cacheReadTokens: integer('cache_read_tokens'),
+    cacheWriteTokens: integer('cache_write_tokens'),
+    costUsd: real('cost_usd'),
+    /** test.result `failed`. */
+    failed: integer('failed'),
   },
   (t) => [
     uniqueIndex('events_team_id').on(t.teamId, t.id),
@@ -255,6 +269,33 @@ export const dailyLlmUsage = sqliteTable(
     costlessCacheWriteTokens: integer('costless_cache_write_tokens').notNull(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.day, t.model] })],
+);
+
+/**
+ * `llm.call` usage per team, run and model, as daily_llm_usage keeps it per day: a run's tokens
+ * and cost (priced when read) without reading its events.
+ */
+export const runLlmUsage = sqliteTable(
+  'run_llm_usage',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    run: text('run').notNull(),
+    model: text('model').notNull(),
+    calls: integer('calls').notNull(),
+    inputTokens: integer('input_tokens').notNull(),
+    outputTokens: integer('output_tokens').notNull(),
+    cacheReadTokens: integer('cache_read_tokens').notNull(),
+    cacheWriteTokens: integer('cache_write_tokens').notNull(),
+    explicitCostUsd: real('explicit_cost_usd').notNull(),
+    costlessCalls: integer('costless_calls').notNull(),
+    costlessInputTokens: integer('costless_input_tokens').notNull(),
+    costlessOutputTokens: integer('costless_output_tokens').notNull(),
+    costlessCacheReadTokens: integer('costless_cache_read_tokens').notNull(),
+    costlessCacheWriteTokens: integer('costless_cache_write_tokens').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.run, t.model] })],
 );
 
 /**

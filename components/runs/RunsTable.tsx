@@ -77,7 +77,7 @@ export function RunsTable({
               <td>{r.repo ?? '—'}</td>
               <td>{r.status}</td>
               <td className="num">{formatInt(r.iterations)}</td>
-              <td className="num">{formatInt(r.tokens)}</td>
+              <td className="num">{formatInt(r.tokens.total)}</td>
               <td className="num">{formatInt(r.messages)}</td>
               <td className="num">{formatInt(r.toolCalls)}</td>
               <td>

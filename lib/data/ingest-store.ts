@@ -7,6 +7,8 @@
  * Runs only in the ingest worker and the CLI, never on a request thread.
  */
 import type { SqliteConnection } from '@/db/client';
+import { canonicalJson } from '@/lib/events/canonical';
+import type { LoopEvent } from '@/lib/events/types';
 import type { EntityDeltas } from '@/lib/ingest/deltas';
 
 /** `x < y` where NULL is "never": the SQL twin of `earlier()` in deltas.ts. */
@@ -30,13 +32,15 @@ export class IngestTransaction {
   private readonly insertDefectLink;
   private readonly upsertDailyEvents;
   private readonly upsertDailyUsage;
+  private readonly upsertRunUsage;
   private open = false;
   uploadId = 0;
 
   constructor(private readonly db: SqliteConnection) {
     this.insertEvent = db.prepare(
-      `INSERT INTO events (team_id, id, type, ts, run, upload_id, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO NOTHING`,
+      `INSERT INTO events (team_id, id, type, ts, run, upload_id, payload, model,
+         input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, failed)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO NOTHING`,
     );
     this.upsertRun = db.prepare(`
       INSERT INTO runs (team_id, run, started_at, agent, model, repo, branch, task, ended_at, status,
@@ -104,11 +108,13 @@ export class IngestTransaction {
       'costless_cache_read_tokens', 'costless_cache_write_tokens',
     ];
     const camel = (c: string) => c.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase());
-    this.upsertDailyUsage = db.prepare(`
-      INSERT INTO daily_llm_usage (team_id, day, model, ${usageCols.join(', ')})
-      VALUES (@teamId, @day, @model, ${usageCols.map((c) => '@' + camel(c)).join(', ')})
-      ON CONFLICT (team_id, day, model) DO UPDATE SET
-        ${usageCols.map((c) => `${c} = daily_llm_usage.${c} + excluded.${c}`).join(',\n        ')}`);
+    const upsertUsage = (table: string, key: string) => `
+      INSERT INTO ${table} (team_id, ${key}, model, ${usageCols.join(', ')})
+      VALUES (@teamId, @${key}, @model, ${usageCols.map((c) => '@' + camel(c)).join(', ')})
+      ON CONFLICT (team_id, ${key}, model) DO UPDATE SET
+        ${usageCols.map((c) => `${c} = ${table}.${c} + excluded.${c}`).join(',\n        ')}`;
+    this.upsertDailyUsage = db.prepare(upsertUsage('daily_llm_usage', 'day'));
+    this.upsertRunUsage = db.prepare(upsertUsage('run_llm_usage', 'run'));
   }
 
   /** Starts the upload's transaction and records the upload; returns its id. */
@@ -125,9 +131,23 @@ export class IngestTransaction {
     return this.uploadId;
   }
 
-  /** Stores one event; false when the team already has an event with this id. */
-  addEvent(teamId: number, id: string, type: string, ts: number, run: string | null, payload: string): boolean {
-    return this.insertEvent.run(teamId, id, type, ts, run, this.uploadId, payload).changes === 1;
+  /**
+   * Stores one validated event (its canonical JSON, and the figures the KPIs read in typed
+   * columns); false when the team already has an event with this id.
+   */
+  addEvent(teamId: number, e: LoopEvent): boolean {
+    const llm = e.type === 'llm.call';
+    return (
+      this.insertEvent.run(
+        teamId, e.id, e.type, e.ts, e.run ?? null, this.uploadId, canonicalJson(e), e.model ?? null,
+        llm ? e.input_tokens ?? 0 : null,
+        llm ? e.output_tokens ?? 0 : null,
+        llm ? e.cache_read_tokens ?? 0 : null,
+        llm ? e.cache_write_tokens ?? 0 : null,
+        llm ? e.cost_usd ?? null : null,
+        e.type === 'test.result' ? e.failed ?? 0 : null,
+      ).changes === 1
+    );
   }
 
   applyDeltas(d: EntityDeltas): void {
@@ -138,6 +158,7 @@ export class IngestTransaction {
     for (const l of d.defectLinks) this.insertDefectLink.run(l);
     for (const x of d.dailyEvents.values()) this.upsertDailyEvents.run(x);
     for (const u of d.dailyUsage.values()) this.upsertDailyUsage.run(u);
+    for (const u of d.runUsage.values()) this.upsertRunUsage.run(u);
     d.clear();
   }
 

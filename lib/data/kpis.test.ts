@@ -12,7 +12,9 @@ import type { KpiInput, KpiWindow } from '@/lib/kpi/types';
 import { naiveRows, roundCosts, type OracleEvent } from '@/lib/kpi/testing/oracle';
 import { loadPriceTable } from '@/lib/pricing/lookup';
 import { chunksOf, ndjson, tempDatabase, seededShuffle } from '@/lib/testing/db';
-import { flagRunRows, getFlags, getKpis, getTeamDashboard, getWeeklyKpis, kpiRunRows, usageRows, type KpiFilters } from './kpis';
+import { getFlags, getKpis, getTeamDashboard, getWeeklyKpis, type KpiFilters } from './kpis';
+import { runRows } from './rows/runs';
+import { usageRows } from './rows/usage';
 import { getFlagThresholds, saveFlagThresholds } from './team-settings';
 import { ensureTeams } from './teams';
 import { OPERATOR, type Viewer } from './viewer';
@@ -80,7 +82,7 @@ describe('Linking (events-v1) in SQL', () => {
       ev('change.opened', h(7), { change: 'ch10', repo: 'x/y' }), // no branch → none
     ], 'acme');
     const w: KpiWindow = { from: T0, to: T0 + DAY_MS, asOf: T0 + DAY_MS };
-    const rows = flagRunRows(s.db.$client, { teamId: s.ids.get('acme')!, prefix: '' }, w);
+    const rows = runRows(s.db.$client, { teamId: s.ids.get('acme')!, prefix: '' }, { asOf: w.asOf, window: w, kpiIntervals: [], thresholds: DEFAULT_FLAG_THRESHOLDS }).flags;
     const links = Object.fromEntries(rows.map((r) => [r.run, r.linkedChanges.map((c) => c.change).sort()]));
     expect(links).toEqual({ r1: ['ch1', 'ch3', 'ch6'], r2: [], r3: ['ch2'], r4: ['ch5', 'ch8'], r5: ['ch9'] });
     const ch6 = rows.find((r) => r.run === 'r1')!.linkedChanges.find((c) => c.change === 'ch6');
@@ -90,7 +92,7 @@ describe('Linking (events-v1) in SQL', () => {
     expect(Object.fromEntries(oracle.runs.map((r) => [r.run, r.linkedChanges.map((c) => c.change).sort()]))).toEqual(links);
   });
 
-  it('gives /kpis run rows only what convergence reads', async () => {
+  it('gives /kpis run rows their end, start, totals and links', async () => {
     const s = setup();
     const ev = eventMaker();
     await s.send([
@@ -101,10 +103,72 @@ describe('Linking (events-v1) in SQL', () => {
       ev('change.opened', D(1, 1), { change: 'c', repo: 'x/y', branch: 'b' }),
       ev('change.merged', D(2), { change: 'c' }),
     ], 'acme');
-    expect(kpiRunRows(s.db.$client, { teamId: s.ids.get('acme')!, prefix: 'acme/' }, D(0), D(7))).toEqual([{
+    const src = { teamId: s.ids.get('acme')!, prefix: 'acme/' };
+    expect(runRows(s.db.$client, src, { asOf: D(7), window: null, kpiIntervals: [[D(0), D(7)]], thresholds: DEFAULT_FLAG_THRESHOLDS }).kpi).toEqual([{
       run: 'acme/r1', startsAt: [D(1)], endsAt: [D(1, 2)], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [],
       linkedChanges: [{ change: 'acme/c', firstEventAt: D(1, 1), mergedAt: D(2) }],
+      totals: { lastEventAt: D(1, 3), tokens: 0, iterations: 1, messages: 0, toolCalls: 0 },
     }]);
+  });
+});
+
+describe('figures at asOf: events after it do not exist', () => {
+  const chatty = (ev: ReturnType<typeof eventMaker>, run: string, at: number) =>
+    Array.from({ length: 20 }, (_, k) => ev('message', at + k * 60_000, { run, from: 'a', to: 'b' }));
+
+  it('links a change by its earliest event at asOf: a later change.merged naming another run moves nothing', async () => {
+    const s = setup();
+    const ev = eventMaker();
+    await s.send([
+      ev('run.started', D(1), { run: 'A', repo: 'x/y', branch: 'relink' }),
+      ...chatty(ev, 'A', D(1, 1)),
+      ev('run.started', D(1), { run: 'B', repo: 'x/y', branch: 'elsewhere' }),
+      ...chatty(ev, 'B', D(1, 1)),
+      ev('run.ended', D(1, 2), { run: 'A', status: 'succeeded' }),
+      ev('run.ended', D(1, 2), { run: 'B', status: 'succeeded' }),
+      ev('change.opened', D(2), { change: 'x/y#1', repo: 'x/y', branch: 'relink' }),
+      ev('change.merged', D(3), { change: 'x/y#1', run: 'B' }),
+    ], 'acme');
+    const before = { from: D(0), to: D(2, 12), asOf: D(2, 12) };
+    const flags = getFlags(OPERATOR, ['acme'], before, { db: s.db })!.flags;
+    expect(flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['chatter', 'B']]);
+    const after = { from: D(0), to: D(4), asOf: D(4) };
+    // Once the merge exists, its `run` is the earliest at asOf that names one: B converged, A is linked to nothing.
+    expect(getFlags(OPERATOR, ['acme'], after, { db: s.db })!.flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['chatter', 'A']]);
+    expect(getKpis(OPERATOR, ['acme'], after, { db: s.db })!.runs).toEqual({ ended: 2, converged: 1, convergenceRate: 0.5 });
+    expect(getKpis(OPERATOR, ['acme'], before, { db: s.db })!.runs).toEqual({ ended: 2, converged: 0, convergenceRate: 0 });
+  });
+
+  it('judges a run by its own events up to asOf: later tokens, end and iterations do not count', async () => {
+    const s = setup();
+    const ev = eventMaker();
+    await s.send([
+      ev('run.started', D(1), { run: 'r' }),
+      ev('llm.call', D(1, 1), { run: 'r', model: 'm', input_tokens: 60, output_tokens: 40 }),
+      ev('llm.call', D(3), { run: 'r', model: 'm', input_tokens: 900_000, output_tokens: 0 }),
+      ev('run.ended', D(3, 1), { run: 'r', status: 'failed' }),
+    ], 'acme');
+    const w = { from: D(0), to: D(2), asOf: D(2) };
+    expect(getFlags(OPERATOR, ['acme'], w, { db: s.db })!.flags).toEqual([]);
+    expect(getFlags(OPERATOR, ['acme'], { from: D(0), to: D(4), asOf: D(4) }, { db: s.db })!.flags.map((f) => f.kind)).toEqual(['burn_without_outcome']);
+    const d = getTeamDashboard(OPERATOR, 'acme', { window: w, runs: {} }, { db: s.db })!;
+    expect(d.runList!.rows.map((r) => [r.run, r.tokens.total, r.status, r.endedAt, r.lastEventAt])).toEqual([['r', 100, 'running', null, D(1, 1)]]);
+  });
+
+  it('judges each run of several teams against its own team’s thresholds', async () => {
+    const s = setup();
+    const ev = eventMaker();
+    const burner = (team: string) => [
+      { ...ev('run.started', D(1), { run: 'r' }), team },
+      { ...ev('llm.call', D(1, 1), { run: 'r', model: 'm', input_tokens: 300_000, output_tokens: 0 }), team },
+      { ...ev('run.ended', D(1, 2), { run: 'r', status: 'failed' }), team },
+    ];
+    await s.send([...burner('acme'), ...burner('other')]);
+    saveFlagThresholds(OPERATOR, s.ids.get('other')!, { burnMinTokens: 1_000_000 }, s.db);
+    const w = { from: D(0), to: D(4), asOf: D(4) };
+    const flags = getFlags(OPERATOR, ['acme', 'other'], w, { db: s.db })!.flags;
+    expect(flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['burn_without_outcome', 'acme/r']]);
+    expect(getFlags(OPERATOR, ['other', 'acme'], w, { db: s.db })!.flags.map((f) => 'run' in f && f.run)).toEqual(['acme/r']);
   });
 });
 

@@ -11,7 +11,8 @@ import { parseDashboardRange, parseSliceFilters, RANGE_PRESETS, type SearchParam
 import type { Flag } from '@/lib/flags/flags';
 import type { KpiWindow, Kpis, WeeklyKpis } from '@/lib/kpi/types';
 import { getDb } from './connection';
-import { getFlags, getKpis, getWeeklyKpis, resolveTeamScope, type KpiFilters, type KpisAnswer } from './kpis';
+import { getFlags, getKpis, getWeeklyKpis, type KpiFilters, type KpisAnswer } from './kpis';
+import { resolveTeamScope } from './team-scope';
 import type { Viewer } from './viewer';
 
 /**

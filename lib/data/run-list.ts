@@ -6,25 +6,11 @@
 import type { FlagKind } from '@/lib/flags/flags';
 import type { LinkedChange } from '@/lib/kpi/types';
 import type { RunQuery } from './run-query';
+import type { RunState } from './rows/runs';
 
-export interface RunListItem {
-  run: string;
-  agent: string | null;
-  model: string | null;
-  repo: string | null;
-  branch: string | null;
-  task: string | null;
-  /** `running` until a run.ended arrives. */
-  status: string;
-  startedAt: number | null;
-  endedAt: number | null;
-  lastEventAt: number;
-  iterations: number;
-  llmCalls: number;
-  tokens: number;
-  toolCalls: number;
-  messages: number;
-  testResults: number;
+/** A run of the runs table as seen at asOf: its state, its links and its flags. */
+export interface RunListItem extends RunState {
+  /** How many changes are linked to it at asOf. */
   linkedChanges: number;
   /** Earliest merge among its linked changes, at or before asOf. */
   mergedAt: number | null;
@@ -52,14 +38,11 @@ export interface RunList {
   facets: { agents: string[]; models: string[]; repos: string[] };
 }
 
-/** A run as the runs table reads it (the runs table's own columns). */
-export type RunRecord = Omit<RunListItem, 'linkedChanges' | 'mergedAt' | 'flags'>;
-
 /** Points past this make the page heavy without making the scatter more readable. */
 export const MAX_RUN_POINTS = 500;
 
 export function buildRunList(
-  records: readonly RunRecord[],
+  records: readonly RunState[],
   links: ReadonlyMap<string, readonly LinkedChange[]>,
   flagsByRun: ReadonlyMap<string, FlagKind[]>,
   query: RunQuery,
@@ -71,7 +54,7 @@ export function buildRunList(
   const flaggedOnly = query.flagged;
   const matching = records.filter(
     (r) =>
-      (!query.status || (r.status ?? 'running') === query.status) &&
+      (!query.status || r.status === query.status) &&
       (!query.agent || r.agent === query.agent) &&
       (!query.model || r.model === query.model) &&
       (!query.repo || r.repo === query.repo) &&
@@ -79,17 +62,16 @@ export function buildRunList(
   );
   const sort = query.sort ?? 'lastEventAt';
   const dir = (query.desc ?? sort !== 'run') ? -1 : 1;
+  const key = (r: RunState) => (sort === 'tokens' ? r.tokens.total : r[sort]) ?? -Infinity;
   matching.sort((a, b) => {
-    const x = a[sort] ?? -Infinity;
-    const y = b[sort] ?? -Infinity;
+    const x = key(a);
+    const y = key(b);
     return (x < y ? -1 : x > y ? 1 : a.run < b.run ? -1 : 1) * dir;
   });
   // Full items only for the page shown and the scatter's points, not for every run.
-  const item = (r: RunRecord): RunListItem => {
+  const item = (r: RunState): RunListItem => {
     const linked = links.get(r.run) ?? [];
-    let mergedAt: number | null = null;
-    for (const c of linked) if (c.mergedAt !== null && c.mergedAt <= asOf && (mergedAt === null || c.mergedAt < mergedAt)) mergedAt = c.mergedAt;
-    return { ...r, status: r.status ?? 'running', linkedChanges: linked.length, mergedAt, flags: flagsByRun.get(r.run) ?? [] };
+    return { ...r, linkedChanges: linked.length, mergedAt: firstMergeAt(linked, asOf), flags: flagsByRun.get(r.run) ?? [] };
   };
   const pageSize = Math.min(Math.max(query.pageSize ?? 25, 1), 200);
   const pageCount = Math.max(1, Math.ceil(matching.length / pageSize));
@@ -108,7 +90,7 @@ export function buildRunList(
 function toPoint(r: RunListItem): RunPoint {
   return {
     run: r.run,
-    tokens: r.tokens,
+    tokens: r.tokens.total,
     iterations: r.iterations,
     outcome: r.mergedAt !== null ? 'merged' : r.status === 'running' ? 'running' : 'no-merge',
     flagged: r.flags.length > 0,
@@ -116,12 +98,19 @@ function toPoint(r: RunListItem): RunPoint {
 }
 
 /** Every flagged run, then an even stride through the others, up to MAX_RUN_POINTS in all. */
-function runPoints(rows: readonly RunRecord[], flagged: (r: RunRecord) => boolean): RunRecord[] {
+function runPoints(rows: readonly RunState[], flagged: (r: RunState) => boolean): RunState[] {
   const marked = rows.filter(flagged).slice(0, MAX_RUN_POINTS);
   const others = rows.filter((r) => !flagged(r));
   const room = MAX_RUN_POINTS - marked.length;
   const step = others.length > room ? others.length / Math.max(room, 1) : 1;
-  const sampled: RunRecord[] = [];
+  const sampled: RunState[] = [];
   for (let i = 0; room > 0 && i < others.length && sampled.length < room; i += step) sampled.push(others[Math.floor(i)]);
   return [...marked, ...sampled];
+}
+
+/** The earliest merge at or before asOf among a run's linked changes: when it converged. */
+export function firstMergeAt(linked: readonly LinkedChange[], asOf: number): number | null {
+  let mergedAt: number | null = null;
+  for (const c of linked) if (c.mergedAt !== null && c.mergedAt <= asOf && (mergedAt === null || c.mergedAt < mergedAt)) mergedAt = c.mergedAt;
+  return mergedAt;
 }

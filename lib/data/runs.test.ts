@@ -1,7 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingest } from '@/lib/ingest/ingest';
 import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
-import { getRunDetail, listRuns, summariseIterations, teamsWithRun } from './runs';
+import type { Db } from './connection';
+import { getTeamDashboard } from './kpis';
+import { decodeRunsCursor, getRunDetail, getRuns, summariseIterations, teamsWithRun, type RunQuery, type RunsCursor } from './runs';
 import { ensureTeams } from './teams';
 import { OPERATOR, type Viewer } from './viewer';
 
@@ -43,20 +45,23 @@ async function setup() {
   return t;
 }
 
-describe('listRuns', () => {
+const runList = (db: Db, query: RunQuery) =>
+  getTeamDashboard(OPERATOR, 'acme', { window: w, runs: query }, { db })!.runList!;
+
+describe('the runs table', () => {
   it('lists the window’s runs with their outcome and flags, filtered, sorted and paged', async () => {
     const { db } = await setup();
-    const flags = new Map([['r2', ['burn_without_outcome' as const]]]);
-    const all = listRuns(OPERATOR, 'acme', w, {}, flags, db)!;
+    const all = runList(db, {});
     expect(all.rows.map((r) => r.run)).toEqual(['r3', 'r2', 'r1']);
     expect(all.facets).toEqual({ agents: ['claude-code', 'codex'], models: ['claude-sonnet-4-5', 'gpt-5'], repos: ['acme/api', 'acme/web'] });
     const r1 = all.rows.find((r) => r.run === 'r1')!;
-    expect(r1).toMatchObject({ status: 'succeeded', tokens: 150, iterations: 2, linkedChanges: 1, mergedAt: T0 + 6 * H, flags: [] });
+    expect(r1).toMatchObject({ status: 'succeeded', iterations: 2, linkedChanges: 1, mergedAt: T0 + 6 * H, flags: [] });
+    expect(r1.tokens).toEqual({ input: 100, output: 50, cacheRead: 0, cacheWrite: 0, total: 150 });
     expect(all.rows.find((r) => r.run === 'r3')!.status).toBe('running');
-    expect(listRuns(OPERATOR, 'acme', w, { flagged: true }, flags, db)!.rows.map((r) => r.run)).toEqual(['r2']);
-    expect(listRuns(OPERATOR, 'acme', w, { agent: 'codex', sort: 'tokens', desc: false }, flags, db)!.rows.map((r) => r.run)).toEqual(['r3', 'r1']);
-    expect(listRuns(OPERATOR, 'acme', w, { status: 'running' }, flags, db)!.total).toBe(1);
-    const paged = listRuns(OPERATOR, 'acme', w, { pageSize: 2, page: 2 }, flags, db)!;
+    expect(runList(db, { flagged: true }).rows.map((r) => r.run)).toEqual(['r2']);
+    expect(runList(db, { agent: 'codex', sort: 'tokens', desc: false }).rows.map((r) => r.run)).toEqual(['r3', 'r1']);
+    expect(runList(db, { status: 'running' }).total).toBe(1);
+    const paged = runList(db, { pageSize: 2, page: 2 });
     expect(paged).toMatchObject({ total: 3, page: 2, pageCount: 2 });
     expect(paged.rows.map((r) => r.run)).toEqual(['r1']);
   });
@@ -64,10 +69,60 @@ describe('listRuns', () => {
   it('answers null for a team the viewer cannot see', async () => {
     const { db } = await setup();
     const otherTeamToken: Viewer = { kind: 'token', tokenId: 1, teamId: 2, scopes: ['read'] };
-    expect(listRuns(otherTeamToken, 'acme', w, {}, new Map(), db)).toBeNull();
+    expect(getTeamDashboard(otherTeamToken, 'acme', { window: w, runs: {} }, { db })).toBeNull();
+    expect(getRuns(otherTeamToken, ['acme'], w, {}, { db })).toBeNull();
     expect(getRunDetail(otherTeamToken, 'acme', 'r1', w, db)).toBeNull();
     expect(teamsWithRun(otherTeamToken, 'r1', db)).toEqual([]);
     expect(teamsWithRun(OPERATOR, 'r1', db).map((t) => t.slug)).toEqual(['acme']);
+  });
+});
+
+describe('getRuns (GET /api/v1/runs)', () => {
+  it('answers the window’s runs newest last event first, as the runs table shows them', async () => {
+    const { db } = await setup();
+    const answer = getRuns(OPERATOR, ['acme'], w, {}, { db })!;
+    expect(answer.next).toBeNull();
+    expect(answer.runs.map((r) => r.run)).toEqual(['r3', 'r2', 'r1']);
+    expect(answer.runs[2]).toEqual({
+      run: 'r1', agent: 'codex', model: 'gpt-5', repo: 'acme/api', branch: 'fix', task: null, status: 'succeeded',
+      startedAt: at(1), endedAt: at(4), lastEventAt: at(4), iterations: 2,
+      tokens: { input: 100, output: 50, cacheRead: 0, cacheWrite: 0, total: 150 },
+      costUsd: answer.runs[2].costUsd, unpricedCalls: 0,
+      changes: [{ change: 'acme/api#1', mergedAt: at(6) }], converged: true, flags: [],
+    });
+    expect(answer.runs[2].costUsd).toBeGreaterThan(0);
+    expect(answer.runs[1]).toMatchObject({ run: 'r2', status: 'failed', converged: false, flags: ['burn_without_outcome'] });
+    const table = runList(db, {});
+    expect(answer.runs.map((r) => [r.run, r.tokens.total, r.iterations, r.flags])).toEqual(table.rows.map((r) => [r.run, r.tokens.total, r.iterations, r.flags]));
+  });
+
+  it('pages with a cursor, and refuses none it did not make', async () => {
+    const { db } = await setup();
+    const first = getRuns(OPERATOR, ['acme'], w, { limit: 2 }, { db })!;
+    expect(first.runs.map((r) => r.run)).toEqual(['r3', 'r2']);
+    const cursor = decodeRunsCursor(first.next!);
+    expect(cursor).toEqual({ lastEventAt: T0 + 12 * H, run: 'r2' } satisfies RunsCursor);
+    const second = getRuns(OPERATOR, ['acme'], w, { limit: 2, cursor }, { db })!;
+    expect(second).toMatchObject({ next: null });
+    expect(second.runs.map((r) => r.run)).toEqual(['r1']);
+    expect(decodeRunsCursor('not a cursor')).toBeNull();
+    expect(decodeRunsCursor(Buffer.from('[1, 2]').toString('base64url'))).toBeNull();
+  });
+
+  it('shows each run as it was at asOf: tokens, status, end, iterations, changes', async () => {
+    const { db } = await setup();
+    // At 2 h 30 min: r1 has started, one iteration and one call, no end, no change yet.
+    const asOf = T0 + 2.5 * H;
+    const early = getRuns(OPERATOR, ['acme'], { from: T0, to: asOf, asOf }, {}, { db })!;
+    expect(early.runs).toHaveLength(1);
+    expect(early.runs[0]).toMatchObject({
+      run: 'r1', status: 'running', endedAt: null, lastEventAt: at(2.2), iterations: 1, tokens: { total: 150 }, changes: [], converged: false,
+    });
+    const detail = getRunDetail(OPERATOR, 'acme', 'r1', { from: T0, to: asOf, asOf }, db)!;
+    expect(detail.run).toMatchObject({ status: 'running', endedAt: null, lastEventAt: T0 + 2.2 * H, iterations: 1, testResults: 1, linkedChanges: 0 });
+    expect(detail.changes).toEqual([]);
+    // Before its first event a run does not exist.
+    expect(getRunDetail(OPERATOR, 'acme', 'r2', { from: T0, to: asOf, asOf }, db)).toBeNull();
   });
 });
 
@@ -105,18 +160,5 @@ describe('summariseIterations', () => {
       { id: 'b', type: 'iteration', ts: 2, fields: { n: 1 } },
     ]);
     expect(s.map((i) => [i.n, i.messages])).toEqual([[0, 1], [1, 0]]);
-  });
-});
-
-describe('the dashboard loader’s runs table', () => {
-  it('equals listRuns with the same flags, filters and paging', async () => {
-    const { db } = await setup();
-    const { getTeamDashboard } = await import('./kpis');
-    for (const query of [{}, { agent: 'codex' }, { flagged: true }, { sort: 'tokens' as const, desc: false, pageSize: 2 }]) {
-      const d = getTeamDashboard(OPERATOR, 'acme', { window: w, runs: query }, { db })!;
-      const flagsByRun = new Map<string, ('burn_without_outcome' | 'stalled' | 'chatter')[]>();
-      for (const f of d.flags.flags) if ('run' in f) flagsByRun.set(f.run, [...(flagsByRun.get(f.run) ?? []), f.kind]);
-      expect(d.runList).toEqual(listRuns(OPERATOR, 'acme', w, query, flagsByRun, db));
-    }
   });
 });

@@ -1,53 +1,148 @@
 /**
- * Runs for the dashboards: the team's runs table (filtered, sorted, paged) and one run's
- * drill-down (its events by iteration, its linked changes and what became of them, and why it
- * is or is not flagged). Figures about runs come from the entity tables ingestion maintains
- * and from lib/flags; nothing here re-derives a KPI.
+ * Runs for the API and the dashboards: GET /api/v1/runs (the window's runs, each as seen at asOf,
+ * paged), the team's runs table (built by the dashboard loader from the same read) and one run's
+ * drill-down (its events by iteration, its linked changes and what became of them, and why it is
+ * or is not flagged). Every run is read through rows/runs.ts' runStates, as it exists at asOf;
+ * nothing here re-derives a KPI.
  */
 import 'server-only';
 import type { Db, SqliteConnection } from '@/db/client';
 import { explainRunFlags, type RunFlagExplanation } from '@/lib/flags/explain';
 import type { FlagKind } from '@/lib/flags/flags';
-import type { KpiWindow } from '@/lib/kpi/types';
+import { usageCostUsd } from '@/lib/kpi/cost';
+import type { KpiWindow, PriceLookup, TokenTotals } from '@/lib/kpi/types';
 import { getDb } from './connection';
-import { linkedChanges, loadFlagInput } from './kpis';
+import { getWindowRuns, type KpiFilters } from './kpis';
+import { priceTable } from './prices';
+import { firstMergeAt, type RunListItem } from './run-list';
+import { linkedChanges } from './rows/linking';
+import { loadRunRows } from './rows/load';
+import { runStates, runUsage, type RunState } from './rows/runs';
 import { getFlagThresholds } from './team-settings';
 import { findTeam, type Team } from './teams';
-import { buildRunList, type RunList, type RunListItem, type RunRecord } from './run-list';
-import type { RunQuery } from './run-query';
 import { visibleTeamIds, type Viewer } from './viewer';
 
 export * from './run-query';
 export * from './run-list';
 
-/** Runs active in the window: their events span reaches into [from, min(to, asOf]). */
-const ACTIVE_WHERE = `last_event_at >= @from AND first_event_at < @end`;
+// ---------------------------------------------------------------------------------------------
+// GET /api/v1/runs
 
-const RUN_COLUMNS = `run, agent, model, repo, branch, task, coalesce(status, CASE WHEN ended_at IS NULL THEN 'running' END) AS status,
-  started_at AS startedAt, ended_at AS endedAt, last_event_at AS lastEventAt, iterations, llm_calls AS llmCalls,
-  input_tokens + output_tokens + cache_read_tokens + cache_write_tokens AS tokens, tool_calls AS toolCalls,
-  messages, test_results AS testResults`;
+/** One run of GET /api/v1/runs (api-v1.md), exactly as seen at asOf. */
+export interface RunSummary {
+  /** Prefixed `<team>/` when several teams are asked for. */
+  run: string;
+  agent: string | null;
+  model: string | null;
+  repo: string | null;
+  branch: string | null;
+  task: string | null;
+  /** Its earliest run.ended's status, else `running`. */
+  status: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  lastEventAt: string;
+  iterations: number;
+  tokens: TokenTotals;
+  costUsd: number;
+  unpricedCalls: number;
+  changes: { change: string; mergedAt: string | null }[];
+  converged: boolean;
+  flags: FlagKind[];
+}
 
+export interface RunsAnswer {
+  runs: RunSummary[];
+  /** The cursor of the next page, or null after the last. */
+  next: string | null;
+}
+
+export const DEFAULT_RUNS_LIMIT = 100;
+export const MAX_RUNS_LIMIT = 1000;
+
+/** Where a page of runs starts: after this run in the order newest last event first, then run id. */
+export interface RunsCursor {
+  lastEventAt: number;
+  run: string;
+}
+
+/** The cursor a page hands out as `next` (opaque to callers: base64url JSON). */
+export function encodeRunsCursor(c: RunsCursor): string {
+  return Buffer.from(JSON.stringify([c.lastEventAt, c.run]), 'utf8').toString('base64url');
+}
+
+/** A `cursor` parameter as encodeRunsCursor made it, or null when it is not one. */
+export function decodeRunsCursor(text: string): RunsCursor | null {
+  try {
+    const v: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (Array.isArray(v) && v.length === 2 && Number.isSafeInteger(v[0]) && typeof v[1] === 'string') return { lastEventAt: v[0], run: v[1] };
+  } catch {
+    // not base64url JSON
+  }
+  return null;
+}
+
+/** Newest last event first, then run id ascending. */
+const byRecency = (a: { lastEventAt: number; run: string }, b: { lastEventAt: number; run: string }) =>
+  b.lastEventAt - a.lastEventAt || (a.run < b.run ? -1 : a.run > b.run ? 1 : 0);
+
+const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
+
+export interface RunsRequest {
+  limit?: number;
+  cursor?: RunsCursor | null;
+  filters?: KpiFilters;
+}
 
 /**
- * The team's runs active in the window, with the flags given (from getFlags / the dashboard
- * loader, so flags are computed once per page), filtered, sorted and paged.
+ * GET /api/v1/runs: the runs whose last event at asOf falls in the window (the runs kpis-v1 judges
+ * for flags), newest last event first, each exactly as seen at asOf, `limit` a page. Null when a
+ * team is not visible.
  */
-export function listRuns(
+export function getRuns(
   viewer: Viewer,
-  teamSlug: string,
+  teamSlugs: readonly string[],
   w: KpiWindow,
-  query: RunQuery,
-  flagsByRun: ReadonlyMap<string, FlagKind[]>,
-  db: Db = getDb(),
-): RunList | null {
-  const team = findTeam(viewer, teamSlug, db);
-  if (!team) return null;
-  const conn = db.$client;
-  const params = { team: team.id, from: w.from, end: Math.min(w.to, w.asOf + 1) };
-  const records = conn.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE team_id = @team AND ${ACTIVE_WHERE}`).all(params) as RunRecord[];
-  const links = linkedChanges(conn, { teamId: team.id, prefix: '' }, ACTIVE_WHERE, { from: params.from, end: params.end });
-  return buildRunList(records, links, flagsByRun, query, w.asOf);
+  request: RunsRequest = {},
+  options: { db?: Db; prices?: PriceLookup } = {},
+): RunsAnswer | null {
+  const db = options.db ?? getDb();
+  const found = getWindowRuns(viewer, teamSlugs, w, { db, filters: request.filters });
+  if (!found) return null;
+  const limit = Math.min(Math.max(request.limit ?? DEFAULT_RUNS_LIMIT, 1), MAX_RUNS_LIMIT);
+  const all = found.reads.flatMap((read, i) => read.list.map((state) => ({ state, read, src: found.scope.sources[i], run: found.scope.sources[i].prefix + state.run, lastEventAt: state.lastEventAt })));
+  all.sort(byRecency);
+  const cursor = request.cursor ?? null;
+  const start = cursor === null ? 0 : all.findIndex((r) => byRecency(r, cursor) > 0);
+  const page = start < 0 ? [] : all.slice(start, start + limit);
+  const prices = options.prices ?? priceTable();
+  const usage = new Map(found.scope.sources.map((src, i) => [src, runUsage(db.$client, src, page.filter((r) => r.read === found.reads[i]).map((r) => r.state), w.asOf)]));
+  const runs = page.map(({ state, read, src, run }): RunSummary => {
+    const linked = read.links.get(state.run) ?? [];
+    const cost = usageCostUsd(usage.get(src)!.get(state.run) ?? [], prices);
+    return {
+      run,
+      agent: state.agent,
+      model: state.model,
+      repo: state.repo,
+      branch: state.branch,
+      task: state.task,
+      status: state.status,
+      startedAt: iso(state.startedAt),
+      endedAt: iso(state.endedAt),
+      lastEventAt: iso(state.lastEventAt)!,
+      iterations: state.iterations,
+      tokens: state.tokens,
+      costUsd: cost.costUsd,
+      unpricedCalls: cost.unpricedCalls,
+      changes: linked.map((c) => ({ change: c.change, mergedAt: c.mergedAt !== null && c.mergedAt <= w.asOf ? iso(c.mergedAt) : null })),
+      converged: firstMergeAt(linked, w.asOf) !== null,
+      flags: found.flagsByRun.get(run) ?? [],
+    };
+  });
+  const last = page[page.length - 1];
+  const more = start >= 0 && start + limit < all.length;
+  return { runs, next: more ? encodeRunsCursor({ lastEventAt: last.lastEventAt, run: last.run }) : null };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -90,6 +185,8 @@ export interface ChangeFate {
 export interface RunDetail {
   team: Team;
   run: RunListItem;
+  /** Its cost at asOf (kpis-v1 pricing over all its calls up to asOf). */
+  cost: { costUsd: number; unpricedCalls: number };
   iterations: IterationSummary[];
   events: RunEvent[];
   eventsTruncated: boolean;
@@ -111,28 +208,34 @@ export function teamsWithRun(viewer: Viewer, runId: string, db: Db = getDb()): T
 }
 
 /**
- * One run as of `window.asOf`, its flags judged over `window` (moved to the four weeks ending at
- * the run's last event when that falls outside it).
+ * One run as of `window.asOf` (null when it does not exist then), its flags judged over `window`
+ * (moved to the four weeks ending at the run's last event when that falls outside it).
  */
-export function getRunDetail(viewer: Viewer, teamSlug: string, runId: string, w: KpiWindow, db: Db = getDb()): RunDetail | null {
+export function getRunDetail(
+  viewer: Viewer,
+  teamSlug: string,
+  runId: string,
+  w: KpiWindow,
+  db: Db = getDb(),
+  prices: PriceLookup = priceTable(),
+): RunDetail | null {
   const team = findTeam(viewer, teamSlug, db);
   if (!team) return null;
   const conn = db.$client;
-  const record = conn.prepare(`SELECT ${RUN_COLUMNS} FROM runs WHERE team_id = ? AND run = ?`).get(team.id, runId) as RunRecord | undefined;
-  if (!record) return null;
+  const src = { teamId: team.id, prefix: '' };
+  const [state] = runStates(conn, src, 'run = @run', { run: runId }, w.asOf);
+  if (!state) return null;
 
   const flagWindow =
-    record.lastEventAt >= w.from && record.lastEventAt < Math.min(w.to, w.asOf + 1)
+    state.lastEventAt >= w.from && state.lastEventAt < Math.min(w.to, w.asOf + 1)
       ? w
-      : { from: record.lastEventAt - 28 * 86_400_000 + 1, to: record.lastEventAt + 1, asOf: w.asOf };
+      : { from: state.lastEventAt - 28 * 86_400_000 + 1, to: state.lastEventAt + 1, asOf: w.asOf };
   const thresholds = getFlagThresholds(team.id, db);
-  const flagInput = loadFlagInput(conn, [{ teamId: team.id, prefix: '' }], flagWindow, thresholds);
-  const flags = explainRunFlags(flagInput.runs, runId, flagWindow, thresholds);
+  const [read] = loadRunRows(conn, [src], flagWindow, () => thresholds, undefined);
+  const flags = explainRunFlags(read.flags, runId, flagWindow, thresholds);
 
-  const links = linkedChanges(conn, { teamId: team.id, prefix: '' }, 'run = @run', { run: runId }).get(runId) ?? [];
-  const changes = links.map((l) => changeFate(conn, team.id, l.change));
-  const merges = changes.map((c) => c.mergedAt).filter((m): m is number => m !== null && m <= w.asOf);
-
+  const links = linkedChanges(conn, src, 'run = @run', { run: runId }, w.asOf).get(runId) ?? [];
+  const changes = links.map((l) => changeFate(conn, team.id, l.change, w.asOf));
   const raw = conn
     .prepare(`SELECT id, type, ts, payload FROM events WHERE team_id = ? AND run = ? AND ts <= ? ORDER BY ts, id LIMIT ?`)
     .all(team.id, runId, w.asOf, MAX_EVENTS + 1) as { id: string; type: string; ts: number; payload: string }[];
@@ -140,13 +243,8 @@ export function getRunDetail(viewer: Viewer, teamSlug: string, runId: string, w:
   const tripped = flags.status === 'checked' ? flags.rules.filter((r) => r.tripped).map((r) => r.kind) : [];
   return {
     team,
-    run: {
-      ...record,
-      status: record.status ?? 'running',
-      linkedChanges: links.length,
-      mergedAt: merges.length ? Math.min(...merges) : null,
-      flags: tripped,
-    },
+    run: { ...state, linkedChanges: links.length, mergedAt: firstMergeAt(links, w.asOf), flags: tripped },
+    cost: usageCostUsd(runUsage(conn, src, [state], w.asOf).get(runId) ?? [], prices),
     iterations: summariseIterations(events),
     events,
     eventsTruncated: raw.length > MAX_EVENTS,
@@ -156,19 +254,24 @@ export function getRunDetail(viewer: Viewer, teamSlug: string, runId: string, w:
   };
 }
 
-function changeFate(conn: SqliteConnection, teamId: number, change: string): ChangeFate {
+/** A change linked to a run and what became of it, as seen at asOf. */
+function changeFate(conn: SqliteConnection, teamId: number, change: string, asOf: number): ChangeFate {
   const c = conn
-    .prepare(`SELECT change, title, repo, branch, opened_at AS openedAt, merged_at AS mergedAt, closed_at AS closedAt
-              FROM changes WHERE team_id = ? AND change = ?`)
-    .get(teamId, change) as Omit<ChangeFate, 'modified' | 'reverted' | 'defects'>;
+    .prepare(`SELECT change, title,
+                CASE WHEN repo_at <= @asOf THEN repo END AS repo, CASE WHEN branch_at <= @asOf THEN branch END AS branch,
+                CASE WHEN opened_at <= @asOf THEN opened_at END AS openedAt, CASE WHEN merged_at <= @asOf THEN merged_at END AS mergedAt,
+                CASE WHEN closed_at <= @asOf THEN closed_at END AS closedAt
+              FROM changes WHERE team_id = @team AND change = @change`)
+    .get({ team: teamId, change, asOf }) as Omit<ChangeFate, 'modified' | 'reverted' | 'defects'>;
   const events = conn
-    .prepare(`SELECT kind, ts, lines, by FROM change_events WHERE team_id = ? AND change = ? AND kind IN ('modified', 'reverted') ORDER BY ts`)
-    .all(teamId, change) as { kind: string; ts: number; lines: number | null; by: string | null }[];
+    .prepare(`SELECT kind, ts, lines, by FROM change_events
+              WHERE team_id = ? AND change = ? AND kind IN ('modified', 'reverted') AND ts <= ? ORDER BY ts`)
+    .all(teamId, change, asOf) as { kind: string; ts: number; lines: number | null; by: string | null }[];
   const defects = conn
-    .prepare(`SELECT d.defect, min(l.ts) AS openedAt, d.fixed_at AS fixedAt FROM defect_links l
+    .prepare(`SELECT d.defect, min(l.ts) AS openedAt, CASE WHEN d.fixed_at <= @asOf THEN d.fixed_at END AS fixedAt FROM defect_links l
               JOIN defects d ON d.team_id = l.team_id AND d.defect = l.defect
-              WHERE l.team_id = ? AND l.change = ? GROUP BY d.defect ORDER BY openedAt`)
-    .all(teamId, change) as ChangeFate['defects'];
+              WHERE l.team_id = @team AND l.change = @change AND l.ts <= @asOf GROUP BY d.defect ORDER BY openedAt`)
+    .all({ team: teamId, change, asOf }) as ChangeFate['defects'];
   return {
     ...c,
     modified: events.filter((e) => e.kind === 'modified').map((e) => ({ at: e.ts, lines: e.lines })),

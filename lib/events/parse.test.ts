@@ -48,9 +48,9 @@ describe('NDJSON', () => {
     const text = `${line(iter('a'))}\n\n   \n${line(iter('b', 2))}\n\t\n${line(iter('c', 3))}`;
     const items = parseEvents(text, 'ndjson');
     expect(items).toEqual([
-      { line: 1, event: { id: 'a', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 1 }, source: line(iter('a')) },
-      { line: 4, event: { id: 'b', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 2 }, source: line(iter('b', 2)) },
-      { line: 6, event: { id: 'c', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 3 }, source: line(iter('c', 3)) },
+      { line: 1, event: { id: 'a', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 1 } },
+      { line: 4, event: { id: 'b', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 2 } },
+      { line: 6, event: { id: 'c', type: 'iteration', ts: T0, team: 'acme', run: 'r1', n: 3 } },
     ]);
   });
 
@@ -474,3 +474,83 @@ describe('round trip (property)', () => {
     );
   });
 });
+
+describe('a field named twice (events-v1 Validation)', () => {
+  it('rejects it in NDJSON and in a JSON array, naming the line, the index and the dotted field', () => {
+    const twice = '{"id":"a","type":"iteration","ts":1735689600000,"team":"acme","run":"r1","n":1,"n":2}';
+    const deep = '{"id":"b","type":"iteration","ts":1735689600000,"team":"acme","run":"r1","n":1,"attrs":{"x":[{"k":1},{"k":2,"k":3}]}}';
+    const fine = line(iter('c', 1, { attrs: { n: 1, 'n\\":': 2, x: { n: 3 } } }));
+    expect(parseEvents([twice, deep, fine].join('\n'), 'ndjson').map((i) => i.problems ?? 'ok')).toEqual([
+      [{ line: 1, field: 'n', message: "names the field 'n' twice" }],
+      [{ line: 2, field: 'attrs.x.1.k', message: "names the field 'attrs.x.1.k' twice" }],
+      'ok',
+    ]);
+    expect(parseEvents(`[\n${twice},\n${fine}\n]`, 'json').map((i) => i.problems ?? 'ok')).toEqual([
+      [{ line: 2, index: 0, field: 'n', message: "names the field 'n' twice" }],
+      'ok',
+    ]);
+  });
+
+  it('tells keys from strings that look like keys, with escapes and whitespace', () => {
+    const tricky = '{ "id" : "a\\"b\\\\" , "type":"iteration","ts":1735689600000,"team":"acme","run":"\\"n\\":", "n" :\t1, "attrs": {"s": "\\\\\\"n\\":1"}}';
+    expect(parseEvents(tricky, 'ndjson')[0].problems).toBeUndefined();
+    const repeatedEscaped = '{"id":"a","type":"iteration","ts":1735689600000,"team":"acme","run":"r","n":1,"attrs":{"\\u0061":1,"a":2}}';
+    expect(parseEvents(repeatedEscaped, 'ndjson')[0].problems).toEqual([{ line: 1, field: 'attrs.a', message: "names the field 'attrs.a' twice" }]);
+  });
+
+  it('rejects a CSV record that fills two header columns naming the same field', () => {
+    const csv = 'id,type,ts,team,run,n,n\na,iteration,1735689600000,acme,r1,1,2\nb,iteration,1735689600000,acme,r1,1,\n';
+    expect(parseEvents(csv, 'csv').map((i) => i.problems ?? 'ok')).toEqual([
+      [{ line: 2, field: 'n', message: "names the field 'n' twice (two header columns name it)" }],
+      'ok',
+    ]);
+  });
+
+  it('finds every repetition the text has (property: counting and walking agree with a reference)', () => {
+    const key = fc.constantFrom('a', 'b', 'n', '"', '\\', ':', ' ');
+    const json: fc.Arbitrary<string> = fc.letrec((tie) => ({
+      value: fc.oneof({ depthSize: 'small' }, fc.constant('1'), fc.constant('"x\\":"'), tie('object'), tie('array')),
+      array: fc.array(tie('value'), { maxLength: 3 }).map((items) => `[${items.join(',')}]`),
+      object: fc.array(fc.tuple(key, tie('value')), { maxLength: 4 }).map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)} : ${v}`).join(' , ')}}`),
+    })).object as fc.Arbitrary<string>;
+    fc.assert(
+      fc.property(json, (attrsText) => {
+        const text = `{"id":"a","type":"iteration","ts":1735689600000,"team":"acme","run":"r","n":1,"attrs":${attrsText}}`;
+        const problems = parseEvents(text, 'ndjson')[0].problems ?? [];
+        const repeated = problems.some((p) => p.message.includes('twice'));
+        expect(repeated).toBe(hasRepeatedKey(text));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Reference for the property above: a plain scan of every object literal's keys, a key set per open object. */
+function hasRepeatedKey(text: string): boolean {
+  let found = false;
+  const stack: Set<string>[] = [];
+  let i = 0;
+  const readString = () => {
+    let j = i + 1;
+    while (text[j] !== '"') j += text[j] === '\\' ? 2 : 1;
+    const s = JSON.parse(text.slice(i, j + 1)) as string;
+    i = j + 1;
+    return s;
+  };
+  while (i < text.length) {
+    const c = text[i];
+    if (c === '{') { stack.push(new Set()); i++; }
+    else if (c === '}') { stack.pop(); i++; }
+    else if (c === '"') {
+      const s = readString();
+      let j = i;
+      while (text[j] === ' ' || text[j] === '\n') j++;
+      if (text[j] === ':') {
+        const keys = stack[stack.length - 1];
+        if (keys.has(s)) found = true;
+        keys.add(s);
+      }
+    } else i++;
+  }
+  return found;
+}

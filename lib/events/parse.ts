@@ -6,6 +6,7 @@
  * chunks need no care (every delimiter is ASCII), and an over-long line / element / record is
  * skipped without being buffered. Every event is checked by `validateEvent`.
  */
+import { repeatedKey } from './duplicate-keys';
 import { ARRAY_FIELDS, BOOLEAN_FIELDS, INTEGER_FIELDS, NUMBER_FIELDS, validateEvent } from './validate';
 import type { Place } from './validate';
 import type { InputFormat, LoopEvent, Problem } from './types';
@@ -17,11 +18,6 @@ export interface ParsedItem {
   /** Index (from 0) in a JSON array; only for JSON arrays. */
   index?: number;
   event?: LoopEvent;
-  /**
-   * The event's JSON text as sent (NDJSON line, JSON array element), kept so ingestion can
-   * store it without serialising the event again; absent for CSV, which has no JSON text.
-   */
-  source?: string;
   problems?: Problem[];
 }
 
@@ -122,6 +118,19 @@ function jsonProblemMessage(e: unknown): string {
   }
   if (m.length > 0) m = m.charAt(0).toLowerCase() + m.slice(1);
   return `not valid JSON: ${m}`;
+}
+
+/** A JSON event's text and its parse, validated: repeated keys first (events-v1 Validation), then validateEvent. */
+function validateJsonEvent(text: string, raw: unknown, place: Place, team: string | undefined): Pick<ParsedItem, 'event' | 'problems'> {
+  const r = validateEvent(raw, place, team);
+  const repeated = repeatedKey(text, raw);
+  if (repeated === null) return r.ok ? { event: r.event } : { problems: r.problems };
+  const problem: Problem = { line: place.line, ...(place.index !== undefined && { index: place.index }), field: repeated, message: repeatedFieldMessage(repeated) };
+  return { problems: r.ok ? [problem] : [problem, ...r.problems] };
+}
+
+function repeatedFieldMessage(field: string): string {
+  return field === '' ? 'names the same field twice' : `names the field '${field}' twice`;
 }
 
 function isJsonWhitespace(b: number): boolean {
@@ -255,8 +264,7 @@ class NdjsonParser implements EventParser {
     }
     const place = this.place;
     place.line = line;
-    const r = validateEvent(raw, place, this.team);
-    out.push(r.ok ? { line, event: r.event, source } : { line, problems: r.problems });
+    out.push({ line, ...validateJsonEvent(source, raw, place, this.team) });
   }
 
   end(): ParsedItem[] {
@@ -518,8 +526,7 @@ class JsonArrayParser implements EventParser {
     const place = this.place;
     place.line = line;
     place.index = index;
-    const r = validateEvent(raw, place, this.team);
-    out.push(r.ok ? { line, index, event: r.event, source } : { line, index, problems: r.problems });
+    out.push({ line, index, ...validateJsonEvent(source, raw, place, this.team) });
   }
 
   /** A problem of the element at `this.index`. */
@@ -580,6 +587,8 @@ class CsvParser implements EventParser {
   private recordBytes = 0;
   private discarding = false;
   private columns: Column[] | null = null;
+  /** Groups of header columns that name the same field (two non-empty cells of one: the field is named twice). */
+  private repeatedColumns: number[][] = [];
   private out: ParsedItem[] = [];
   private readonly place: Place = { line: 0 };
 
@@ -719,6 +728,7 @@ class CsvParser implements EventParser {
     const columns = this.columns;
     if (columns === null) {
       this.columns = cells.map(planColumn);
+      this.repeatedColumns = repeatedColumns(this.columns);
       return;
     }
     const line = this.recordLine;
@@ -768,11 +778,26 @@ class CsvParser implements EventParser {
     const place = this.place;
     place.line = line;
     const r = validateEvent(raw, place, this.team);
-    if (conflict !== null) {
-      const p: Problem = { line, field: conflict, message: 'conflicts with another attrs column (a value and an object at once)' };
-      out.push({ line, problems: r.ok ? [p] : [...r.problems, p] });
-    } else out.push(r.ok ? { line, event: r.event } : { line, problems: r.problems });
+    const found: Problem[] = [];
+    for (const group of this.repeatedColumns) {
+      if (group.filter((c) => cells[c] !== '').length > 1) found.push({ line, field: columns[group[0]].name, message: repeatedFieldMessage(columns[group[0]].name) + ' (two header columns name it)' });
+    }
+    if (conflict !== null) found.push({ line, field: conflict, message: 'conflicts with another attrs column (a value and an object at once)' });
+    if (found.length > 0) out.push({ line, problems: r.ok ? found : [...found, ...r.problems] });
+    else out.push(r.ok ? { line, event: r.event } : { line, problems: r.problems });
   }
+}
+
+/** The header's columns that name the same field, grouped (ignored columns left out). */
+function repeatedColumns(columns: readonly Column[]): number[][] {
+  const byName = new Map<string, number[]>();
+  columns.forEach((c, i) => {
+    if (c.kind === C_IGNORE) return;
+    const group = byName.get(c.name);
+    if (group) group.push(i);
+    else byName.set(c.name, [i]);
+  });
+  return [...byName.values()].filter((g) => g.length > 1);
 }
 
 /** How a header column maps onto an event field. */

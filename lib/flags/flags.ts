@@ -309,23 +309,34 @@ const KIND_ORDER: Record<FlagKind, number> = {
  * All flags of GET /api/v1/flags: the window's run flags (by run id, then kind) followed by the
  * team's divergence flag, judged at asOf. `weeks` must cover the 2 × `divergenceWeeks` whole weeks
  * before asOf's week (see `weekTotals` in lib/kpi/compute.ts).
+ *
+ * Several teams at once: `runThresholds` gives each run its own team's thresholds (the burn median
+ * is still over the converged runs of all of them, "summed as if one"); `thresholds` judges the
+ * divergence of the whole.
  */
 export function computeFlags(
   input: { runs: readonly RunRow[]; weeks: readonly WeekTotals[] },
   w: KpiWindow,
   thresholds: FlagThresholds = DEFAULT_FLAG_THRESHOLDS,
   team?: string,
+  runThresholds?: (run: string) => FlagThresholds,
 ): Flag[] {
   // One pass over the flaggable runs (each run's state is worked out once), the same checks as
   // burnWithoutOutcome, stalled and chatter.
-  const basis = burnBasis(input.runs, w, thresholds);
+  const bases = new Map<FlagThresholds, BurnBasis>();
+  const basisFor = (t: FlagThresholds) => {
+    let basis = bases.get(t);
+    if (!basis) bases.set(t, (basis = burnBasis(input.runs, w, t)));
+    return basis;
+  };
   const runFlags: RunFlag[] = [];
   for (const r of flaggableRuns(input.runs, w)) {
-    const burn = checkBurn(r, basis, w.asOf, thresholds);
+    const t = runThresholds?.(r.run) ?? thresholds;
+    const burn = checkBurn(r, basisFor(t), w.asOf, t);
     if (burn.tripped) runFlags.push({ kind: 'burn_without_outcome', run: r.run, evidence: burn.evidence });
-    const stall = checkStalled(r, thresholds);
+    const stall = checkStalled(r, t);
     if (stall?.tripped) runFlags.push({ kind: 'stalled', run: r.run, evidence: stall.evidence });
-    const chat = checkChatter(r, thresholds);
+    const chat = checkChatter(r, t);
     if (chat.tripped) runFlags.push({ kind: 'chatter', run: r.run, evidence: chat.evidence });
   }
   runFlags.sort((a, b) => (a.run === b.run ? KIND_ORDER[a.kind] - KIND_ORDER[b.kind] : a.run < b.run ? -1 : 1));

@@ -133,13 +133,10 @@ export function problemItem(line: number, field: string, message: string, file?:
   return { line, problems: [p] };
 }
 
-/**
- * Validates one raw events-v1 object built by an importer. The source text kept as the stored
- * payload is the object's JSON, as an NDJSON line of the same event would be.
- */
+/** Validates one raw events-v1 object built by an importer. */
 export function toItem(raw: Record<string, unknown>, line: number, fixedTeam: string | undefined, file?: string): ParsedItem {
   const r = validateEvent(raw, { line }, fixedTeam);
-  if (r.ok) return { line, event: r.event, source: JSON.stringify(raw) };
+  if (r.ok) return { line, event: r.event };
   if (file !== undefined) for (const p of r.problems) p.file = file;
   return { line, problems: r.problems };
 }

@@ -92,6 +92,42 @@ export interface DailyUsageDelta extends Omit<UsageRow, 'at'> {
   day: number;
 }
 
+/** One team-run-model cell of llm.call usage. */
+export interface RunUsageDelta extends Omit<UsageRow, 'at'> {
+  teamId: number;
+  run: string;
+}
+
+function emptyUsage(model: string): Omit<UsageRow, 'at'> {
+  return {
+    model, calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
+    explicitCostUsd: 0, costlessCalls: 0, costlessInputTokens: 0, costlessOutputTokens: 0,
+    costlessCacheReadTokens: 0, costlessCacheWriteTokens: 0,
+  };
+}
+
+/** Adds one llm.call to a usage cell. */
+function addCall(u: Omit<UsageRow, 'at'>, e: LoopEvent): void {
+  const input = e.input_tokens ?? 0;
+  const output = e.output_tokens ?? 0;
+  const cacheRead = e.cache_read_tokens ?? 0;
+  const cacheWrite = e.cache_write_tokens ?? 0;
+  u.calls++;
+  u.inputTokens += input;
+  u.outputTokens += output;
+  u.cacheReadTokens += cacheRead;
+  u.cacheWriteTokens += cacheWrite;
+  if (e.cost_usd !== undefined) {
+    u.explicitCostUsd += e.cost_usd;
+  } else {
+    u.costlessCalls++;
+    u.costlessInputTokens += input;
+    u.costlessOutputTokens += output;
+    u.costlessCacheReadTokens += cacheRead;
+    u.costlessCacheWriteTokens += cacheWrite;
+  }
+}
+
 export function epochDay(ts: number): number {
   return Math.floor(ts / DAY_MS);
 }
@@ -107,6 +143,7 @@ export class EntityDeltas {
   readonly defects = new Map<string, DefectDelta>();
   readonly dailyEvents = new Map<string, DailyEventsDelta>();
   readonly dailyUsage = new Map<string, DailyUsageDelta>();
+  readonly runUsage = new Map<string, RunUsageDelta>();
   changeEvents: ChangeEventRow[] = [];
   defectLinks: DefectLinkRow[] = [];
   /** Events folded since the last clear(). */
@@ -118,6 +155,7 @@ export class EntityDeltas {
     this.defects.clear();
     this.dailyEvents.clear();
     this.dailyUsage.clear();
+    this.runUsage.clear();
     this.changeEvents = [];
     this.defectLinks = [];
     this.count = 0;
@@ -193,34 +231,15 @@ export class EntityDeltas {
 
   private addUsage(teamId: number, day: number, e: LoopEvent): void {
     const model = e.model!;
-    const key = `${teamId}\u0000${day}\u0000${model}`;
-    let u = this.dailyUsage.get(key);
-    if (!u) {
-      u = {
-        teamId, day, model, calls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0,
-        cacheWriteTokens: 0, explicitCostUsd: 0, costlessCalls: 0, costlessInputTokens: 0,
-        costlessOutputTokens: 0, costlessCacheReadTokens: 0, costlessCacheWriteTokens: 0,
-      };
-      this.dailyUsage.set(key, u);
-    }
-    const input = e.input_tokens ?? 0;
-    const output = e.output_tokens ?? 0;
-    const cacheRead = e.cache_read_tokens ?? 0;
-    const cacheWrite = e.cache_write_tokens ?? 0;
-    u.calls++;
-    u.inputTokens += input;
-    u.outputTokens += output;
-    u.cacheReadTokens += cacheRead;
-    u.cacheWriteTokens += cacheWrite;
-    if (e.cost_usd !== undefined) {
-      u.explicitCostUsd += e.cost_usd;
-    } else {
-      u.costlessCalls++;
-      u.costlessInputTokens += input;
-      u.costlessOutputTokens += output;
-      u.costlessCacheReadTokens += cacheRead;
-      u.costlessCacheWriteTokens += cacheWrite;
-    }
+    const dayKey = `${teamId}\u0000${day}\u0000${model}`;
+    let daily = this.dailyUsage.get(dayKey);
+    if (!daily) this.dailyUsage.set(dayKey, (daily = { teamId, day, ...emptyUsage(model) }));
+    addCall(daily, e);
+    if (e.run === undefined) return;
+    const runKey = `${teamId}\u0000${e.run}\u0000${model}`;
+    let perRun = this.runUsage.get(runKey);
+    if (!perRun) this.runUsage.set(runKey, (perRun = { teamId, run: e.run, ...emptyUsage(model) }));
+    addCall(perRun, e);
   }
 
   private addToChange(teamId: number, e: LoopEvent): void {

@@ -40,6 +40,8 @@ function dumpEntities(db: Database.Database) {
     dailyEvents: q('SELECT * FROM daily_events ORDER BY team_id, day, type'),
     dailyUsage: q(`SELECT team_id, day, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
       round(explicit_cost_usd, 9) c, costless_calls, costless_input_tokens FROM daily_llm_usage ORDER BY team_id, day, model`),
+    runUsage: q(`SELECT team_id, run, model, calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens,
+      round(explicit_cost_usd, 9) c, costless_calls, costless_input_tokens FROM run_llm_usage ORDER BY team_id, run, model`),
     events: q('SELECT team_id, id, type, ts, run, payload FROM events ORDER BY team_id, id'),
   };
 }
@@ -61,8 +63,37 @@ describe('ingest', () => {
       ended_at: Date.parse('2026-11-03T11:00:00Z'), last_event_at: Date.parse('2026-11-03T11:00:00Z'),
     });
     expect(s.count('daily_llm_usage')).toBe(2);
-    const payload = JSON.parse((s.db.$client.prepare("SELECT payload FROM events WHERE id = 'b'").get() as { payload: string }).payload);
-    expect(payload).toEqual(llm('b', 'r1', '2026-11-02T10:05:00Z', 100, 40));
+    const stored = s.db.$client.prepare("SELECT * FROM events WHERE id = 'b'").get() as Record<string, unknown>;
+    // The event as validated (ts as RFC 3339 UTC), and its figures in typed columns.
+    expect(JSON.parse(stored.payload as string)).toEqual({ ...llm('b', 'r1', '2026-11-02T10:05:00Z', 100, 40), ts: '2026-11-02T10:05:00.000Z' });
+    expect(stored).toMatchObject({ model: 'claude-sonnet-4-5', input_tokens: 100, output_tokens: 40, cache_read_tokens: 0, cache_write_tokens: 0, cost_usd: null, failed: null });
+    expect(s.db.$client.prepare('SELECT run, model, calls, input_tokens, output_tokens FROM run_llm_usage').all()).toEqual([
+      { run: 'r1', model: 'claude-sonnet-4-5', calls: 2, input_tokens: 101, output_tokens: 42 },
+    ]);
+  });
+
+  it('stores what was validated, not the text sent: unknown fields dropped, ts in UTC', async () => {
+    const s = setup();
+    await s.run([{ id: 'x', type: 'test.result', ts: '2026-11-02T10:00:00+02:00', run: 'r1', passed: 3, failed: 2, extra: { big: 1 } }]);
+    const stored = s.db.$client.prepare("SELECT payload, failed FROM events WHERE id = 'x'").get() as { payload: string; failed: number };
+    expect(JSON.parse(stored.payload)).toEqual({ id: 'x', type: 'test.result', ts: '2026-11-02T08:00:00.000Z', run: 'r1', passed: 3, failed: 2 });
+    expect(stored.failed).toBe(2);
+  });
+
+  it('refuses an event that names a field twice, at any depth, and stores nothing', async () => {
+    const s = setup();
+    const text = [
+      JSON.stringify(llm('ok', 'r1', '2026-11-02T10:05:00Z', 1, 1)),
+      '{"id":"d1","type":"llm.call","ts":"2026-11-02T10:06:00Z","run":"r1","model":"m","input_tokens":100,"output_tokens":1,"input_tokens":900100}',
+      '{"id":"d2","type":"iteration","ts":"2026-11-02T10:07:00Z","run":"r1","n":1,"attrs":{"a":{"b":1,"b":2}}}',
+    ].join('\n');
+    const result = await ingest(s.db.$client, chunksOf(text), { format: 'ndjson', partial: false, source: 'cli', team: { id: 1, slug: 'acme' } });
+    expect(result.ok).toBe(false);
+    expect(result.problems).toEqual([
+      { line: 2, field: 'input_tokens', message: "names the field 'input_tokens' twice" },
+      { line: 3, field: 'attrs.a.b', message: "names the field 'attrs.a.b' twice" },
+    ]);
+    expect(s.count('events')).toBe(0);
   });
 
   it('stores nothing when any event is bad, and lists every problem by line', async () => {

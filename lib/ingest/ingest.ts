@@ -1,8 +1,7 @@
 /**
  * The one ingestion path (API, upload page, CLI, demo, importers, webhooks): stream → parse
- * and validate → store, all in one transaction per upload. An event's payload is its JSON
- * text as sent (CSV rows: the JSON of their validated fields; importers: the JSON of the
- * events-v1 object they built); the `ts` column holds its UTC time.
+ * and validate → store, all in one transaction per upload. An event is stored as validated
+ * (lib/events/canonical.ts), whatever form it came in (NDJSON, JSON, CSV, an importer's object).
  *
  * Validation and storage share a single pass: events are written as they are checked, and
  * if any event is bad (and `partial` is off) the transaction is rolled back, so nothing is
@@ -207,7 +206,7 @@ export async function ingest(
     }
     // Once the upload is refused whole, keep validating but stop writing.
     if (badEvents > 0 && !request.partial) return;
-    if (tx.addEvent(teamId, event.id, event.type, event.ts, event.run ?? null, item.source ?? JSON.stringify(event))) {
+    if (tx.addEvent(teamId, event)) {
       accepted++;
       deltas.add(teamId, event);
       if (deltas.count >= DELTA_BATCH) tx.applyDeltas(deltas);

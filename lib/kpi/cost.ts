@@ -39,21 +39,49 @@ export function costUsd(
   prices: PriceLookup,
 ): CostTotals {
   const termsByWeek = new Map<number, number[]>();
-  const priceCache = new Map<string, ReturnType<PriceLookup['lookup']>>();
-  let unpricedCalls = 0;
+  const pricing = new Pricing(prices);
   for (const u of usage) {
     if (!inWindow(u.at, w)) continue;
     const week = isoWeekStart(u.at);
     let terms = termsByWeek.get(week);
     if (!terms) termsByWeek.set(week, (terms = []));
+    pricing.addTerms(u, terms);
+  }
+  let cost = 0;
+  for (const week of [...termsByWeek.keys()].sort((a, b) => a - b)) {
+    cost += exactSum(termsByWeek.get(week)!);
+  }
+  return { costUsd: cost, unpricedCalls: pricing.unpricedCalls };
+}
+
+/**
+ * The cost of usage whatever its time (a run's calls: kpis-v1 "A run's tokens are ... all of them,
+ * whatever their ts"), priced as costUsd prices a window: the correctly rounded sum of its terms.
+ */
+export function usageCostUsd(usage: readonly Omit<UsageRow, 'at'>[], prices: PriceLookup): CostTotals {
+  const pricing = new Pricing(prices);
+  const terms: number[] = [];
+  for (const u of usage) pricing.addTerms(u, terms);
+  return { costUsd: exactSum(terms), unpricedCalls: pricing.unpricedCalls };
+}
+
+/** The terms of kpis-v1's cost: `cost_usd` where calls carry it, else tokens × the model's per-million rates. */
+class Pricing {
+  private readonly rates = new Map<string, ReturnType<PriceLookup['lookup']>>();
+  /** Calls without `cost_usd` whose model has no price (they add 0). */
+  unpricedCalls = 0;
+
+  constructor(private readonly prices: PriceLookup) {}
+
+  addTerms(u: Omit<UsageRow, 'at'>, terms: number[]): void {
     terms.push(u.explicitCostUsd);
     if (u.costlessCalls === 0 && u.costlessInputTokens === 0 && u.costlessOutputTokens === 0
-      && u.costlessCacheReadTokens === 0 && u.costlessCacheWriteTokens === 0) continue;
-    if (!priceCache.has(u.model)) priceCache.set(u.model, prices.lookup(u.model));
-    const p = priceCache.get(u.model) ?? null;
+      && u.costlessCacheReadTokens === 0 && u.costlessCacheWriteTokens === 0) return;
+    if (!this.rates.has(u.model)) this.rates.set(u.model, this.prices.lookup(u.model));
+    const p = this.rates.get(u.model) ?? null;
     if (!p) {
-      unpricedCalls += u.costlessCalls;
-      continue;
+      this.unpricedCalls += u.costlessCalls;
+      return;
     }
     terms.push(
       (u.costlessInputTokens * p.input) / 1e6,
@@ -62,11 +90,6 @@ export function costUsd(
       (u.costlessCacheWriteTokens * p.cacheWrite) / 1e6,
     );
   }
-  let cost = 0;
-  for (const week of [...termsByWeek.keys()].sort((a, b) => a - b)) {
-    cost += exactSum(termsByWeek.get(week)!);
-  }
-  return { costUsd: cost, unpricedCalls };
 }
 
 /** `costUsd ÷ mergedChanges`; null when no change was merged. */

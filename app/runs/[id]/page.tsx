@@ -9,7 +9,7 @@ import { ChangeFates } from '@/components/runs/ChangeFates';
 import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getRunDetail, teamsWithRun } from '@/lib/data/runs';
-import { formatInt, formatUtcMinute } from '@/lib/format';
+import { formatInt, formatUsd, formatUtcMinute } from '@/lib/format';
 
 interface RunPageProps {
   params: Promise<{ id: string }>;
@@ -64,7 +64,13 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
         <KpiCard compact label="Agent · model" value={`${run.agent ?? '—'} · ${run.model ?? '—'}`} />
         <KpiCard compact label="Repository · branch" value={`${run.repo ?? '—'} · ${run.branch ?? '—'}`} />
         <KpiCard compact label="Status" value={run.status} detail={`started ${when(run.startedAt)}; ended ${when(run.endedAt)}`} />
-        <KpiCard compact label="Tokens" value={formatInt(run.tokens)} detail={`${formatInt(run.llmCalls)} LLM calls`} />
+        <KpiCard compact label="Tokens" value={formatInt(run.tokens.total)} detail={`${formatInt(run.llmCalls)} LLM calls`} />
+        <KpiCard
+          compact
+          label="Cost"
+          value={formatUsd(detail.cost.costUsd)}
+          detail={detail.cost.unpricedCalls > 0 ? `${formatInt(detail.cost.unpricedCalls)} calls without a price` : 'every call priced'}
+        />
         <KpiCard compact label="Iterations" value={formatInt(run.iterations)} detail={`${formatInt(run.testResults)} test results`} />
         <KpiCard compact label="Messages · tool calls" value={`${formatInt(run.messages)} · ${formatInt(run.toolCalls)}`} />
       </div>

@@ -1,0 +1,82 @@
+/**
+ * Rows of the outcome KPIs: merged changes with their timelines, and defects (lib/kpi/types.ts).
+ * Which of them count in a window at asOf is lib/kpi's to decide; these read what it needs.
+ */
+import type { SqliteConnection } from '@/db/client';
+import type { DefectRow, MergedChangeRow } from '@/lib/kpi/types';
+import type { TeamSource } from '../team-scope';
+import { changeMatchSql, type Filter } from './filters';
+import { stmt } from './statements';
+
+const mergedChangesSql = (f: Filter | null) => `
+  SELECT c.change AS change, c.merged_at AS mergedAt FROM changes c
+  WHERE c.team_id = @team AND c.merged_at >= @from AND c.merged_at < @end${f ? ` AND ${changeMatchSql(f)}` : ''}`;
+
+const MERGED_CHANGE_EVENTS_SQL = `
+  SELECT ce.change AS change, ce.kind AS kind, ce.ts AS ts
+  FROM changes c
+  JOIN change_events ce ON ce.team_id = c.team_id AND ce.change = c.change
+  WHERE c.team_id = @team AND c.merged_at >= @from AND c.merged_at < @end
+    AND ce.kind IN ('modified', 'reverted')`;
+
+const MERGED_CHANGE_DEFECTS_SQL = `
+  SELECT dl.change AS change, dl.ts AS ts
+  FROM changes c
+  JOIN defect_links dl ON dl.team_id = c.team_id AND dl.change = c.change
+  WHERE c.team_id = @team AND c.merged_at >= @from AND c.merged_at < @end`;
+
+/**
+ * The team's changes merged in [from, end), `end` at most asOf + 1 (with filters: those matching
+ * at asOf), with (when `timelines`) every change.modified, change.reverted and
+ * defect.opened-naming ts of theirs, whatever its ts.
+ */
+export function mergedChangeRows(
+  conn: SqliteConnection,
+  src: TeamSource,
+  from: number,
+  end: number,
+  asOf: number,
+  timelines: boolean,
+  f: Filter | null,
+): MergedChangeRow[] {
+  if (!(end > from)) return [];
+  const params = { team: src.teamId, from, end };
+  const byId = new Map<string, MergedChangeRow>();
+  for (const r of stmt(conn, mergedChangesSql(f)).all({ ...params, asOf, ...f }) as { change: string; mergedAt: number }[]) {
+    byId.set(r.change, { change: src.prefix + r.change, mergedAt: r.mergedAt, modifiedAt: [], revertedAt: [], defectNamedAt: [] });
+  }
+  if (timelines && byId.size > 0) {
+    for (const e of stmt(conn, MERGED_CHANGE_EVENTS_SQL).all(params) as { change: string; kind: string; ts: number }[]) {
+      const row = byId.get(e.change);
+      if (row) (e.kind === 'modified' ? row.modifiedAt : row.revertedAt).push(e.ts);
+    }
+    for (const l of stmt(conn, MERGED_CHANGE_DEFECTS_SQL).all(params) as { change: string; ts: number }[]) {
+      byId.get(l.change)?.defectNamedAt.push(l.ts);
+    }
+  }
+  return [...byId.values()];
+}
+
+/**
+ * With filters, a defect counts when a defect.opened of it at or before asOf names a change
+ * matching at asOf (defect_links, through defect_links_team_defect).
+ */
+const defectsSql = (f: Filter | null) => `
+  SELECT d.defect AS defect, d.opened_at AS openedAt, d.fixed_at AS fixedAt FROM defects d
+  WHERE d.team_id = @team AND d.opened_at >= @from AND d.opened_at < @end${f ? `
+    AND EXISTS (
+      SELECT 1 FROM defect_links dl
+      JOIN changes c ON c.team_id = dl.team_id AND c.change = dl.change
+      WHERE dl.team_id = d.team_id AND dl.defect = d.defect AND dl.ts <= @asOf
+        AND c.first_event_at <= @asOf AND ${changeMatchSql(f)}
+    )` : ''}`;
+
+/**
+ * The team's defects opened in [from, end), their earliest fix as stored (any ts); with filters,
+ * only those naming a matching change.
+ */
+export function defectRows(conn: SqliteConnection, src: TeamSource, from: number, end: number, asOf: number, f: Filter | null): DefectRow[] {
+  if (!(end > from)) return [];
+  const rows = stmt(conn, defectsSql(f)).all({ team: src.teamId, from, end, asOf, ...f }) as DefectRow[];
+  return src.prefix ? rows.map((d) => ({ ...d, defect: src.prefix + d.defect })) : rows;
+}
