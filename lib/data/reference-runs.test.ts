@@ -85,9 +85,9 @@ describe('product vs reference: GET /api/v1/runs', () => {
         const failure = await compare(d);
         if (failure !== null) throw new Error(failure);
       }),
-      { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: 90_000, markInterruptAsFailure: true },
+      { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
     );
-  }, 180_000);
+  }, 150_000);
 
   const T0 = Date.UTC(2026, 5, 1);
   const H = 3_600_000;

@@ -70,9 +70,9 @@ describe('product vs reference (kpis-v1) over random datasets', () => {
           if (failure !== null) throw new Error(failure);
         }),
         // Shrinking re-ingests each candidate: bounded, it reports the smallest found by then.
-        { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: 90_000, markInterruptAsFailure: true },
+        { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
       );
-    }, 180_000);
+    }, 150_000);
   }
 });
 
