@@ -6,8 +6,9 @@ import { onTestFinished } from 'vitest';
 import { openDatabase, type Db } from '@/db/client';
 import { ensureTeams } from '@/lib/data/teams';
 
-export function tempDatabase(): { db: Db; file: string; dir: string; cleanup: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-test-'));
+/** `base`: where the temp folder goes (e.g. /dev/shm, for tests that open hundreds of databases). */
+export function tempDatabase(base: string = os.tmpdir()): { db: Db; file: string; dir: string; cleanup: () => void } {
+  const dir = fs.mkdtempSync(path.join(base, 'loopscope-test-'));
   const file = path.join(dir, 'test.db');
   const db = openDatabase(file);
   return {
