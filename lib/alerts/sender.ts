@@ -207,7 +207,9 @@ export class AlertSender {
    * next round; attempts in flight are cut short (recorded as failed attempts, so they are
    * retried), and the round in progress may finish recording for up to `graceMs`.
    *
-   * The release is written first: the server may exit soon after the signal (Next's own handler).
+   * The release is written first: the server may exit soon after the signal (Next's own handler
+   * does, before the queued write lands, unless NEXT_MANUAL_SIG_HANDLE is set); then the lease
+   * lapses after leaseTtlMs.
    * A round that renewed the lease queued that write before this one (writes apply in order), and
    * none renews it after `stopped` is set.
    */
