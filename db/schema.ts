@@ -433,3 +433,79 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.teamId, t.deliveryId] })],
 );
+
+/**
+ * Where a team's alerts go (lib/alerts): an incoming-webhook URL that takes a JSON `text`
+ * (Slack, Mattermost, Microsoft Teams workflows, Discord's Slack-compatible endpoint).
+ * - `secret`: signs each delivery (`X-Loopscope-Signature-256`, HMAC-SHA256 of the body). Stored
+ *   in clear, like the GitHub webhook secret, because computing the HMAC needs it.
+ * - `kinds`: comma-separated flag kinds it wants; `digest`: whether it wants the weekly digest.
+ * - `paused_at`: set while paused (nothing is evaluated for it or sent to it).
+ */
+export const alertDestinations = sqliteTable(
+  'alert_destinations',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    url: text('url').notNull(),
+    secret: text('secret'),
+    kinds: text('kinds').notNull(),
+    digest: integer('digest', { mode: 'boolean' }).notNull(),
+    pausedAt: integer('paused_at'),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('alert_destinations_team').on(t.teamId)],
+);
+
+/**
+ * The outbox: one row per alert a destination is to receive, made once (its id is stable: a hash
+ * of destination, kind and run or week, so evaluating a flag again inserts nothing) and never
+ * sent again once `delivered`. `body` is the exact JSON sent (and signed) on every attempt.
+ *
+ * `status`: `pending` (due at `next_attempt_at`), `sending` (claimed by `claimed_by` until
+ * `claim_expires_at`: a sender that dies mid-request leaves it to be retried after that),
+ * `delivered` (a 2xx answer), `failed` (given up: 24 h of failed attempts, or a failed test).
+ * `last_answer` is what the receiver answered, or why there was no answer, for the settings page.
+ */
+export const alertDeliveries = sqliteTable(
+  'alert_deliveries',
+  {
+    id: text('id').primaryKey(),
+    destinationId: integer('destination_id')
+      .notNull()
+      .references(() => alertDestinations.id, { onDelete: 'cascade' }),
+    /** A flag kind, `digest` or `test`. */
+    kind: text('kind').notNull(),
+    run: text('run'),
+    /** Monday (`YYYY-MM-DD`) of the week a divergence alert or a digest is about. */
+    week: text('week'),
+    body: text('body').notNull(),
+    status: text('status', { enum: ['pending', 'sending', 'delivered', 'failed'] }).notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    claimedBy: text('claimed_by'),
+    claimExpiresAt: integer('claim_expires_at'),
+    lastAttemptAt: integer('last_attempt_at'),
+    lastHttpStatus: integer('last_http_status'),
+    lastAnswer: text('last_answer'),
+    createdAt: integer('created_at').notNull(),
+    deliveredAt: integer('delivered_at'),
+  },
+  (t) => [
+    index('alert_deliveries_due').on(t.status, t.nextAttemptAt),
+    index('alert_deliveries_destination').on(t.destinationId, t.createdAt),
+  ],
+);
+
+/**
+ * Named leases, so that of several server instances on one database exactly one does a piece
+ * of work at a time (the alert sender): taken or renewed with a conditional UPDATE, given up by
+ * letting `expires_at` pass.
+ */
+export const leases = sqliteTable('leases', {
+  name: text('name').primaryKey(),
+  holder: text('holder').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+});

@@ -34,6 +34,7 @@ function server(name: string, port: number, env: Record<string, string>): E2ESer
 const PORT_BASE = Number(process.env.LOOPSCOPE_E2E_PORT_BASE || 3210);
 
 export const E2E_SERVERS = {
-  demo: server('demo', PORT_BASE, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), ...ADMIN_ENV }),
+  // A 2-second alert interval: e2e/alerts.spec.ts sees the sender's rounds without waiting a minute.
+  demo: server('demo', PORT_BASE, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), LOOPSCOPE_ALERT_INTERVAL_S: '2', ...ADMIN_ENV }),
   empty: server('empty', PORT_BASE + 1, { LOOPSCOPE_DEMO: 'off', ...ADMIN_ENV }),
 };

@@ -65,3 +65,68 @@ export function localBaseUrl(env: Readonly<Record<string, string | undefined>> =
   const host = env.HOSTNAME && !['0.0.0.0', '::', '[::]'].includes(env.HOSTNAME) ? env.HOSTNAME : 'localhost';
   return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT || 3000}`;
 }
+
+/** Settings read from an environment (tests pass their own). */
+type Env = Readonly<Record<string, string | undefined>>;
+
+export const DEFAULT_ALERT_INTERVAL_S = 60;
+
+/**
+ * How often the alert sender evaluates flags and sends what is due (`LOOPSCOPE_ALERT_INTERVAL_S`,
+ * seconds, default 60, at least 1), in milliseconds.
+ */
+export function alertIntervalMs(env: Env = process.env): number {
+  const raw = env.LOOPSCOPE_ALERT_INTERVAL_S;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_ALERT_INTERVAL_S * 1000;
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 1) throw new Error(`LOOPSCOPE_ALERT_INTERVAL_S must be a number of seconds, at least 1, got '${raw}'`);
+  return Math.round(n * 1000);
+}
+
+export interface DigestSchedule {
+  /** ISO weekday: 1 = Monday … 7 = Sunday. */
+  weekday: number;
+  /** Hour of that day, UTC (0–23). */
+  hourUtc: number;
+}
+
+const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
+/**
+ * When the weekly digest goes out: `LOOPSCOPE_DIGEST_WEEKDAY` (1–7 or mon…sun, default Monday)
+ * at `LOOPSCOPE_DIGEST_HOUR_UTC` (0–23, default 8).
+ */
+export function digestSchedule(env: Env = process.env): DigestSchedule {
+  const hourRaw = env.LOOPSCOPE_DIGEST_HOUR_UTC?.trim() || '8';
+  const hourUtc = Number(hourRaw);
+  if (!Number.isInteger(hourUtc) || hourUtc < 0 || hourUtc > 23) {
+    throw new Error(`LOOPSCOPE_DIGEST_HOUR_UTC must be an hour from 0 to 23, got '${hourRaw}'`);
+  }
+  const dayRaw = env.LOOPSCOPE_DIGEST_WEEKDAY?.trim().toLowerCase() || '1';
+  // A number, or a day's name or its start of at least three letters (`mon`, `monday`).
+  const weekday = /^[1-7]$/.test(dayRaw) ? Number(dayRaw) : WEEKDAYS.findIndex((d) => dayRaw.length >= 3 && d.startsWith(dayRaw)) + 1;
+  if (weekday === 0) throw new Error(`LOOPSCOPE_DIGEST_WEEKDAY must be 1–7 (1 = Monday) or a day name, got '${dayRaw}'`);
+  return { weekday, hourUtc };
+}
+
+/** Where links in alerts point: LOOPSCOPE_PUBLIC_URL, else this machine's own address. */
+export function alertLinkBase(env: Env = process.env): string {
+  return publicBaseUrl(env) ?? localBaseUrl(env);
+}
+
+/**
+ * The address links in alerts start with: `LOOPSCOPE_PUBLIC_URL` (an http(s) URL, no trailing
+ * slash), or null when unset (alerts then link to localBaseUrl(), which only this machine can open).
+ */
+export function publicBaseUrl(env: Env = process.env): string | null {
+  const raw = env.LOOPSCOPE_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`LOOPSCOPE_PUBLIC_URL must be an http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`LOOPSCOPE_PUBLIC_URL must be an http(s) URL, got '${raw}'`);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
+}

@@ -6,16 +6,11 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getFlags } from '@/lib/data/kpis';
 import { listTeamSummaries } from '@/lib/data/teams';
-import { describeFlag, type Flag, type FlagKind } from '@/lib/flags';
+import { describeFlag, FLAG_KIND_LABELS, FLAG_KINDS, type Flag } from '@/lib/flags';
 
 export const metadata: Metadata = { title: 'Flags' };
 
-const KINDS: { kind: FlagKind; label: string }[] = [
-  { kind: 'burn_without_outcome', label: 'Burn without outcome' },
-  { kind: 'stalled', label: 'Stalled' },
-  { kind: 'chatter', label: 'Chatter' },
-  { kind: 'divergence', label: 'Divergence' },
-];
+const KINDS = FLAG_KINDS.map((kind) => ({ kind, label: FLAG_KIND_LABELS[kind] }));
 
 export default async function FlagsPage({ searchParams }: { searchParams: Promise<SearchParams> }) {
   await connection();
@@ -66,7 +61,7 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
                 {rows.map(({ team, flag }, i) => (
                   <tr key={i} data-flag-kind={flag.kind}>
                     <td>
-                      <span className={`flag-kind flag-${flag.kind}`}>{KINDS.find((k) => k.kind === flag.kind)!.label}</span>
+                      <span className={`flag-kind flag-${flag.kind}`}>{FLAG_KIND_LABELS[flag.kind]}</span>
                     </td>
                     <td>
                       <Link href={`/teams/${team.slug}${withParams(range.query, {})}`}>{team.name}</Link>

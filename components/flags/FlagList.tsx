@@ -1,11 +1,4 @@
-import { describeFlag, type Flag } from '@/lib/flags';
-
-const KIND_LABELS: Record<Flag['kind'], string> = {
-  burn_without_outcome: 'Burn without outcome',
-  stalled: 'Stalled',
-  chatter: 'Chatter',
-  divergence: 'Divergence',
-};
+import { describeFlag, FLAG_KIND_LABELS, type Flag } from '@/lib/flags';
 
 /** Flags with the sentence that explains each; run flags link to their drill-down. */
 export function FlagList({ flags, runHref }: { flags: Flag[]; runHref?: (run: string) => string }) {
@@ -16,7 +9,7 @@ export function FlagList({ flags, runHref }: { flags: Flag[]; runHref?: (run: st
     <ul className="flag-list" data-testid="flag-list">
       {flags.map((flag, i) => (
         <li key={i} data-flag-kind={flag.kind}>
-          <span className={`flag-kind flag-${flag.kind}`}>{KIND_LABELS[flag.kind]}</span>{' '}
+          <span className={`flag-kind flag-${flag.kind}`}>{FLAG_KIND_LABELS[flag.kind]}</span>{' '}
           {'run' in flag ? (
             runHref ? <a href={runHref(flag.run)}><code>{flag.run}</code></a> : <code>{flag.run}</code>
           ) : (

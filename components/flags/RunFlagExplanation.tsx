@@ -1,6 +1,6 @@
 import type { RunFlagExplanation as Explanation } from '@/lib/flags/explain';
+import { FLAG_KIND_LABELS } from '@/lib/flags/kinds';
 
-const LABELS = { burn_without_outcome: 'Burn without outcome', stalled: 'Stalled', chatter: 'Chatter' } as const;
 const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** Why the run is, or is not, flagged: each rule with the numbers it was held against. */
@@ -21,12 +21,12 @@ export function RunFlagExplanation({ explanation }: { explanation: Explanation }
       return (
         <>
           <p className={tripped.length ? 'status-bad' : 'status-ok'} data-testid="flag-status">
-            {tripped.length ? `Flagged: ${tripped.map((r) => LABELS[r.kind].toLowerCase()).join(', ')}.` : 'Not flagged: no rule trips.'}
+            {tripped.length ? `Flagged: ${tripped.map((r) => FLAG_KIND_LABELS[r.kind].toLowerCase()).join(', ')}.` : 'Not flagged: no rule trips.'}
           </p>
           <ul className="flag-list" data-testid="flag-rules">
             {explanation.rules.map((r) => (
               <li key={r.kind} data-flag-kind={r.kind} data-tripped={r.tripped ? 'yes' : 'no'}>
-                <span className={`flag-kind ${r.tripped ? `flag-${r.kind}` : ''}`}>{LABELS[r.kind]}</span>{' '}
+                <span className={`flag-kind ${r.tripped ? `flag-${r.kind}` : ''}`}>{FLAG_KIND_LABELS[r.kind]}</span>{' '}
                 {r.tripped ? <strong>trips</strong> : <span className="muted">does not trip</span>}
                 <div className="muted">{r.sentence}</div>
               </li>

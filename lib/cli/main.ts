@@ -16,6 +16,7 @@ import { createApiToken } from '@/lib/data/tokens';
 import { createUser, normalizeEmail, setUserPassword, findCredentials } from '@/lib/data/users';
 import { OPERATOR } from '@/lib/data/viewer';
 import { rebuildDemo } from '@/lib/demo/seed';
+import { ALERT_USAGE, alertAdd, alertList, alertRemove, alertSetPaused, alertTest, destinationId } from './alerts';
 import { CliUsageError, IMPORT_USAGE, runImport, runImportGit, runTeamSet, showTeamSettings } from './importers';
 
 class UsageError extends Error {}
@@ -28,6 +29,7 @@ const USAGE = `Usage: npm run cli -- <command>
                                                      standard input or LOOPSCOPE_PASSWORD
   user password <email>                              set a new password (same input); ends its sessions
 ${IMPORT_USAGE}
+${ALERT_USAGE}
   backup <path>                                      consistent copy of the live database
   demo                                               rebuild the demo organisation
 
@@ -52,6 +54,11 @@ async function main(argv: string[]): Promise<void> {
       repo: { type: 'string' },
       days: { type: 'string' },
       ref: { type: 'string' },
+      // Alerts (lib/cli/alerts.ts).
+      url: { type: 'string' },
+      secret: { type: 'string' },
+      kinds: { type: 'string' },
+      digest: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -61,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   useDirectWrites();
-  const key = ['team', 'token', 'user'].includes(command) ? `${command} ${sub ?? ''}` : command;
+  const key = ['team', 'token', 'user', 'alert'].includes(command) ? `${command} ${sub ?? ''}` : command;
   switch (key) {
     case 'team create': {
       const slug = rest[0];
@@ -120,6 +127,17 @@ async function main(argv: string[]): Promise<void> {
       else showTeamSettings(team);
       return;
     }
+    case 'alert add':
+      return alertAdd(requireTeam(values.team), values);
+    case 'alert list':
+      return alertList(requireTeam(values.team));
+    case 'alert test':
+      return alertTest(destinationId(rest[0], 'test'));
+    case 'alert pause':
+    case 'alert resume':
+      return alertSetPaused(destinationId(rest[0], sub), sub === 'pause');
+    case 'alert remove':
+      return alertRemove(destinationId(rest[0], 'remove'));
     case 'backup': {
       const target = sub;
       if (!target) throw new UsageError('backup needs a target path');

@@ -5,7 +5,8 @@
  */
 import type { Db } from '@/db/client';
 import type { WriteOperation, WriteResult } from '@/lib/ingest/messages';
-import { OPERATOR } from './viewer';
+import { claimDeliveryRows, finishDeliveryRow, insertAlerts, releaseLeaseRow, takeLeaseRow } from './alert-outbox';
+import { deleteAlertDestination, insertAlertDestination, updateAlertDestinationPaused } from './alerts';
 import {
   clearLoginFailures,
   completeSetup,
@@ -20,6 +21,7 @@ import { saveFlagThresholds } from './team-settings';
 import { deleteTeams, ensureTeams, insertTeam } from './teams';
 import { insertApiToken, markApiTokenRevoked, touchApiToken } from './tokens';
 import { deleteTeamMember, insertTeamMember, insertUser, removeUser, updateUserRole, updateUserPassword } from './users';
+import { OPERATOR } from './viewer';
 
 export function applyWrite<O extends WriteOperation>(db: Db, operation: O): WriteResult<O> {
   return apply(db, operation) as WriteResult<O>;
@@ -74,5 +76,24 @@ function apply(db: Db, op: WriteOperation): unknown {
       return touchShareLink(db, op.id, op.at);
     case 'purgeExpired':
       return purgeExpired(db, op.now);
+    case 'createAlertDestination':
+      return insertAlertDestination(db, op);
+    case 'setAlertDestinationPaused':
+      return updateAlertDestinationPaused(db, op.id, op.paused, op.at);
+    case 'deleteAlertDestination':
+      return deleteAlertDestination(db, op.id);
+    case 'takeLease':
+      return takeLeaseRow(db, op.leaseName, op.holder, op.now, op.ttlMs);
+    case 'releaseLease':
+      return releaseLeaseRow(db, op.leaseName, op.holder);
+    case 'enqueueAlerts':
+      return insertAlerts(db, op.alerts, op.at);
+    case 'queueTestAlert':
+      insertAlerts(db, [op.alert], op.now);
+      return claimDeliveryRows(db, { holder: op.holder, now: op.now, claimMs: op.claimMs, limit: 1, ids: [op.alert.id] })[0] ?? null;
+    case 'claimAlertDeliveries':
+      return claimDeliveryRows(db, op);
+    case 'finishAlertDelivery':
+      return finishDeliveryRow(db, op.id, op.holder, op.at, op.result);
   }
 }

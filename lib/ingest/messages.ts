@@ -1,4 +1,6 @@
 /** Messages between the request thread (queue.ts) and the ingest worker (worker.ts). */
+import type { NewAlert } from '@/lib/alerts/messages';
+import type { ClaimedDelivery, DeliveryResult } from '@/lib/data/alert-outbox';
 import type { FlagThresholds } from '@/lib/flags/thresholds';
 import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
 
@@ -56,7 +58,17 @@ export type WriteOperation =
     }
   | { name: 'revokeShareLink'; id: number; at: number }
   | { name: 'touchShareLink'; id: number; at: number }
-  | { name: 'purgeExpired'; now: number };
+  | { name: 'purgeExpired'; now: number }
+  // Alerts (lib/data/alerts.ts, lib/data/alert-outbox.ts).
+  | { name: 'createAlertDestination'; teamId: number; url: string; secret: string | null; kinds: string; digest: boolean; at: number }
+  | { name: 'setAlertDestinationPaused'; id: number; paused: boolean; at: number }
+  | { name: 'deleteAlertDestination'; id: number }
+  | { name: 'takeLease'; leaseName: string; holder: string; now: number; ttlMs: number }
+  | { name: 'releaseLease'; leaseName: string; holder: string }
+  | { name: 'enqueueAlerts'; alerts: NewAlert[]; at: number }
+  | { name: 'queueTestAlert'; alert: NewAlert; holder: string; now: number; claimMs: number }
+  | { name: 'claimAlertDeliveries'; holder: string; now: number; claimMs: number; limit: number }
+  | { name: 'finishAlertDelivery'; id: string; holder: string; at: number; result: DeliveryResult };
 
 /** What each write answers. */
 export interface WriteResults {
@@ -83,6 +95,15 @@ export interface WriteResults {
   revokeShareLink: void;
   touchShareLink: void;
   purgeExpired: { sessions: number; shareLinks: number };
+  createAlertDestination: { id: number };
+  setAlertDestinationPaused: void;
+  deleteAlertDestination: void;
+  takeLease: boolean;
+  releaseLease: void;
+  enqueueAlerts: number;
+  queueTestAlert: ClaimedDelivery | null;
+  claimAlertDeliveries: ClaimedDelivery[];
+  finishAlertDelivery: boolean;
 }
 
 export type WriteResult<O extends WriteOperation> = WriteResults[O['name']];

@@ -6,7 +6,7 @@
  */
 import type { Report } from '@/lib/data/reports';
 import { describeFlag } from '@/lib/flags/describe';
-import type { Flag } from '@/lib/flags/flags';
+import { FLAG_KIND_LABELS } from '@/lib/flags/kinds';
 import { formatInt, formatRate, formatUsd, formatUtcMinute } from '@/lib/format';
 import { deltaTone, kpiCardModels } from '@/lib/kpi/cards';
 import { Html, html } from './html';
@@ -32,12 +32,6 @@ ul.flags { list-style: none; padding: 0; margin: 0; } ul.flags li { padding: 0.5
 .downloads a { margin-right: 1rem; }
 `;
 
-const FLAG_LABELS: Record<Flag['kind'], string> = {
-  burn_without_outcome: 'Burn without outcome',
-  stalled: 'Stalled',
-  chatter: 'Chatter',
-  divergence: 'Divergence',
-};
 
 const utc = (ms: number) => formatUtcMinute(ms);
 const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -108,7 +102,7 @@ ${report.weeks.map(
     report.flags.length === 0
       ? html`<p class="muted">No loop is flagged in this window.</p>`
       : html`<ul class="flags" data-testid="flag-list">${report.flags.map(
-          (f) => html`<li><span class="kind ${f.kind === 'stalled' || f.kind === 'chatter' ? 'muted' : 'bad'}">${FLAG_LABELS[f.kind]}</span> ${'run' in f ? html`<code>${f.run}</code>` : html`<strong>whole team</strong>`}<div class="muted">${describeFlag(f)}</div></li>`,
+          (f) => html`<li><span class="kind ${f.kind === 'stalled' || f.kind === 'chatter' ? 'muted' : 'bad'}">${FLAG_KIND_LABELS[f.kind]}</span> ${'run' in f ? html`<code>${f.run}</code>` : html`<strong>whole team</strong>`}<div class="muted">${describeFlag(f)}</div></li>`,
         )}</ul>`
   }
 </section>

@@ -11,11 +11,13 @@
  *    still being received (a slow client would otherwise hold the server up);
  * 2. the upload being stored may finish for up to finishMs() (6 s); after that it is rolled back at
  *    its next chunk (its request answers 503, nothing stored) and the queued ones are refused;
- * 3. the worker closes its connection, then this process's own (closeDb): the WAL is
+ * 3. the alert sender stops (lib/alerts/sender.ts: attempts in flight are cut short and retried
+ *    later, its lease is given up), then the worker closes its connection, then this process's own (closeDb): the WAL is
  *    checkpointed and the files are left clean;
  * 4. Next exits once the answers are sent; with NEXT_MANUAL_SIG_HANDLE this handler exits.
  *    Whatever happens, the process is gone by HARD_EXIT_MS (< 10 s).
  */
+import { stopAlertSender } from '@/lib/alerts/service';
 import { closeDb } from '@/lib/data/connection';
 import { abortIngest, beginIngestShutdown, closeIngestWorker, drainIngest } from '@/lib/ingest/queue';
 import { abortReceiving } from '@/lib/ingest/receive';
@@ -60,6 +62,8 @@ async function shutdown(signal: 'SIGTERM' | 'SIGINT'): Promise<void> {
     process.exit(exitCode);
   }, HARD_EXIT_MS);
   beginIngestShutdown();
+  // Its last writes (attempt outcomes, the lease) go through the worker: done before it closes.
+  const alertsStopped = stopAlertSender().catch((err: Error) => console.error(`Loopscope: shutdown: alerts: ${err.message}`));
   const cut = abortReceiving();
   if (cut > 0) log(`stopped receiving ${cut} upload(s) still being sent (answered 503)`);
   try {
@@ -68,6 +72,7 @@ async function shutdown(signal: 'SIGTERM' | 'SIGINT'): Promise<void> {
       abortIngest();
       await drainIngest(1_500);
     }
+    await alertsStopped;
     await closeIngestWorker();
     log('ingest worker stopped, its connection closed');
   } catch (err) {

@@ -1,11 +1,12 @@
 /**
  * Server start (instrumentation.ts): open and migrate the database; on an empty one, make the
  * demo organisation so a new user sees live dashboards at once; make sure someone can sign in
- * (accounts.ts); then keep expired sessions and links purged, hourly. SIGTERM / SIGINT stop the
- * server gracefully (shutdown.ts).
+ * (accounts.ts); then keep expired sessions and links purged, hourly, and start the alert sender
+ * (lib/alerts). SIGTERM / SIGINT stop the server gracefully (shutdown.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { startAlertSender } from '@/lib/alerts/service';
 import { spoolDirectory } from '@/lib/config';
 import { dataContext } from '@/lib/data/context';
 import { seedDemoIfEmpty } from '@/lib/demo/seed';
@@ -45,4 +46,5 @@ export async function startServer(): Promise<void> {
   const purge = () => writeInWorker({ name: 'purgeExpired', now: Date.now() }).catch((err) => console.error(`Loopscope: purge failed: ${(err as Error).message}`));
   await purge();
   setInterval(purge, PURGE_INTERVAL_MS).unref();
+  startAlertSender();
 }

@@ -1,10 +1,13 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
+import { AlertSettings } from '@/components/alerts/AlertSettings';
 import { ActionForm } from '@/components/forms/ActionForm';
 import { ShareLinkList } from '@/components/share/ShareLinkList';
 import { TOKEN_SCOPES } from '@/lib/auth/tokens';
 import { requireAdmin } from '@/lib/auth/viewer';
+import { alertLinkBase, publicBaseUrl } from '@/lib/config';
+import { listAlertDestinations } from '@/lib/data/alerts';
 import { listShareLinks } from '@/lib/data/share-links';
 import { teamFlagThresholds } from '@/lib/data/team-settings';
 import { findTeam } from '@/lib/data/teams';
@@ -19,7 +22,7 @@ export const metadata: Metadata = { title: 'Team settings' };
 
 const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 
-/** Admins: a team's members, API tokens, flag thresholds and share links. */
+/** Admins: a team's members, API tokens, flag thresholds, alerts and share links. */
 export default async function TeamSettingsPage({ params }: { params: Promise<{ slug: string }> }) {
   await connection();
   const { slug } = await params;
@@ -30,6 +33,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
   const tokens = listApiTokens(viewer, slug) ?? [];
   const thresholds = teamFlagThresholds(viewer, slug)!;
   const links = listShareLinks(viewer, slug) ?? [];
+  const alerts = (await listAlertDestinations(viewer, slug)) ?? [];
   return (
     <>
       <h1>{team.name}: settings</h1>
@@ -129,6 +133,11 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
             </label>
           ))}
         </ActionForm>
+      </section>
+
+      <section className="card" aria-labelledby="alerts-heading">
+        <h2 id="alerts-heading">Alerts</h2>
+        <AlertSettings teamSlug={team.slug} destinations={alerts} linkBase={alertLinkBase()} publicUrlSet={publicBaseUrl() !== null} />
       </section>
 
       <section className="card" aria-labelledby="links-heading">
