@@ -14,7 +14,7 @@ import { datasetArb, questionsOf, type GeneratedDataset } from '@/lib/testing/re
 import { referenceAnswers, type RawEvent, type RefRun } from '@/lib/testing/reference';
 import { loadDataset } from '@/lib/testing/reference-db';
 import type { Db } from './connection';
-import { getRuns } from './runs';
+import { decodeRunsCursor, getRuns } from './runs';
 import { OPERATOR } from './viewer';
 
 const SEED = Number(process.env.LOOPSCOPE_REFERENCE_SEED ?? 20260601);
@@ -52,7 +52,7 @@ async function servedRuns(q: GeneratedDataset, db: Db): Promise<{ runs: RefRun[]
   const problems: string[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 1000; page++) {
-    const answer = await getRuns(OPERATOR, q.teams.map((x) => x.slug), q.window, { limit: PAGE, cursor, filters: q.filters, db });
+    const answer = await getRuns(OPERATOR, q.teams.map((x) => x.slug), q.window, { limit: PAGE, cursor: cursor === undefined ? null : decodeRunsCursor(cursor), filters: q.filters }, { db });
     if (!answer) return { runs, problems: ['answered null (team not visible?)'] };
     if (answer.runs.length > PAGE) problems.push(`page ${page + 1}: ${answer.runs.length} runs, over the limit ${PAGE}`);
     runs.push(...answer.runs.map((r: unknown) => documented(r as Record<string, unknown>)));
