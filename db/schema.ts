@@ -109,15 +109,20 @@ export const runs = sqliteTable(
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
     run: text('run').notNull(),
-    /** Earliest `run.started`; agent, model, repo, branch and task come from that event. */
+    /**
+     * Earliest `run.started` (at the same millisecond: the smallest id; `started_event`);
+     * agent, model, repo, branch and task come from that event.
+     */
     startedAt: integer('started_at'),
+    startedEvent: text('started_event'),
     agent: text('agent'),
     model: text('model'),
     repo: text('repo'),
     branch: text('branch'),
     task: text('task'),
-    /** Earliest `run.ended`, and its status. */
+    /** Earliest `run.ended` (ties: smallest id), and its status. */
     endedAt: integer('ended_at'),
+    endedEvent: text('ended_event'),
     status: text('status'),
     firstEventAt: integer('first_event_at').notNull(),
     lastEventAt: integer('last_event_at').notNull(),
@@ -141,7 +146,9 @@ export const runs = sqliteTable(
 
 /**
  * One row per change. Each of run, repo and branch is taken from the earliest event that
- * carries it, so the `*At` column beside it remembers that event's time for later merges.
+ * carries it (at the same millisecond: the smallest id), so the `*At` and `*Event` columns beside
+ * it remember that event's time and id for later merges. Rows stored before the ids were kept
+ * have null ids: a tie with them keeps what is stored.
  */
 export const changes = sqliteTable(
   'changes',
@@ -156,10 +163,13 @@ export const changes = sqliteTable(
     closedAt: integer('closed_at'),
     run: text('run'),
     runAt: integer('run_at'),
+    runEvent: text('run_event'),
     repo: text('repo'),
     repoAt: integer('repo_at'),
+    repoEvent: text('repo_event'),
     branch: text('branch'),
     branchAt: integer('branch_at'),
+    branchEvent: text('branch_event'),
     title: text('title'),
     additions: integer('additions'),
     deletions: integer('deletions'),
@@ -198,11 +208,13 @@ export const defects = sqliteTable(
       .notNull()
       .references(() => teams.id, { onDelete: 'cascade' }),
     defect: text('defect').notNull(),
-    /** Earliest `defect.opened`, and its severity. */
+    /** Earliest `defect.opened` (ties: smallest id), and its severity. */
     openedAt: integer('opened_at'),
+    openedEvent: text('opened_event'),
     severity: text('severity'),
-    /** Earliest `defect.fixed`, and the fixing change it names. */
+    /** Earliest `defect.fixed` (ties: smallest id), and the fixing change it names. */
     fixedAt: integer('fixed_at'),
+    fixedEvent: text('fixed_event'),
     fixChange: text('fix_change'),
   },
   (t) => [

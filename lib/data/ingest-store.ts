@@ -11,10 +11,18 @@ import { canonicalJson } from '@/lib/events/canonical';
 import type { LoopEvent } from '@/lib/events/types';
 import type { EntityDeltas } from '@/lib/ingest/deltas';
 
+/**
+ * SQL twin of `before()` in deltas.ts: the incoming event (`excluded.<at>`, `excluded.<id>`) comes
+ * before the stored one: earlier, or at the same millisecond with the smaller id.
+ */
+const beforeSql = (table: string, at: string, id: string) =>
+  `(excluded.${at} IS NOT NULL AND (${table}.${at} IS NULL OR excluded.${at} < ${table}.${at}
+    OR (excluded.${at} = ${table}.${at} AND excluded.${id} < ${table}.${id})))`;
+/** `col` takes the incoming value when its event comes before the stored one. */
+const takeIfBefore = (table: string, at: string, id: string, cols: readonly string[]) =>
+  cols.map((c) => `${c} = CASE WHEN ${beforeSql(table, at, id)} THEN excluded.${c} ELSE ${table}.${c} END`).join(',\n        ');
 /** `x < y` where NULL is "never": the SQL twin of `earlier()` in deltas.ts. */
 const earlierSql = (x: string, y: string) => `(${x} IS NOT NULL AND (${y} IS NULL OR ${x} < ${y}))`;
-const pickEarliest = (at: string, col: string) =>
-  `${col} = CASE WHEN ${earlierSql(`excluded.${at}`, `runs.${at}`)} THEN excluded.${col} ELSE runs.${col} END`;
 
 export interface UploadRecord {
   teamId: number | null;
@@ -43,17 +51,15 @@ export class IngestTransaction {
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO NOTHING`,
     );
     this.upsertRun = db.prepare(`
-      INSERT INTO runs (team_id, run, started_at, agent, model, repo, branch, task, ended_at, status,
+      INSERT INTO runs (team_id, run, started_at, started_event, agent, model, repo, branch, task, ended_at, ended_event, status,
         first_event_at, last_event_at, iterations, llm_calls, input_tokens, output_tokens,
         cache_read_tokens, cache_write_tokens, tool_calls, messages, test_results)
-      VALUES (@teamId, @run, @startedAt, @agent, @model, @repo, @branch, @task, @endedAt, @status,
+      VALUES (@teamId, @run, @startedAt, @startedEvent, @agent, @model, @repo, @branch, @task, @endedAt, @endedEvent, @status,
         @firstEventAt, @lastEventAt, @iterations, @llmCalls, @inputTokens, @outputTokens,
         @cacheReadTokens, @cacheWriteTokens, @toolCalls, @messages, @testResults)
       ON CONFLICT (team_id, run) DO UPDATE SET
-        ${['agent', 'model', 'repo', 'branch', 'task'].map((c) => pickEarliest('started_at', c)).join(',\n        ')},
-        started_at = CASE WHEN ${earlierSql('excluded.started_at', 'runs.started_at')} THEN excluded.started_at ELSE runs.started_at END,
-        status = CASE WHEN ${earlierSql('excluded.ended_at', 'runs.ended_at')} THEN excluded.status ELSE runs.status END,
-        ended_at = CASE WHEN ${earlierSql('excluded.ended_at', 'runs.ended_at')} THEN excluded.ended_at ELSE runs.ended_at END,
+        ${takeIfBefore('runs', 'started_at', 'started_event', ['agent', 'model', 'repo', 'branch', 'task', 'started_event', 'started_at'])},
+        ${takeIfBefore('runs', 'ended_at', 'ended_event', ['status', 'ended_event', 'ended_at'])},
         first_event_at = MIN(runs.first_event_at, excluded.first_event_at),
         last_event_at = MAX(runs.last_event_at, excluded.last_event_at),
         iterations = runs.iterations + excluded.iterations,
@@ -65,22 +71,19 @@ export class IngestTransaction {
         tool_calls = runs.tool_calls + excluded.tool_calls,
         messages = runs.messages + excluded.messages,
         test_results = runs.test_results + excluded.test_results`);
-    const earliestOf = (value: string, at: string) =>
-      `${value} = CASE WHEN ${earlierSql(`excluded.${at}`, `changes.${at}`)} THEN excluded.${value} ELSE changes.${value} END,
-       ${at} = CASE WHEN ${earlierSql(`excluded.${at}`, `changes.${at}`)} THEN excluded.${at} ELSE changes.${at} END`;
     const minOf = (col: string) =>
       `${col} = CASE WHEN ${earlierSql(`excluded.${col}`, `changes.${col}`)} THEN excluded.${col} ELSE changes.${col} END`;
     this.upsertChange = db.prepare(`
-      INSERT INTO changes (team_id, change, first_event_at, opened_at, merged_at, closed_at, run, run_at,
-        repo, repo_at, branch, branch_at, title, additions, deletions)
-      VALUES (@teamId, @change, @firstEventAt, @openedAt, @mergedAt, @closedAt, @run, @runAt,
-        @repo, @repoAt, @branch, @branchAt, @title, @additions, @deletions)
+      INSERT INTO changes (team_id, change, first_event_at, opened_at, merged_at, closed_at, run, run_at, run_event,
+        repo, repo_at, repo_event, branch, branch_at, branch_event, title, additions, deletions)
+      VALUES (@teamId, @change, @firstEventAt, @openedAt, @mergedAt, @closedAt, @run, @runAt, @runEvent,
+        @repo, @repoAt, @repoEvent, @branch, @branchAt, @branchEvent, @title, @additions, @deletions)
       ON CONFLICT (team_id, change) DO UPDATE SET
         first_event_at = MIN(changes.first_event_at, excluded.first_event_at),
         ${minOf('opened_at')}, ${minOf('merged_at')}, ${minOf('closed_at')},
-        ${earliestOf('run', 'run_at')},
-        ${earliestOf('repo', 'repo_at')},
-        ${earliestOf('branch', 'branch_at')},
+        ${takeIfBefore('changes', 'run_at', 'run_event', ['run', 'run_event', 'run_at'])},
+        ${takeIfBefore('changes', 'repo_at', 'repo_event', ['repo', 'repo_event', 'repo_at'])},
+        ${takeIfBefore('changes', 'branch_at', 'branch_event', ['branch', 'branch_event', 'branch_at'])},
         title = COALESCE(excluded.title, changes.title),
         additions = COALESCE(excluded.additions, changes.additions),
         deletions = COALESCE(excluded.deletions, changes.deletions)`);
@@ -89,13 +92,11 @@ export class IngestTransaction {
        VALUES (@teamId, @change, @kind, @ts, @eventId, @lines, @by)`,
     );
     this.upsertDefect = db.prepare(`
-      INSERT INTO defects (team_id, defect, opened_at, severity, fixed_at, fix_change)
-      VALUES (@teamId, @defect, @openedAt, @severity, @fixedAt, @fixChange)
+      INSERT INTO defects (team_id, defect, opened_at, opened_event, severity, fixed_at, fixed_event, fix_change)
+      VALUES (@teamId, @defect, @openedAt, @openedEvent, @severity, @fixedAt, @fixedEvent, @fixChange)
       ON CONFLICT (team_id, defect) DO UPDATE SET
-        severity = CASE WHEN ${earlierSql('excluded.opened_at', 'defects.opened_at')} THEN excluded.severity ELSE defects.severity END,
-        opened_at = CASE WHEN ${earlierSql('excluded.opened_at', 'defects.opened_at')} THEN excluded.opened_at ELSE defects.opened_at END,
-        fix_change = CASE WHEN ${earlierSql('excluded.fixed_at', 'defects.fixed_at')} THEN excluded.fix_change ELSE defects.fix_change END,
-        fixed_at = CASE WHEN ${earlierSql('excluded.fixed_at', 'defects.fixed_at')} THEN excluded.fixed_at ELSE defects.fixed_at END`);
+        ${takeIfBefore('defects', 'opened_at', 'opened_event', ['severity', 'opened_event', 'opened_at'])},
+        ${takeIfBefore('defects', 'fixed_at', 'fixed_event', ['fix_change', 'fixed_event', 'fixed_at'])}`);
     this.insertDefectLink = db.prepare(
       `INSERT INTO defect_links (team_id, defect, change, ts) VALUES (@teamId, @defect, @change, @ts)`,
     );

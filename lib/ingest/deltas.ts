@@ -12,14 +12,16 @@ const DAY_MS = 86_400_000;
 export interface RunDelta {
   teamId: number;
   run: string;
-  /** Earliest run.started in this batch and the fields it carries. */
+  /** Earliest run.started in this batch (ties: smallest id) and the fields it carries. */
   startedAt: number | null;
+  startedEvent: string | null;
   agent: string | null;
   model: string | null;
   repo: string | null;
   branch: string | null;
   task: string | null;
   endedAt: number | null;
+  endedEvent: string | null;
   status: string | null;
   firstEventAt: number;
   lastEventAt: number;
@@ -41,13 +43,16 @@ export interface ChangeDelta {
   openedAt: number | null;
   mergedAt: number | null;
   closedAt: number | null;
-  /** Each taken from the earliest event that carries it; `*At` is that event's time. */
+  /** Each taken from the earliest event that carries it (ties: smallest id); `*At` and `*Event` are that event's time and id. */
   run: string | null;
   runAt: number | null;
+  runEvent: string | null;
   repo: string | null;
   repoAt: number | null;
+  repoEvent: string | null;
   branch: string | null;
   branchAt: number | null;
+  branchEvent: string | null;
   title: string | null;
   additions: number | null;
   deletions: number | null;
@@ -66,9 +71,12 @@ export interface ChangeEventRow {
 export interface DefectDelta {
   teamId: number;
   defect: string;
+  /** Earliest `defect.opened` (ties: smallest id) and its severity; earliest `defect.fixed` and its change. */
   openedAt: number | null;
+  openedEvent: string | null;
   severity: string | null;
   fixedAt: number | null;
+  fixedEvent: string | null;
   fixChange: string | null;
 }
 
@@ -132,6 +140,15 @@ export function epochDay(ts: number): number {
   return Math.floor(ts / DAY_MS);
 }
 
+/**
+ * The event (`ts`, `id`) comes before the one kept so far (`at`, `atId`; null: none yet): earlier,
+ * or at the same millisecond with the smaller id. Order inside an upload does not matter (events-v1:
+ * "ts decides"), so a tie is settled by content, never by which event arrived first.
+ */
+function before(ts: number, id: string, at: number | null, atId: string | null): boolean {
+  return at === null || ts < at || (ts === at && atId !== null && id < atId);
+}
+
 /** `a` is earlier than `b`, where null is "never". */
 function earlier(a: number | null, b: number | null): boolean {
   return a !== null && (b === null || a < b);
@@ -181,8 +198,8 @@ export class EntityDeltas {
     let r = this.runs.get(key);
     if (!r) {
       r = {
-        teamId, run: e.run!, startedAt: null, agent: null, model: null, repo: null, branch: null,
-        task: null, endedAt: null, status: null, firstEventAt: e.ts, lastEventAt: e.ts,
+        teamId, run: e.run!, startedAt: null, startedEvent: null, agent: null, model: null, repo: null, branch: null,
+        task: null, endedAt: null, endedEvent: null, status: null, firstEventAt: e.ts, lastEventAt: e.ts,
         iterations: 0, llmCalls: 0, inputTokens: 0, outputTokens: 0, cacheReadTokens: 0,
         cacheWriteTokens: 0, toolCalls: 0, messages: 0, testResults: 0,
       };
@@ -192,8 +209,9 @@ export class EntityDeltas {
     if (e.ts > r.lastEventAt) r.lastEventAt = e.ts;
     switch (e.type) {
       case 'run.started':
-        if (earlier(e.ts, r.startedAt)) {
+        if (before(e.ts, e.id, r.startedAt, r.startedEvent)) {
           r.startedAt = e.ts;
+          r.startedEvent = e.id;
           r.agent = e.agent ?? null;
           r.model = e.model ?? null;
           r.repo = e.repo ?? null;
@@ -202,8 +220,9 @@ export class EntityDeltas {
         }
         break;
       case 'run.ended':
-        if (earlier(e.ts, r.endedAt)) {
+        if (before(e.ts, e.id, r.endedAt, r.endedEvent)) {
           r.endedAt = e.ts;
+          r.endedEvent = e.id;
           r.status = e.status ?? null;
         }
         break;
@@ -249,23 +268,26 @@ export class EntityDeltas {
     if (!c) {
       c = {
         teamId, change, firstEventAt: e.ts, openedAt: null, mergedAt: null, closedAt: null,
-        run: null, runAt: null, repo: null, repoAt: null, branch: null, branchAt: null,
+        run: null, runAt: null, runEvent: null, repo: null, repoAt: null, repoEvent: null, branch: null, branchAt: null, branchEvent: null,
         title: null, additions: null, deletions: null,
       };
       this.changes.set(key, c);
     }
     if (e.ts < c.firstEventAt) c.firstEventAt = e.ts;
-    if (e.run !== undefined && earlier(e.ts, c.runAt)) {
+    if (e.run !== undefined && before(e.ts, e.id, c.runAt, c.runEvent)) {
       c.run = e.run;
       c.runAt = e.ts;
+      c.runEvent = e.id;
     }
-    if (e.repo !== undefined && earlier(e.ts, c.repoAt)) {
+    if (e.repo !== undefined && before(e.ts, e.id, c.repoAt, c.repoEvent)) {
       c.repo = e.repo;
       c.repoAt = e.ts;
+      c.repoEvent = e.id;
     }
-    if (e.branch !== undefined && earlier(e.ts, c.branchAt)) {
+    if (e.branch !== undefined && before(e.ts, e.id, c.branchAt, c.branchEvent)) {
       c.branch = e.branch;
       c.branchAt = e.ts;
+      c.branchEvent = e.id;
     }
     // Title and size are for display only: the latest event that states them wins.
     if (e.title !== undefined) c.title = e.title;
@@ -285,17 +307,19 @@ export class EntityDeltas {
     const key = `${teamId}\u0000${defect}`;
     let d = this.defects.get(key);
     if (!d) {
-      d = { teamId, defect, openedAt: null, severity: null, fixedAt: null, fixChange: null };
+      d = { teamId, defect, openedAt: null, openedEvent: null, severity: null, fixedAt: null, fixedEvent: null, fixChange: null };
       this.defects.set(key, d);
     }
     if (e.type === 'defect.opened') {
-      if (earlier(e.ts, d.openedAt)) {
+      if (before(e.ts, e.id, d.openedAt, d.openedEvent)) {
         d.openedAt = e.ts;
+        d.openedEvent = e.id;
         d.severity = e.severity ?? null;
       }
       for (const change of e.changes ?? []) this.defectLinks.push({ teamId, defect, change, ts: e.ts });
-    } else if (earlier(e.ts, d.fixedAt)) {
+    } else if (before(e.ts, e.id, d.fixedAt, d.fixedEvent)) {
       d.fixedAt = e.ts;
+      d.fixedEvent = e.id;
       d.fixChange = e.change ?? null;
     }
   }

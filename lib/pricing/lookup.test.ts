@@ -51,10 +51,11 @@ describe('createPriceTable: matching', () => {
     expect(table.lookup('glm-4.5-air')?.model).toBe('glm-4.5');
   });
 
-  it('strips a leading provider/ when the full id does not match', () => {
+  it('strips one leading provider/ when the full id does not match (kpis-v1), not two', () => {
     expect(table.lookup('anthropic/claude-sonnet-4-5')?.model).toBe('claude-sonnet-4-5');
     expect(table.lookup('openai/gpt-5-mini')?.model).toBe('gpt-5-mini');
-    expect(table.lookup('openrouter/openai/gpt-5-2025-08-07')?.model).toBe('gpt-5');
+    expect(table.lookup('openai/gpt-5-2025-08-07')?.model).toBe('gpt-5');
+    expect(table.lookup('openrouter/openai/gpt-5-2025-08-07')).toBeNull();
     expect(table.lookup('openai/unknown-model')).toBeNull();
   });
 
@@ -64,9 +65,10 @@ describe('createPriceTable: matching', () => {
     expect(t.lookup('azure/gpt-5')?.input).toBe(1.25);
   });
 
-  it('ignores case and surrounding blanks', () => {
+  it('ignores case, and matches the id as reported (blanks are part of it)', () => {
     expect(table.lookup('GLM-4.5')?.model).toBe('glm-4.5');
-    expect(table.lookup(' gpt-5 ')?.model).toBe('gpt-5');
+    expect(table.lookup(' gpt-5')).toBeNull();
+    expect(table.lookup('gpt-5 ')?.model).toBe('gpt-5');
   });
 
   it('returns null for unknown models and empty ids', () => {

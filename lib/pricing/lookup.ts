@@ -2,14 +2,14 @@
  * Price lookup (kpis-v1.md "Price table"): the builtin table of ./prices, optionally overridden
  * and extended per installation by a JSON file named by `LOOPSCOPE_PRICES_FILE`.
  *
- * Matching, for a reported model id (compared case-insensitively, surrounding blanks ignored):
+ * Matching, for a reported model id exactly as reported (compared case-insensitively):
  *   1. the exact id;
  *   2. else the longest listed id that is a prefix of it and ends at a separator — the next
  *      character of the reported id is not a letter, digit or `.` — so `claude-sonnet-4-5` prices
  *      `claude-sonnet-4-5-20250929` and `claude-opus-4-6[1m]`, but `gpt-5` does not price
  *      `gpt-5.7` nor `glm-4.5` `glm-4.5v` (a new version is unpriced rather than mispriced);
- *   3. else the same after dropping a leading `<provider>/` (`anthropic/…`, `openai/…`, and
- *      again for `openrouter/anthropic/…`).
+ *   3. else the same after dropping one leading `<provider>/` (`anthropic/…`, `openai/…`; not a
+ *      second one: `openrouter/anthropic/…` is unpriced, as kpis-v1 has it).
  * Answers are cached per reported id, so pricing a large import costs one map hit per call.
  */
 import { readFileSync, statSync } from 'node:fs';
@@ -82,15 +82,9 @@ export function createPriceTable(entries: readonly ModelPrice[], version: string
   function lookup(model: string): ModelPrice | null {
     const hit = cache.get(model);
     if (hit !== undefined) return hit;
-    let id = normalizeId(model);
-    let found: ModelPrice | null = null;
-    while (id !== '') {
-      found = matchId(prices, id);
-      if (found) break;
-      const slash = id.indexOf('/');
-      if (slash < 0) break;
-      id = id.slice(slash + 1);
-    }
+    const id = model.toLowerCase();
+    const slash = id.indexOf('/');
+    const found = matchId(prices, id) ?? (slash > 0 ? matchId(prices, id.slice(slash + 1)) : null);
     if (cache.size >= LOOKUP_CACHE_LIMIT) cache.clear();
     cache.set(model, found);
     return found;
