@@ -44,6 +44,11 @@ export interface ImportOptions {
    * branch names the number: looked up among the team's changes by repository and title.
    */
   findChangeByTitle?: (repo: string, title: string) => string | null;
+  /**
+   * The name of a single-file input (a directory's or zip's files name themselves): JSON Lines
+   * importers read a session id from it when the lines name none.
+   */
+  fileName?: string;
   /** Longest accepted line, in bytes (importers take long transcript lines: default 64 MiB). */
   maxLineBytes?: number;
 }

@@ -158,6 +158,7 @@ export async function ingest(
   const makeParser = (f: ImportFormat): EventParser => {
     if (options === null) {
       options = { ...request.options, fixedTeam: request.team?.slug };
+      if (!multi && request.filename) options.fileName = request.filename;
       if (isImporterFormat(f) && request.team) {
         const teamId = request.team.id;
         const stored = importSettingsOn(db, teamId);
