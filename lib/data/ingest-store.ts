@@ -85,12 +85,13 @@ export class IngestTransaction {
        VALUES (@teamId, @change, @kind, @ts, @eventId, @lines, @by)`,
     );
     this.upsertDefect = db.prepare(`
-      INSERT INTO defects (team_id, defect, opened_at, severity, fixed_at, fix_change)
-      VALUES (@teamId, @defect, @openedAt, @severity, @fixedAt, @fixChange)
+      INSERT INTO defects (team_id, defect, opened_at, severity, fixed_at, fix_change, fix_withdrawn)
+      VALUES (@teamId, @defect, @openedAt, @severity, @fixedAt, @fixChange, @fixWithdrawn)
       ON CONFLICT (team_id, defect) DO UPDATE SET
         severity = CASE WHEN ${earlierSql('excluded.opened_at', 'defects.opened_at')} THEN excluded.severity ELSE defects.severity END,
         opened_at = CASE WHEN ${earlierSql('excluded.opened_at', 'defects.opened_at')} THEN excluded.opened_at ELSE defects.opened_at END,
         fix_change = CASE WHEN ${earlierSql('excluded.fixed_at', 'defects.fixed_at')} THEN excluded.fix_change ELSE defects.fix_change END,
+        fix_withdrawn = CASE WHEN ${earlierSql('excluded.fixed_at', 'defects.fixed_at')} THEN excluded.fix_withdrawn ELSE defects.fix_withdrawn END,
         fixed_at = CASE WHEN ${earlierSql('excluded.fixed_at', 'defects.fixed_at')} THEN excluded.fixed_at ELSE defects.fixed_at END`);
     this.insertDefectLink = db.prepare(
       `INSERT INTO defect_links (team_id, defect, change, ts) VALUES (@teamId, @defect, @change, @ts)`,

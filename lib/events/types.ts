@@ -91,6 +91,8 @@ export interface LoopEvent extends EventEnvelope {
   defect?: string;
   changes?: string[];
   severity?: string;
+  /** defect.fixed: no longer a defect (not fixed): docs/events.md. */
+  withdrawn?: boolean;
 }
 
 /** One problem found in an input, named by its place, field and reason. */

@@ -406,6 +406,11 @@ describe('validateEvent: type-specific values', () => {
     });
   });
 
+  it('withdrawn (defect.fixed) is a boolean', () => {
+    expect(eventOf(ev('defect.fixed', { withdrawn: true })).withdrawn).toBe(true);
+    expect(only(ev('defect.fixed', { withdrawn: 'yes' }))).toEqual({ line: 7, field: 'withdrawn', message: "must be true or false, got 'yes'" });
+  });
+
   it('ok is a boolean', () => {
     expect(eventOf(ev('tool.call', { ok: true })).ok).toBe(true);
     expect(eventOf(ev('tool.call', { ok: false })).ok).toBe(false);

@@ -45,6 +45,11 @@ export interface ImportOptions {
    */
   findChangeByTitle?: (repo: string, title: string) => string | null;
   /**
+   * GitHub: the latest defect of an issue (`owner/name#N`, or a later one `owner/name#N@<time>`
+   * after it was reopened or labelled again), from the team's defects.
+   */
+  findDefect?: (issue: string) => DefectEpisode | null;
+  /**
    * The name of a single-file input (a directory's or zip's files name themselves): JSON Lines
    * importers read a session id from it when the lines name none.
    */
@@ -54,3 +59,11 @@ export interface ImportOptions {
 }
 
 export const DEFAULT_BUG_LABEL = 'bug';
+
+/** One of an issue's defects: the issue itself, or a reopening of it. */
+export interface DefectEpisode {
+  defect: string;
+  openedAt: number | null;
+  /** Its earliest defect.fixed; null while it is open. */
+  fixedAt: number | null;
+}

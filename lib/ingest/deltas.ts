@@ -70,6 +70,8 @@ export interface DefectDelta {
   severity: string | null;
   fixedAt: number | null;
   fixChange: string | null;
+  /** 1 when the earliest defect.fixed withdrew the defect rather than fixing it. */
+  fixWithdrawn: number | null;
 }
 
 export interface DefectLinkRow {
@@ -266,7 +268,7 @@ export class EntityDeltas {
     const key = `${teamId}\u0000${defect}`;
     let d = this.defects.get(key);
     if (!d) {
-      d = { teamId, defect, openedAt: null, severity: null, fixedAt: null, fixChange: null };
+      d = { teamId, defect, openedAt: null, severity: null, fixedAt: null, fixChange: null, fixWithdrawn: null };
       this.defects.set(key, d);
     }
     if (e.type === 'defect.opened') {
@@ -278,6 +280,7 @@ export class EntityDeltas {
     } else if (earlier(e.ts, d.fixedAt)) {
       d.fixedAt = e.ts;
       d.fixChange = e.change ?? null;
+      d.fixWithdrawn = e.withdrawn === true ? 1 : 0;
     }
   }
 }

@@ -14,7 +14,7 @@
  */
 import fs from 'node:fs';
 import type { SqliteConnection } from '@/lib/data/connection';
-import { findChangeByTitle, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
+import { findChangeByTitle, findDefectOn, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
 import { IngestTransaction, teamIdsBySlug } from '@/lib/data/ingest-store';
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
 import type { Problem } from '@/lib/events/types';
@@ -165,6 +165,7 @@ export async function ingest(
         options.repoMap ??= stored.repoMap;
         options.bugLabel ??= stored.bugLabel;
         options.findChangeByTitle = (repo, title) => findChangeByTitle(db, teamId, repo, title);
+        options.findDefect = (issue) => findDefectOn(db, teamId, issue);
       }
     }
     return createParser(f, options);
