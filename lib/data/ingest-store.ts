@@ -17,6 +17,7 @@ const pickEarliest = (at: string, col: string) =>
 export interface UploadRecord {
   teamId: number | null;
   source: string;
+  agent: string | null;
   filename: string | null;
   format: string;
 }
@@ -118,10 +119,10 @@ export class IngestTransaction {
     this.open = true;
     const info = this.db
       .prepare(
-        `INSERT INTO uploads (team_id, source, filename, format, bytes, accepted, duplicates, rejected, created_at)
-         VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)`,
+        `INSERT INTO uploads (team_id, source, agent, filename, format, bytes, accepted, duplicates, rejected, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?)`,
       )
-      .run(upload.teamId, upload.source, upload.filename, upload.format, bytes, now);
+      .run(upload.teamId, upload.source, upload.agent, upload.filename, upload.format, bytes, now);
     this.uploadId = Number(info.lastInsertRowid);
     return this.uploadId;
   }

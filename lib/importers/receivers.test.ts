@@ -8,6 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import examples from '@octokit/webhooks-examples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { POST as hooksPOST } from '@/app/api/v1/hooks/[agent]/route';
 import { POST as webhookPOST } from '@/app/api/v1/github/webhook/route';
 import { POST as tracesPOST } from '@/app/v1/traces/route';
 import { closeDb, getDb } from '@/lib/data/connection';
@@ -89,5 +91,29 @@ describe('POST /api/v1/github/webhook', () => {
     const again = await send(signed);
     expect(await again.json()).toEqual({ duplicate: true, delivery: 'f00d-1' });
     expect(count('change.opened')).toBe(1);
+  });
+});
+
+describe('POST /api/v1/hooks/<agent>', () => {
+  const hook = (agent: string, body: Buffer | string, headers: Record<string, string>) =>
+    hooksPOST(new Request(`http://localhost/api/v1/hooks/${agent}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers }), { params: Promise.resolve({ agent }) });
+  const input = JSON.stringify({ session_id: 'sess-r1', transcript_path: null, cwd: '/w/api', hook_event_name: 'SessionEnd', reason: 'other' });
+
+  it('takes a gzipped body, answers the counts, and records the upload as a hook of its agent', async () => {
+    const res = await hook('codex', zlib.gzipSync(input + '\n'), { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(getDb().$client.prepare(`SELECT source, agent, format FROM uploads ORDER BY id DESC LIMIT 1`).get()).toEqual({ source: 'hook', agent: 'codex', format: 'codex-hook' });
+  });
+
+  it('answers 400 naming what is wrong with the hook input, 404, 415, 401 and 403', async () => {
+    const auth = { authorization: `Bearer ${ingestToken}` };
+    const bad = await hook('claude-code', '{"hook_event_name":"Stop"}\n', auth);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe("the hook input cannot be read: the hook input has no 'session_id'");
+    expect((await hook('cursor', input, auth)).status).toBe(404);
+    expect((await hook('claude-code', input, { ...auth, 'content-type': 'multipart/form-data; boundary=x' })).status).toBe(415);
+    expect((await hook('claude-code', input, {})).status).toBe(401);
+    expect((await hook('claude-code', input, { authorization: `Bearer ${readToken}` })).status).toBe(403);
   });
 });

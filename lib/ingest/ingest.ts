@@ -29,7 +29,7 @@ export const MAX_LISTED_PROBLEMS = 1000;
 const DELTA_BATCH = 20_000;
 
 /** Options of the importer formats that a request may carry (plain data: it crosses to the worker). */
-export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent'>;
+export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent' | 'receivedAt'>;
 
 export interface IngestRequest {
   /** `auto`: told from the first file's name and first bytes (lib/importers/detect.ts). */
@@ -37,7 +37,9 @@ export interface IngestRequest {
   /** The team the request fixes (API token, upload page, CLI `--team`); else events name theirs. */
   team?: { id: number; slug: string };
   partial: boolean;
-  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook';
+  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook' | 'hook';
+  /** The agent that sent the request (hooks), recorded with the upload. */
+  agent?: string;
   filename?: string | null;
   /** Size of the input when known, for progress. */
   totalBytes?: number;
@@ -180,7 +182,7 @@ export async function ingest(
 
   try {
     tx.begin(
-      { teamId: request.team?.id ?? null, source: request.source, filename: request.filename ?? null, format: request.format },
+      { teamId: request.team?.id ?? null, source: request.source, agent: request.agent ?? null, filename: request.filename ?? null, format: request.format },
       request.totalBytes ?? 0,
       now(),
     );
