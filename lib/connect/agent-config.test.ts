@@ -6,35 +6,30 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { parse as parseToml } from 'smol-toml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST } from '@/app/api/v1/hooks/[agent]/route';
-import { closeDb, getDb } from '@/lib/data/connection';
-import { ensureTeams } from '@/lib/data/teams';
+import { getDb } from '@/lib/data/connection';
 import { createApiToken } from '@/lib/data/tokens';
 import { OPERATOR } from '@/lib/data/viewer';
-import { stopIngestWorker } from '@/lib/ingest/queue';
+import { serverDatabase } from '@/lib/testing/server-db';
 import { claudeCodeSettings, codexConfigToml, codexNotifyLine, geminiSettings, hookCommand, shellQuote } from './agent-config';
 
 const FIXTURES = path.join(__dirname, '..', 'importers', 'fixtures');
 const CC_SESSION = 'c0ffee00-1111-4222-8333-444455556666';
 const CODEX_SESSION = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 let dir = '';
-let saved: string | undefined;
+let db: ReturnType<typeof serverDatabase>;
 let token = '';
 let server: http.Server;
 let url = '';
 
 beforeAll(async () => {
-  saved = process.env.DATABASE_PATH;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-hooks-'));
-  process.env.DATABASE_PATH = path.join(dir, 'test.db');
-  const db = getDb();
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], db);
-  token = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db).token;
+  db = serverDatabase('hooks');
+  dir = db.dir;
+  token = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db.db).token;
   server = http.createServer(async (req, res) => {
     const agent = /^\/api\/v1\/hooks\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
     const headers = new Headers();
@@ -50,11 +45,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
-  await stopIngestWorker();
-  closeDb();
-  if (saved === undefined) delete process.env.DATABASE_PATH;
-  else process.env.DATABASE_PATH = saved;
-  fs.rmSync(dir, { recursive: true, force: true });
+  await db.close();
 });
 
 const q = <T>(sql: string, ...args: unknown[]) => getDb().$client.prepare(sql).all(...args) as T[];

@@ -25,18 +25,27 @@ function base(url: string): string {
 const TRANSCRIPT_PATH = `sed -n 's/.*"transcript_path" *: *"\\([^"]*\\)".*/\\1/p'`;
 
 /**
+ * Sends what `lines` prints (the hook input's line, then the transcript) to the agent's hooks
+ * endpoint: streamed, in the background, silently.
+ */
+function sendInBackground(lines: string, agent: HookAgent, url: string, token: string): string {
+  return (
+    `{ { ${lines}; } | curl -sS -m 600 -X POST -T - -H 'Content-Type: application/x-ndjson' -H ${shellQuote(`Authorization: Bearer ${token}`)} ` +
+    `${shellQuote(`${base(url)}/api/v1/hooks/${agent}`)}; } >/dev/null 2>&1 &`
+  );
+}
+
+/** Prints the hook input `$h` as one line. */
+const HOOK_LINE = `printf '%s' "$h" | tr -d '\\r\\n'; echo`;
+
+/**
  * The script a hook runs: reads the hook input, sends it and the transcript (for Claude Code
  * with its sub-agents' files) to `POST <url>/api/v1/hooks/<agent>`.
  */
 export function hookScript(agent: HookAgent, url: string, token: string): string {
   const unescape = agent === 'claude-code' ? ` | sed 's/\\\\\\\\/\\\\/g'` : ''; // C:\\Users → C:\Users (Windows paths)
   const files = agent === 'claude-code' ? `"$p" "\${p%.jsonl}"/subagents/*.jsonl` : `"$p"`;
-  return (
-    `h=$(cat); p=$(printf '%s' "$h" | ${TRANSCRIPT_PATH}${unescape}); ` +
-    `{ { printf '%s' "$h" | tr -d '\\r\\n'; echo; [ -f "$p" ] && cat ${files} 2>/dev/null; } | ` +
-    `curl -sS -m 600 -X POST -T - -H 'Content-Type: application/x-ndjson' -H ${shellQuote(`Authorization: Bearer ${token}`)} ` +
-    `${shellQuote(`${base(url)}/api/v1/hooks/${agent}`)}; } >/dev/null 2>&1 &`
-  );
+  return `h=$(cat); p=$(printf '%s' "$h" | ${TRANSCRIPT_PATH}${unescape}); ${sendInBackground(`${HOOK_LINE}; [ -f "$p" ] && cat ${files} 2>/dev/null`, agent, url, token)}`;
 }
 
 /** The hook command an agent's settings name: the script under `sh -c`. */
@@ -114,9 +123,7 @@ export function codexNotifyLine(url: string, token: string): string {
   const script =
     `h=$1; id=$(printf '%s' "$h" | sed -n 's/.*"thread-id" *: *"\\([^"]*\\)".*/\\1/p'); ` +
     `p=$(find "\${CODEX_HOME:-$HOME/.codex}/sessions" -name "rollout-*$id.jsonl" 2>/dev/null | head -n 1); ` +
-    `{ { printf '%s' "$h" | tr -d '\\r\\n'; echo; [ -n "$id" ] && [ -f "$p" ] && cat "$p"; } | ` +
-    `curl -sS -m 600 -X POST -T - -H 'Content-Type: application/x-ndjson' -H ${shellQuote(`Authorization: Bearer ${token}`)} ` +
-    `${shellQuote(`${base(url)}/api/v1/hooks/codex`)}; } >/dev/null 2>&1 &`;
+    sendInBackground(`${HOOK_LINE}; [ -n "$id" ] && [ -f "$p" ] && cat "$p"`, 'codex', url, token);
   return `notify = ["sh", "-c", ${tomlLiteral(script)}, "loopscope"]`;
 }
 

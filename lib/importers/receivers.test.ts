@@ -4,7 +4,6 @@
  * SQLite file.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import examples from '@octokit/webhooks-examples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,39 +11,27 @@ import zlib from 'node:zlib';
 import { POST as hooksPOST } from '@/app/api/v1/hooks/[agent]/route';
 import { POST as webhookPOST } from '@/app/api/v1/github/webhook/route';
 import { POST as tracesPOST } from '@/app/v1/traces/route';
-import { closeDb, getDb } from '@/lib/data/connection';
+import { getDb } from '@/lib/data/connection';
 import { saveImportSettings } from '@/lib/data/import-settings';
-import { ensureTeams } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
 import { OPERATOR } from '@/lib/data/viewer';
-import { stopIngestWorker } from '@/lib/ingest/queue';
+import { serverDatabase } from '@/lib/testing/server-db';
 import { signGithubBody } from './github';
 
 const TRACE = fs.readFileSync(path.join(__dirname, 'fixtures', 'otlp', 'agent-trace.json'));
 const SECRET = 'receivers-test-secret-0123456789';
-let dir = '';
-let saved: string | undefined;
+let server: ReturnType<typeof serverDatabase>;
 let ingestToken = '';
 let readToken = '';
 
 beforeAll(() => {
-  saved = process.env.DATABASE_PATH;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-receivers-'));
-  process.env.DATABASE_PATH = path.join(dir, 'test.db');
-  const db = getDb();
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], db);
-  ingestToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db).token;
-  readToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, db).token;
-  saveImportSettings(OPERATOR, 1, { githubWebhookSecret: SECRET }, db);
+  server = serverDatabase('receivers');
+  ingestToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, server.db).token;
+  readToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, server.db).token;
+  saveImportSettings(OPERATOR, 1, { githubWebhookSecret: SECRET }, server.db);
 });
 
-afterAll(async () => {
-  await stopIngestWorker();
-  closeDb();
-  if (saved === undefined) delete process.env.DATABASE_PATH;
-  else process.env.DATABASE_PATH = saved;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.close());
 
 const count = (type: string) => (getDb().$client.prepare('SELECT count(*) n FROM events WHERE type = ?').get(type) as { n: number }).n;
 
