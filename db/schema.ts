@@ -53,6 +53,8 @@ export const uploads = sqliteTable(
     /** The team the request fixed, if any. */
     teamId: integer('team_id').references(() => teams.id, { onDelete: 'cascade' }),
     source: text('source').notNull(),
+    /** The agent that sent it (`claude-code`, `codex`, ...) for hook and OTLP uploads; null otherwise. */
+    agent: text('agent'),
     filename: text('filename'),
     format: text('format').notNull(),
     bytes: integer('bytes').notNull(),
@@ -212,10 +214,11 @@ export const defects = sqliteTable(
     openedAt: integer('opened_at'),
     openedEvent: text('opened_event'),
     severity: text('severity'),
-    /** Earliest `defect.fixed` (ties: smallest id), and the fixing change it names. */
+    /** Earliest `defect.fixed` (ties: smallest id), the fixing change it names, and 1 when it withdrew the defect (`withdrawn`) rather than fixed it. */
     fixedAt: integer('fixed_at'),
     fixedEvent: text('fixed_event'),
     fixChange: text('fix_change'),
+    fixWithdrawn: integer('fix_withdrawn'),
   },
   (t) => [
     primaryKey({ columns: [t.teamId, t.defect] }),

@@ -112,6 +112,7 @@ const TEAM_CELLS: TeamCell[] = [
   { name: 'team dashboard', path: (s) => `/teams/${teams[s].slug}`, kind: 'page' },
   { name: 'team dashboard, 12 weeks', path: (s) => `/teams/${teams[s].slug}?range=12w`, kind: 'page' },
   { name: 'team settings', path: (s) => `/teams/${teams[s].slug}/settings`, adminOnly: true, kind: 'page' },
+  { name: 'connect agents', path: (s) => `/teams/${teams[s].slug}/settings/connect`, adminOnly: true, kind: 'page' },
   { name: 'run page', path: (s) => `/runs/${teams[s].run}?team=${teams[s].slug}`, kind: 'page' },
   { name: 'run page without team', path: (s) => `/runs/${teams[s].run}`, kind: 'page' },
   { name: 'GET /api/v1/kpis', path: (s) => `/api/v1/kpis?team=${teams[s].slug}`, kind: 'api' },

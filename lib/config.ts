@@ -43,6 +43,24 @@ export function rateLimitPerMinute(env: NodeJS.ProcessEnv = process.env): number
   return n;
 }
 
+/**
+ * The address agents and GitHub reach this server at (`LOOPSCOPE_PUBLIC_URL`, e.g.
+ * `https://loopscope.example.com`), without a trailing slash; null when unset (the request's
+ * own origin is used then). A value that is not an http(s) URL is an error naming it.
+ */
+export function publicUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env.LOOPSCOPE_PUBLIC_URL?.trim();
+  if (!raw) return null;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`LOOPSCOPE_PUBLIC_URL must be an http(s) URL, got '${raw}'`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`LOOPSCOPE_PUBLIC_URL must be an http(s) URL, got '${raw}'`);
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /** `LOOPSCOPE_DEMO=off` keeps an empty database empty. */
 export function demoEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
   return (env.LOOPSCOPE_DEMO ?? 'on').toLowerCase() !== 'off';

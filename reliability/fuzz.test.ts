@@ -1,6 +1,6 @@
 /**
  * 6. Hostile input: fuzzing every parser with fast-check — events-v1 NDJSON, JSON array and
- * CSV, the Claude Code, Codex, OTLP and GitHub importers, and GitHub webhook payloads — with
+ * CSV, the Claude Code, Codex (rollouts and exec output), OTLP and GitHub importers, hook requests, and GitHub webhook payloads — with
  * random and mutated inputs (byte flips, structural characters, cuts, duplicated slices, NUL
  * and CR, random chunk boundaries), seeded from real-format fixtures.
  *
@@ -51,6 +51,19 @@ const SEEDS: Record<ImportFormat, Buffer[]> = {
   ],
   otlp: [read('otlp/agent-trace.json'), read('otlp/collector-export.jsonl'), read('otlp-malformed/trace.json')],
   github: [read('github/deliveries.json'), read('github-malformed/deliveries.ndjson')],
+  'claude-code-hook': [
+    Buffer.concat([
+      Buffer.from('{"session_id":"c0ffee00-1111-4222-8333-444455556666","transcript_path":"/p/c0ffee00-1111-4222-8333-444455556666.jsonl","hook_event_name":"SessionEnd","reason":"other"}\n'),
+      read('claude-code/projects/-home-dev-src-api/c0ffee00-1111-4222-8333-444455556666.jsonl'),
+    ]),
+  ],
+  'codex-hook': [
+    Buffer.concat([
+      Buffer.from('{"session_id":"5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9","transcript_path":null,"hook_event_name":"Stop"}\n'),
+      read('codex/sessions/2026/11/03/rollout-2026-11-03T10-00-00-5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9.jsonl'),
+    ]),
+    read('codex-exec/codex-exec-retry.jsonl'),
+  ],
 };
 const FORMATS = Object.keys(SEEDS) as ImportFormat[];
 const TOKENS = ['{', '}', '[', ']', '"', ',', ':', '\n', '\r', '\\', '\u0000', 'null', 'true', '-1', '1e999', '"\\u0000"', '\ufeff', '\ud800', '{"id":', '"type":"llm.call"', '__proto__', 'constructor', ';', '=cmd|'];
@@ -188,6 +201,9 @@ describe('endpoints, over HTTP', () => {
     };
     for (const [format, type] of [['ndjson', 'application/x-ndjson'], ['json', 'application/json'], ['csv', 'text/csv']] as const) {
       targets.push({ name: `POST /api/v1/events (${format})`, format, send: (b, i) => post(`${base}/api/v1/events${i % 2 ? '?partial=1' : ''}`, { authorization: `Bearer ${token}`, 'content-type': type }, b) });
+    }
+    for (const agent of ['claude-code', 'codex'] as const) {
+      targets.push({ name: `POST /api/v1/hooks/${agent}`, format: `${agent}-hook`, send: (b) => post(`${base}/api/v1/hooks/${agent}`, { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson' }, b) });
     }
     targets.push({ name: 'POST /v1/traces', format: 'otlp', send: (b, i) => post(`${base}/v1/traces${i % 2 ? '?partial=1' : ''}`, { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, b) });
     for (const format of ['claude-code', 'codex', 'otlp', 'github', 'ndjson'] as const) {

@@ -117,7 +117,7 @@ export async function runImportGit(
   }
   const days = values.days === undefined ? 7 : Number(values.days);
   if (!Number.isFinite(days) || days <= 0 || days > 365) throw new CliUsageError(`--days must be a number of days (1–365), got '${values.days}'`);
-  const stats: GitImportStats = { commits: 0, changes: 0, modified: 0 };
+  const stats: GitImportStats = { commits: 0, changes: 0, modified: 0, reverted: 0 };
   const started = Date.now();
   const result = await ingest(getDb().$client, ndjsonChunks(gitHistoryEvents({ repoPath, repo, days, ref: values.ref }, stats)), {
     format: 'ndjson',
@@ -130,7 +130,7 @@ export async function runImportGit(
   if (!result.ok) throw new Error(`${result.rejectedCount} invalid event(s) from ${repoPath}; nothing was stored`);
   console.log(
     `Read ${stats.commits} main-line commits of ${repo} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stats.changes} merged changes, ` +
-      `${stats.modified} modifications within ${days} days; ${result.accepted} events stored, ${result.duplicates} duplicates`,
+      `${stats.modified} modifications within ${days} days, ${stats.reverted} reverts; ${result.accepted} events stored, ${result.duplicates} duplicates`,
   );
   return { result, stats };
 }

@@ -11,7 +11,7 @@ import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { Db, SqliteConnection } from '@/db/client';
 import { teamImportSettings } from '@/db/schema';
-import { DEFAULT_BUG_LABEL, type RepoMapping } from '@/lib/importers/types';
+import { DEFAULT_BUG_LABEL, type DefectEpisode, type RepoMapping } from '@/lib/importers/types';
 import { getDb } from './connection';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -138,6 +138,21 @@ export function recordDelivery(
 /** Whether a team already processed a delivery (a cheap check before queueing one). */
 export function deliverySeen(conn: SqliteConnection, teamId: number, deliveryId: string): boolean {
   return conn.prepare('SELECT 1 FROM webhook_deliveries WHERE team_id = ? AND delivery_id = ?').get(teamId, deliveryId) !== undefined;
+}
+
+/**
+ * The latest of an issue's defects in a team (`owner/name#N` or `owner/name#N@<time>`: the one
+ * opened last), for the GitHub importer's reopened and unlabelled bugs.
+ */
+export function findDefectOn(conn: SqliteConnection, teamId: number, issue: string): DefectEpisode | null {
+  const row = conn
+    .prepare(
+      `SELECT defect, opened_at AS openedAt, fixed_at AS fixedAt FROM defects
+       WHERE team_id = ? AND (defect = ? OR substr(defect, 1, ?) = ?)
+       ORDER BY opened_at IS NULL, opened_at DESC LIMIT 1`,
+    )
+    .get(teamId, issue, issue.length + 1, `${issue}@`) as DefectEpisode | undefined;
+  return row ?? null;
 }
 
 /** The change of a team's repository with this title (its latest-opened one), for `Revert "<title>"`. */

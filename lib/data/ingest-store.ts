@@ -27,6 +27,7 @@ const earlierSql = (x: string, y: string) => `(${x} IS NOT NULL AND (${y} IS NUL
 export interface UploadRecord {
   teamId: number | null;
   source: string;
+  agent: string | null;
   filename: string | null;
   format: string;
 }
@@ -92,11 +93,11 @@ export class IngestTransaction {
        VALUES (@teamId, @change, @kind, @ts, @eventId, @lines, @by)`,
     );
     this.upsertDefect = db.prepare(`
-      INSERT INTO defects (team_id, defect, opened_at, opened_event, severity, fixed_at, fixed_event, fix_change)
-      VALUES (@teamId, @defect, @openedAt, @openedEvent, @severity, @fixedAt, @fixedEvent, @fixChange)
+      INSERT INTO defects (team_id, defect, opened_at, opened_event, severity, fixed_at, fixed_event, fix_change, fix_withdrawn)
+      VALUES (@teamId, @defect, @openedAt, @openedEvent, @severity, @fixedAt, @fixedEvent, @fixChange, @fixWithdrawn)
       ON CONFLICT (team_id, defect) DO UPDATE SET
         ${takeIfBefore('defects', 'opened_at', 'opened_event', ['severity', 'opened_event', 'opened_at'])},
-        ${takeIfBefore('defects', 'fixed_at', 'fixed_event', ['fix_change', 'fixed_event', 'fixed_at'])}`);
+        ${takeIfBefore('defects', 'fixed_at', 'fixed_event', ['fix_change', 'fix_withdrawn', 'fixed_event', 'fixed_at'])}`);
     this.insertDefectLink = db.prepare(
       `INSERT INTO defect_links (team_id, defect, change, ts) VALUES (@teamId, @defect, @change, @ts)`,
     );
@@ -124,10 +125,10 @@ export class IngestTransaction {
     this.open = true;
     const info = this.db
       .prepare(
-        `INSERT INTO uploads (team_id, source, filename, format, bytes, accepted, duplicates, rejected, created_at)
-         VALUES (?, ?, ?, ?, ?, 0, 0, 0, ?)`,
+        `INSERT INTO uploads (team_id, source, agent, filename, format, bytes, accepted, duplicates, rejected, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?)`,
       )
-      .run(upload.teamId, upload.source, upload.filename, upload.format, bytes, now);
+      .run(upload.teamId, upload.source, upload.agent, upload.filename, upload.format, bytes, now);
     this.uploadId = Number(info.lastInsertRowid);
     return this.uploadId;
   }

@@ -17,6 +17,7 @@ import {
   recordLoginFailure,
 } from './sessions';
 import { insertShareLink, markShareLinkRevoked, touchShareLink } from './share-links';
+import { saveImportSettings } from './import-settings';
 import { saveFlagThresholds } from './team-settings';
 import { deleteTeams, ensureTeams, insertTeam } from './teams';
 import { insertApiToken, markApiTokenRevoked, touchApiToken } from './tokens';
@@ -67,6 +68,9 @@ function apply(db: Db, op: WriteOperation): unknown {
       return markApiTokenRevoked(db, op.tokenId, op.at);
     case 'saveFlagThresholds':
       saveFlagThresholds(OPERATOR, op.teamId, op.changes, db, op.at);
+      return;
+    case 'saveImportSettings':
+      saveImportSettings(OPERATOR, op.teamId, op.changes, db, op.at);
       return;
     case 'createShareLink':
       return insertShareLink(db, op);

@@ -1,6 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import type { InputFormat, LoopEvent } from './types';
+import { RUN_STATUSES, type InputFormat, type LoopEvent } from './types';
 import { parseEvents, readEvents } from './parse';
 import type { ParsedItem, ReadOptions } from './parse';
 
@@ -376,7 +376,7 @@ const attrs = fc.dictionary(attrKey, text, { minKeys: 1, maxKeys: 3 });
 
 const perType: Record<string, fc.Arbitrary<Record<string, unknown>>> = {
   'run.started': fc.record({ run: text, task: text }, { requiredKeys: ['run'] }),
-  'run.ended': fc.record({ run: text, status: fc.constantFrom('succeeded', 'failed', 'abandoned', 'cancelled') }),
+  'run.ended': fc.record({ run: text, status: fc.constantFrom(...RUN_STATUSES) }),
   iteration: fc.record({ run: text, n: int1 }),
   'llm.call': fc.record(
     { run: text, model: text, input_tokens: int0, output_tokens: int0, cache_read_tokens: int0, cache_write_tokens: int0, cost_usd: money },

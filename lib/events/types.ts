@@ -31,7 +31,8 @@ export type ChangeType = (typeof CHANGE_TYPES)[number];
 export type DefectType = (typeof DEFECT_TYPES)[number];
 export type EventType = (typeof EVENT_TYPES)[number];
 
-export const RUN_STATUSES = ['succeeded', 'failed', 'abandoned', 'cancelled'] as const;
+/** `finished`: the session ended with no verdict (an agent's own session end: hooks). */
+export const RUN_STATUSES = ['succeeded', 'failed', 'abandoned', 'cancelled', 'finished'] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
 /** Envelope fields every event may carry. */
@@ -90,6 +91,8 @@ export interface LoopEvent extends EventEnvelope {
   defect?: string;
   changes?: string[];
   severity?: string;
+  /** defect.fixed: no longer a defect (not fixed): docs/events.md. */
+  withdrawn?: boolean;
 }
 
 /** One problem found in an input, named by its place, field and reason. */

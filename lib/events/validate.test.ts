@@ -397,11 +397,18 @@ describe('validateEvent: type-specific values', () => {
 
   it('status is one of the run statuses', () => {
     for (const status of RUN_STATUSES) expect(eventOf(ev('run.ended', { status })).status).toBe(status);
+    // `finished`: the agent's session ended without a verdict (hooks, importers).
+    expect(eventOf(ev('run.ended', { status: 'finished' })).status).toBe('finished');
     expect(only(ev('run.ended', { status: 'done' }))).toEqual({
       line: 7,
       field: 'status',
-      message: "must be one of succeeded, failed, abandoned, cancelled, got 'done'",
+      message: "must be one of succeeded, failed, abandoned, cancelled, finished, got 'done'",
     });
+  });
+
+  it('withdrawn (defect.fixed) is a boolean', () => {
+    expect(eventOf(ev('defect.fixed', { withdrawn: true })).withdrawn).toBe(true);
+    expect(only(ev('defect.fixed', { withdrawn: 'yes' }))).toEqual({ line: 7, field: 'withdrawn', message: "must be true or false, got 'yes'" });
   });
 
   it('ok is a boolean', () => {

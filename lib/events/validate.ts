@@ -77,7 +77,9 @@ const TYPE_FIELDS: Record<EventType, readonly FieldSpec[]> = {
   'change.reverted': [req('change', K_ID), opt('by', K_ID)],
   'change.modified': [req('change', K_ID), opt('lines', K_INT1)],
   'defect.opened': [req('defect', K_ID), opt('changes', K_STRARR), opt('severity', K_STR)],
-  'defect.fixed': [req('defect', K_ID), opt('change', K_ID)],
+  // `withdrawn` (an addition to v1, docs/events.md): the defect stopped being one (its bug label
+  // removed, closed as not planned) rather than being fixed.
+  'defect.fixed': [req('defect', K_ID), opt('change', K_ID), opt('withdrawn', K_BOOL)],
 };
 
 const TYPE_SPECS = new Map<string, TypeSpec>();

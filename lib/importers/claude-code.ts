@@ -93,7 +93,7 @@ export class ClaudeCodeParser extends JsonLinesParser {
     const e = this.parseObjectLine(l, out, 'a Claude Code transcript');
     if (!e) return;
     const { line, text } = l;
-    const session = str(e.sessionId) ?? sessionFromPath(this.file);
+    const session = str(e.sessionId) ?? sessionFromPath(this.sourceName);
     const ts = typeof e.timestamp === 'string' ? parseRfc3339(e.timestamp) : NaN;
     if (session === undefined || ts !== ts) return; // summaries, snapshots: no session or time
     const s = this.session(session, ts, line);

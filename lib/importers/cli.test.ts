@@ -86,7 +86,7 @@ describe('CLI import commands', () => {
     git('remote', 'add', 'origin', 'https://github.com/acme/tiny.git');
     const r = cli('import-git', repo, '--team', 'acme');
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/Read 2 main-line commits of acme\/tiny in [\d.]+ s: 1 merged changes, 1 modifications within 7 days; 2 events stored/);
+    expect(r.stdout).toMatch(/Read 2 main-line commits of acme\/tiny in [\d.]+ s: 1 merged changes, 1 modifications within 7 days, 0 reverts; 2 events stored/);
     expect(cli('import-git', repo, '--team', 'acme', '--days', 'x').status).toBe(2);
   });
 });

@@ -13,10 +13,23 @@
  *   ones: `cache_read_tokens` = `cached_input_tokens`, `input_tokens` = the rest; reasoning
  *   tokens are part of `output_tokens`.
  * - `response_item` function / custom tool / local shell calls: `tool.call`; the matching
- *   output or `exec_command_end` gives `ok` (exit code 0) and `duration_ms`.
+ *   output or `exec_command_end` gives `ok` (exit code 0) and `duration_ms`. A
+ *   `web_search_call` (the Responses API's hosted search; codex-rs records it as the
+ *   `web_search` tool) is a `tool.call` `web_search`, ok unless its status is `failed`.
+ * - A forked or spawned session's rollout copies its parent's history right after its own
+ *   `session_meta`: the parent's `session_meta` (a session other than the file's), then the
+ *   parent's lines, persisted as-is when the fork is made and so stamped with that instant.
+ *   Those lines are the parent's calls, already counted in the parent's run: from a foreign
+ *   `session_meta` on, lines stamped within FORK_COPY_WINDOW_MS of the fork (or before the
+ *   child's start) add no `llm.call` and no `tool.call`; their token totals still seed the
+ *   differences of the child's own counts. The copy ends at the first line stamped later.
+ * - Without `session_meta`, the session id is the one in the file's name.
+ * - `codex exec --json` output (`thread.started`, ...) is read by lib/importers/codex-exec.ts.
  *
  * Ids derive from the source (`codex:<session>:tokens:<cumulative total>`,
- * `codex:<session>:tool:<call id>`), so a re-import adds nothing.
+ * `codex:<session>:tool:<call id>`, `codex:<session>:web_search:<time>:<k>`), so a re-import
+ * adds nothing. A file with Codex lines but no session to name is a problem, never a silent
+ * "0 accepted".
  */
 import type { ParsedItem } from '@/lib/events/parse';
 import { parseRfc3339 } from '@/lib/events/validate';
@@ -30,10 +43,13 @@ import {
   toItem,
   type Line,
 } from './lines';
+import { CodexExecFile, EXEC_EVENT_TYPES } from './codex-exec';
 import { repoForPath } from './repo-map';
 
 export const CODEX_AGENT = 'codex';
 const UNKNOWN_MODEL = 'unknown';
+/** How long after a fork its copy of the parent's history may still be being written. */
+export const FORK_COPY_WINDOW_MS = 2000;
 
 interface Usage {
   input: number;
@@ -66,6 +82,17 @@ interface FileState {
   tools: Map<string, ToolCall>;
   /** Outcomes seen before their call (never in practice, but order is not promised). */
   outcomes: Map<string, { ok?: boolean; durationMs?: number }>;
+  /** Web searches by time: they carry no id, so the k-th one at a time is named by both. */
+  searches: Map<number, number>;
+  /** Inside a copy of a parent's history (a fork), until this time; NaN when not (any more). */
+  copyUntil: number;
+  copySeen: boolean;
+  /** Lines of the rollout envelope (`{timestamp, type, payload}`) read. */
+  rolloutLines: number;
+  /** The first rollout line's time and number. */
+  firstLineTs: number;
+  firstLine: number;
+  exec: CodexExecFile | null;
 }
 
 export class CodexParser extends JsonLinesParser {
@@ -75,6 +102,11 @@ export class CodexParser extends JsonLinesParser {
   protected finishFile(out: ParsedItem[]): void {
     const s = this.state;
     const team = this.options.fixedTeam;
+    s.exec?.finish(out);
+    if (s.session === undefined && s.firstLineTs === s.firstLineTs) this.session(s.firstLineTs, s.firstLine);
+    if (s.session === undefined && s.rolloutLines > 0 && !s.exec) {
+      out.push(problemItem(1, '', 'no session in this file: a Codex rollout starts with a session_meta line, or is named rollout-…-<session id>.jsonl', this.file));
+    }
     if (s.session !== undefined && s.startTs === s.startTs) {
       const raw: Record<string, unknown> = {
         id: `codex:${s.session}:start`,
@@ -111,13 +143,32 @@ export class CodexParser extends JsonLinesParser {
     if (!e) return;
     const { line, text } = l;
     const s = this.state;
+    if (typeof e.type === 'string' && EXEC_EVENT_TYPES.has(e.type) && !('payload' in e)) {
+      s.exec ??= new CodexExecFile(this.options.fixedTeam, this.file);
+      s.exec.line(e, text, line, out);
+      return;
+    }
     const ts = typeof e.timestamp === 'string' ? parseRfc3339(e.timestamp) : NaN;
     const payload = e.payload;
     if (!isObject(payload)) return; // older rollouts without the envelope carry no usage
+    s.rolloutLines++;
+    if (s.firstLineTs !== s.firstLineTs && ts === ts) {
+      s.firstLineTs = ts;
+      s.firstLine = line;
+    }
+    if (s.copyUntil === s.copyUntil && !(ts <= s.copyUntil)) s.copyUntil = NaN; // the copy is over
     switch (e.type) {
       case 'session_meta': {
-        if (s.session !== undefined) return; // a forked session's copy of its parent's meta
-        const id = str(payload.id) ?? sessionFromPath(this.file);
+        if (s.session !== undefined) {
+          // Another session's meta: a fork's copy of its parent's history begins (once).
+          const other = str(payload.id);
+          if (other && other !== s.session && !s.copySeen && ts === ts) {
+            s.copySeen = true;
+            s.copyUntil = Math.max(ts, s.startTs === s.startTs ? s.startTs : ts) + FORK_COPY_WINDOW_MS;
+          }
+          return;
+        }
+        const id = str(payload.id) ?? sessionFromPath(this.sourceName);
         if (!id) {
           out.push(problemItem(line, 'payload.id', 'session_meta without a session id', this.file));
           return;
@@ -137,17 +188,17 @@ export class CodexParser extends JsonLinesParser {
         const model = str(payload.model);
         if (model) {
           s.model = model;
-          s.firstModel ??= model;
+          if (!this.inCopy()) s.firstModel ??= model;
         }
         if (!s.cwd) s.cwd = str(payload.cwd);
         return;
       }
       case 'response_item':
-        this.responseItem(payload, ts, line);
+        if (!this.inCopy()) this.responseItem(payload, ts, line);
         return;
       case 'event_msg':
         if (payload.type === 'token_count') this.tokenCount(payload, ts, line, out);
-        else if (payload.type === 'exec_command_end' && typeof payload.call_id === 'string') {
+        else if (payload.type === 'exec_command_end' && typeof payload.call_id === 'string' && !this.inCopy()) {
           this.outcome(payload.call_id, { ok: typeof payload.exit_code === 'number' ? payload.exit_code === 0 : undefined, durationMs: durationMs(payload.duration) });
         }
         return;
@@ -156,14 +207,20 @@ export class CodexParser extends JsonLinesParser {
     }
   }
 
+  /** Whether the line being read is part of a fork's copy of its parent's history. */
+  private inCopy(): boolean {
+    return this.state.copyUntil === this.state.copyUntil;
+  }
+
   private session(ts: number, line: number): string | undefined {
     const s = this.state;
     if (s.session === undefined) {
-      const id = sessionFromPath(this.file);
+      const id = sessionFromPath(this.sourceName);
       if (!id || ts !== ts) return undefined;
+      // No session_meta: the session started with the file's first line.
       s.session = id;
-      s.startTs = ts;
-      s.startLine = line;
+      s.startTs = s.firstLineTs === s.firstLineTs ? s.firstLineTs : ts;
+      s.startLine = s.firstLineTs === s.firstLineTs ? s.firstLine : line;
     }
     return s.session;
   }
@@ -186,7 +243,7 @@ export class CodexParser extends JsonLinesParser {
     if (total && s.previousTotal && sameUsage(total, s.previousTotal)) return; // repeated, nothing new
     if (!last && total) last = subtract(total, s.previousTotal);
     if (total) s.previousTotal = total;
-    if (!last) return;
+    if (!last || this.inCopy()) return;
     if (last.input === 0 && last.cached === 0 && last.output === 0 && last.reasoning === 0) return;
     const model = str(info.model) ?? str(payload.model) ?? s.model;
     if (model) s.firstModel ??= model;
@@ -219,6 +276,14 @@ export class CodexParser extends JsonLinesParser {
         const seen = this.state.outcomes.get(callId);
         if (seen) Object.assign(call, seen);
         this.state.tools.set(callId, call);
+        return;
+      }
+      case 'web_search_call': {
+        if (ts !== ts || this.session(ts, line) === undefined) return;
+        const k = (this.state.searches.get(ts) ?? 0) + 1;
+        this.state.searches.set(ts, k);
+        const id = `web_search:${iso(ts)}:${k}`;
+        this.state.tools.set(id, { id, name: 'web_search', ts, line, ok: p.status !== 'failed' });
         return;
       }
       case 'function_call_output':
@@ -258,6 +323,13 @@ function newState(): FileState {
     previousTotal: undefined,
     tools: new Map(),
     outcomes: new Map(),
+    searches: new Map(),
+    copyUntil: NaN,
+    copySeen: false,
+    rolloutLines: 0,
+    firstLineTs: NaN,
+    firstLine: 1,
+    exec: null,
   };
 }
 

@@ -36,23 +36,36 @@ export function isZipBytes(bytes: Uint8Array): boolean {
   return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 3 && bytes[3] === 4) || (bytes[2] === 5 && bytes[3] === 6));
 }
 
-/** A Claude Code transcript line: `parentUuid`, `leafUuid` (summaries), or a session line with its `uuid`. */
+/**
+ * Line types Claude Code writes that carry no message (bookkeeping around a session), each
+ * with the session's `sessionId`: 2.1 starts a transcript with `queue-operation` lines.
+ */
+const CLAUDE_CODE_BOOKKEEPING_RE = /"type"\s*:\s*"(?:queue-operation|last-prompt|summary|file-history-snapshot|custom-title|system)"/;
+
+/**
+ * A Claude Code transcript line: `parentUuid`, `leafUuid` (summaries), a session line with its
+ * `uuid`, or a bookkeeping line (`queue-operation`, ...) naming its `sessionId`.
+ */
 function looksLikeClaudeCode(firstLine: string): boolean {
   return (
     firstLine.startsWith('{') &&
     (firstLine.includes('"parentUuid"') ||
       firstLine.includes('"leafUuid"') ||
-      (firstLine.includes('"sessionId"') && (firstLine.includes('"uuid"') || firstLine.includes('"userType"'))) ||
+      (firstLine.includes('"sessionId"') &&
+        (firstLine.includes('"uuid"') || firstLine.includes('"userType"') || CLAUDE_CODE_BOOKKEEPING_RE.test(firstLine))) ||
       (firstLine.includes('"type":"file-history-snapshot"') && firstLine.includes('"messageId"')))
   );
 }
 
-/** A Codex rollout line: `{"timestamp", "type": "session_meta" | ..., "payload"}`. */
+/**
+ * A Codex rollout line (`{"timestamp", "type": "session_meta" | ..., "payload"}`) or the first
+ * line of `codex exec --json` output (`{"type": "thread.started", "thread_id"}`).
+ */
 function looksLikeCodex(firstLine: string): boolean {
   return (
     firstLine.startsWith('{') &&
-    firstLine.includes('"payload"') &&
-    /"type"\s*:\s*"(?:session_meta|turn_context|response_item|event_msg)"/.test(firstLine)
+    ((firstLine.includes('"payload"') && /"type"\s*:\s*"(?:session_meta|turn_context|response_item|event_msg)"/.test(firstLine)) ||
+      (/"type"\s*:\s*"thread\.started"/.test(firstLine) && firstLine.includes('"thread_id"')))
   );
 }
 

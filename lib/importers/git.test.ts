@@ -121,9 +121,9 @@ describe('git history importer', () => {
     const fix = r.commit(14, 'Shout');
 
     const events = [];
-    const stats = { commits: 0, changes: 0, modified: 0 };
+    const stats = { commits: 0, changes: 0, modified: 0, reverted: 0 };
     for await (const e of gitHistoryEvents({ repoPath: r.dir, repo: 'acme/api' }, stats)) events.push(e);
-    expect(stats).toEqual({ commits: 30, changes: 3, modified: 4 });
+    expect(stats).toEqual({ commits: 30, changes: 3, modified: 4, reverted: 0 });
     const merged = events.filter((e) => e.type === 'change.merged');
     expect(merged.map((e) => [e.change, e.ts, e.branch, e.additions, e.deletions])).toEqual([
       ['acme/api#1', new Date(T0 + 1.5 * DAY).toISOString(), 'feature-x', 5, 0],
@@ -163,6 +163,59 @@ describe('git history importer', () => {
     const wide = [];
     for await (const e of gitHistoryEvents({ repoPath: r.dir, repo: 'acme/api', days: 30 })) if (e.type === 'change.modified') wide.push([e.change, e.lines]);
     expect(wide).toEqual([['acme/api#1', 2], ['acme/api#2', 1], ['acme/api#1', 1], ['acme/api#1', 1], ['acme/api#2', 1], ['acme/api#3', 1]]);
+  });
+
+  it('reads reverts (GitHub\'s and git revert\'s formats) as change.reverted of the change they revert', async () => {
+    const r = makeRepo();
+    const commitWith = (day: number, subject: string, body: string) => {
+      r.setDay(day);
+      r.git('add', '-A');
+      r.git('commit', '-q', '-m', subject, '-m', body);
+      return r.git('rev-parse', 'HEAD').trim();
+    };
+    r.write('a.ts', ['a']);
+    r.commit(0, 'Initial commit');
+    r.write('retry.ts', lines('retry', 3));
+    r.commit(1, 'Add retry (#3)');
+    r.write('backoff.ts', lines('backoff', 3));
+    r.commit(2, 'Tune backoff (#5)');
+    // PR #6, merged with a merge commit; its title is the merge's first body line.
+    r.git('checkout', '-q', '-b', 'cache');
+    r.write('cache.ts', lines('cache', 3));
+    r.commit(3, 'Cache results');
+    r.git('checkout', '-q', 'main');
+    r.setDay(3.5);
+    r.git('merge', '-q', '--no-ff', 'cache', '-m', 'Merge pull request #6 from acme/cache', '-m', 'Cache results');
+    // git revert of #3's squash commit: "This reverts commit <sha>."
+    r.setDay(4);
+    r.git('revert', '--no-edit', 'HEAD~2');
+    const plainRevert = r.git('rev-parse', 'HEAD').trim();
+    // GitHub's revert PR for #5, squash-merged as #7: `Revert "<title>" (#7)`, body `Reverts owner/name#5`.
+    r.git('rm', '-q', 'backoff.ts');
+    commitWith(5, 'Revert "Tune backoff" (#7)', 'Reverts acme/api#5');
+    // GitHub's revert PR for #6 merged with a merge commit from its revert-6-… branch.
+    r.git('checkout', '-q', '-b', 'revert-6-cache');
+    r.git('rm', '-q', 'cache.ts');
+    r.commit(6, 'Revert "Cache results"');
+    r.git('checkout', '-q', 'main');
+    r.setDay(6.5);
+    r.git('merge', '-q', '--no-ff', 'revert-6-cache', '-m', 'Merge pull request #9 from acme/revert-6-cache', '-m', 'Revert "Cache results"');
+    // A revert whose target is known only by its title.
+    r.write('late.ts', ['late']);
+    r.commit(7, 'Add late (#10)');
+    r.git('rm', '-q', 'late.ts');
+    commitWith(8, 'Revert "Add late"', 'It broke the build.');
+
+    const events = [];
+    for await (const e of gitHistoryEvents({ repoPath: r.dir, repo: 'acme/api' })) events.push(e);
+    const reverted = events.filter((e) => e.type === 'change.reverted');
+    expect(reverted.map((e) => [e.change, e.by, (Number(new Date(e.ts as string)) - T0) / DAY])).toEqual([
+      ['acme/api#3', plainRevert, 4],
+      ['acme/api#5', 'acme/api#7', 5],
+      ['acme/api#6', 'acme/api#9', 6.5],
+      ['acme/api#10', expect.stringMatching(/^[0-9a-f]{40}$/), 8],
+    ]);
+    expect(reverted[0]).toMatchObject({ id: `git:acme/api#3:reverted:${plainRevert}`, repo: 'acme/api' });
   });
 
   it('reads owner/name from the origin remote', async () => {

@@ -17,9 +17,17 @@
  * to the hunks that touch files with tracked lines: no per-commit or per-file blame, and a
  * repository of 50,000 commits takes one pass.
  *
+ * A main-line commit that reverts a merged change is a `change.reverted` of it
+ * (`git:<change>:reverted:<sha>`, at the commit time, `by` the revert's own change, else its
+ * sha). The reverted change is named, in this order, by GitHub's revert body `Reverts
+ * owner/name#N`, git revert's `This reverts commit <sha>` (a main-line commit seen before), a
+ * revert branch `revert-N-…` (GitHub's), a `(#N)` ending the quoted title of `Revert "<title>"`,
+ * or that title being a merged change's (a squash commit's subject, a merge's first body line).
+ *
  * Events: `change.merged` (`git:<change>:merged`, at the commit time, with repo, branch when
- * the merge names it, additions, deletions) and `change.modified` (`git:<change>:modified:<sha>`,
- * at the modifying commit's time, `lines` = how many of the change's lines it modified).
+ * the merge names it, additions, deletions), `change.modified` (`git:<change>:modified:<sha>`,
+ * at the modifying commit's time, `lines` = how many of the change's lines it modified) and
+ * `change.reverted`.
  */
 import { spawn } from 'node:child_process';
 import { LineSplitter, type Line } from './lines';
@@ -39,6 +47,7 @@ export interface GitImportStats {
   commits: number;
   changes: number;
   modified: number;
+  reverted: number;
 }
 
 interface Hunk {
@@ -60,6 +69,8 @@ interface Commit {
   parents: string[];
   ts: number;
   subject: string;
+  /** The message after the subject line. */
+  body: string;
   files: FileDiff[];
 }
 
@@ -80,6 +91,41 @@ const MERGE_PR_RE = /^Merge pull request #(\d+) from (\S+)/;
 const MERGE_BRANCH_RE = /^Merge (?:remote-tracking )?branch '([^']+)'/;
 const SQUASH_RE = /\(#(\d+)\)\s*$/;
 const HUNK_RE = /^@@ -(\d+)(?:,(\d+))? \+(\d+)(?:,(\d+))? @@/;
+const REVERTS_BODY_RE = /\bReverts ([A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+)#(\d+)/;
+const REVERTS_COMMIT_RE = /\bThis reverts commit ([0-9a-f]{7,40})\b/;
+const REVERT_BRANCH_RE = /^revert-(\d+)-/;
+const REVERT_TITLE_RE = /^Revert "([\s\S]*)"$/;
+/** The end of a commit's body in the log (the body's lines are indented by one space). */
+const BODY_END = ' \x02';
+
+/** A change's title as its commit gives it: a merge's first body line, a squash's subject without `(#N)`. */
+function titleOf(c: Commit): string {
+  if (c.parents.length >= 2) return c.body.split('\n')[0].trim();
+  return c.subject.replace(SQUASH_RE, '').trim();
+}
+
+/** The change a main-line commit reverts, if it is a revert. */
+export function revertedBy(
+  c: Commit,
+  made: { id: string; branch?: string } | null,
+  repo: string,
+  known: { bySha: ReadonlyMap<string, string>; byTitle: ReadonlyMap<string, string> },
+): string | null {
+  const body = REVERTS_BODY_RE.exec(c.body);
+  if (body) return `${body[1]}#${body[2]}`;
+  const sha = REVERTS_COMMIT_RE.exec(c.body);
+  if (sha) {
+    const full = known.bySha.get(sha[1]) ?? [...known.bySha].find(([k]) => k.startsWith(sha[1]))?.[1];
+    if (full) return full;
+  }
+  const branch = made?.branch ? REVERT_BRANCH_RE.exec(made.branch) : null;
+  if (branch) return `${repo}#${branch[1]}`;
+  const title = REVERT_TITLE_RE.exec(titleOf(c));
+  if (!title) return null;
+  const n = SQUASH_RE.exec(title[1]);
+  if (n) return `${repo}#${n[1]}`;
+  return known.byTitle.get(title[1].trim()) ?? null;
+}
 
 /** The merged change a main-line commit is, if any. */
 export function changeOfCommit(c: { sha: string; parents: string[]; subject: string }, repo: string): { id: string; branch?: string } | null {
@@ -192,7 +238,8 @@ async function* mainLineCommits(repoPath: string, ref: string): AsyncGenerator<C
     '-c', 'log.showSignature=false',
     'log', '--first-parent', '--diff-merges=first-parent', '--reverse',
     '-p', '-U0', '-M', '--no-color', '--no-ext-diff', '--no-textconv', '--no-abbrev',
-    '--format=%x01%H%x1f%P%x1f%ct%x1f%s',
+    // The body indented by one space (so no line of it reads as a diff line), then BODY_END.
+    '--format=%x01%H%x1f%P%x1f%ct%x1f%s%n%w(0,1,1)%b%x02',
     ref, '--',
   ];
   const child = spawn('git', args, { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -211,7 +258,14 @@ async function* mainLineCommits(repoPath: string, ref: string): AsyncGenerator<C
   let file: FileDiff | null = null;
   /** Content lines left in the current hunk. */
   let remaining = 0;
+  /** Reading the commit message's body (between the header line and BODY_END). */
+  let inBody = false;
   const handle = (text: string): Commit | null => {
+    if (inBody) {
+      if (text === BODY_END || text === '\x02') inBody = false;
+      else if (commit) commit.body += (commit.body ? '\n' : '') + text.replace(/^ /, '');
+      return null;
+    }
     if (remaining > 0) {
       if (text.startsWith('\\')) return null; // "\ No newline at end of file"
       remaining--;
@@ -220,8 +274,9 @@ async function* mainLineCommits(repoPath: string, ref: string): AsyncGenerator<C
     if (text.charCodeAt(0) === 1) {
       const done = commit;
       const [sha, parents, ct, ...subject] = text.slice(1).split('\x1f');
-      commit = { sha, parents: parents ? parents.split(' ') : [], ts: Number(ct) * 1000, subject: subject.join('\x1f'), files: [] };
+      commit = { sha, parents: parents ? parents.split(' ') : [], ts: Number(ct) * 1000, subject: subject.join('\x1f'), body: '', files: [] };
       file = null;
+      inBody = true;
       return done;
     }
     if (!commit) return null;
@@ -276,13 +331,15 @@ async function* mainLineCommits(repoPath: string, ref: string): AsyncGenerator<C
  * The events of a repository's history (raw events-v1 objects, without team). `stats` is
  * filled in as it goes.
  */
-export async function* gitHistoryEvents(options: GitImportOptions, stats: GitImportStats = { commits: 0, changes: 0, modified: 0 }): AsyncGenerator<Record<string, unknown>> {
+export async function* gitHistoryEvents(options: GitImportOptions, stats: GitImportStats = { commits: 0, changes: 0, modified: 0, reverted: 0 }): AsyncGenerator<Record<string, unknown>> {
   const windowMs = (options.days ?? 7) * DAY_MS;
   const repo = options.repo;
   /** Tracked lines by file path (in the version after the last commit read). */
   const byFile = new Map<string, Tracked[]>();
   /** Changes still tracked, in merge order. */
   let active: Change[] = [];
+  /** Merged changes by commit sha and by title, for reverts. */
+  const known = { bySha: new Map<string, string>(), byTitle: new Map<string, string>() };
   const drop = (change: Change) => {
     for (const f of change.files) {
       const list = byFile.get(f);
@@ -342,7 +399,23 @@ export async function* gitHistoryEvents(options: GitImportOptions, stats: GitImp
     }
     // Is this commit itself a merged change? Track the lines it introduces.
     const made = changeOfCommit(commit, repo);
+    const reverted = revertedBy(commit, made, repo, known);
+    if (reverted && reverted !== made?.id) {
+      stats.reverted++;
+      yield {
+        id: `git:${reverted}:reverted:${commit.sha}`,
+        type: 'change.reverted',
+        ts: new Date(commit.ts).toISOString(),
+        change: reverted,
+        by: made?.id ?? commit.sha,
+        repo,
+        attrs: { commit: commit.sha },
+      };
+    }
     if (!made) continue;
+    known.bySha.set(commit.sha, made.id);
+    const title = titleOf(commit);
+    if (title) known.byTitle.set(title, made.id);
     stats.changes++;
     let additions = 0;
     let deletions = 0;

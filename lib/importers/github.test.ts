@@ -131,12 +131,32 @@ describe('GitHub webhook mapping (real payloads of @octokit/webhooks-examples)',
     expect(mapGithubEvent('issues', closed).events).toEqual([
       { id: 'gh:issue:444500041:closed:2019-05-16T09:00:00Z', type: 'defect.fixed', ts: '2019-05-16T09:00:00Z', defect: 'Codertocat/Hello-World#1', repo: 'Codertocat/Hello-World' },
     ]);
+    // Closed as not planned: it was never a defect to fix; from then on it is none.
     closed.issue.state_reason = 'not_planned';
-    expect(mapGithubEvent('issues', closed).events).toEqual([]);
+    expect(mapGithubEvent('issues', closed).events).toEqual([
+      { id: 'gh:issue:444500041:withdrawn:2019-05-16T09:00:00Z', type: 'defect.fixed', ts: '2019-05-16T09:00:00Z', defect: 'Codertocat/Hello-World#1', repo: 'Codertocat/Hello-World', withdrawn: true },
+    ]);
+  });
+
+  it('opens a reopened bug again as a new defect from its reopening, and withdraws a bug whose label is removed', () => {
+    // Reopened (real example): the defect `#1` keeps its first fix; the reopening is a defect of its own.
+    const reopened = example('issues', 'reopened');
+    expect(mapGithubEvent('issues', reopened).events).toEqual([
+      { id: 'gh:issue:444500041:reopened:2021-10-11T16:40:56Z', type: 'defect.opened', ts: '2021-10-11T16:40:56Z', defect: 'Codertocat/Hello-World#1@2021-10-11T16:40:56Z', repo: 'Codertocat/Hello-World' },
+    ]);
+    // The bug label removed (real example): no longer a defect from then on.
+    const unlabeled = example('issues', 'unlabeled');
+    expect(unlabeled.label.name).toBe('bug');
+    expect(mapGithubEvent('issues', unlabeled).events).toEqual([
+      { id: 'gh:issue:444500041:withdrawn:2019-05-15T15:20:26Z', type: 'defect.fixed', ts: '2019-05-15T15:20:26Z', defect: 'Codertocat/Hello-World#1', repo: 'Codertocat/Hello-World', withdrawn: true },
+    ]);
+    // Another label removed: nothing.
+    unlabeled.label.name = 'enhancement';
+    expect(mapGithubEvent('issues', unlabeled).events).toEqual([]);
   });
 
   it('ignores every other example payload, and infers events from payload shapes', () => {
-    const mapped = new Set(['pull_request:opened', 'pull_request:closed', 'issues:opened', 'issues:labeled']);
+    const mapped = new Set(['pull_request:opened', 'pull_request:closed', 'issues:opened', 'issues:labeled', 'issues:reopened', 'issues:unlabeled']);
     for (const group of examples as { name: string; examples: Payload[] }[]) {
       for (const p of group.examples) {
         const r = mapGithubEvent(group.name, p);
@@ -201,7 +221,70 @@ describe('GitHub payload files', () => {
   });
 });
 
+describe('GitHub defects over time', () => {
+  it('follows a bug closed, reopened, closed again, unlabelled and labelled again, in any file order', async () => {
+    const s = setup();
+    const at = (action: string, time: string, patch: Payload = {}, label?: string) => {
+      const p = example('issues', 'opened');
+      p.action = action;
+      Object.assign(p.issue, { updated_at: time, ...patch });
+      if (label) p.label = { name: label };
+      return { event: 'issues', payload: p };
+    };
+    const closed = (time: string) => ({ state: 'closed', state_reason: 'completed', closed_at: time });
+    const history = [
+      at('opened', '2019-05-15T15:20:18Z'),
+      at('closed', '2019-05-16T09:00:00Z', closed('2019-05-16T09:00:00Z')),
+      at('reopened', '2019-05-18T09:00:00Z', { state: 'open', state_reason: 'reopened' }),
+      at('closed', '2019-05-20T09:00:00Z', closed('2019-05-20T09:00:00Z')),
+      at('reopened', '2019-05-22T09:00:00Z', { state: 'open', state_reason: 'reopened' }),
+      at('unlabeled', '2019-05-23T09:00:00Z', {}, 'bug'),
+      at('labeled', '2019-05-25T09:00:00Z', {}, 'bug'),
+    ];
+    // GitHub's deliveries API lists the newest first.
+    const r = await ingest(s.db.$client, chunksOf(JSON.stringify([...history].reverse())), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    expect(r).toMatchObject({ ok: true, rejectedCount: 0 });
+    const ms = (t: string) => Date.parse(t);
+    const base = 'Codertocat/Hello-World#1';
+    expect(s.q('SELECT defect, opened_at, fixed_at, fix_withdrawn FROM defects ORDER BY opened_at')).toEqual([
+      { defect: base, opened_at: ms('2019-05-15T15:20:18Z'), fixed_at: ms('2019-05-16T09:00:00Z'), fix_withdrawn: 0 },
+      { defect: `${base}@2019-05-18T09:00:00Z`, opened_at: ms('2019-05-18T09:00:00Z'), fixed_at: ms('2019-05-20T09:00:00Z'), fix_withdrawn: 0 },
+      { defect: `${base}@2019-05-22T09:00:00Z`, opened_at: ms('2019-05-22T09:00:00Z'), fixed_at: ms('2019-05-23T09:00:00Z'), fix_withdrawn: 1 },
+      { defect: `${base}@2019-05-25T09:00:00Z`, opened_at: ms('2019-05-25T09:00:00Z'), fixed_at: null, fix_withdrawn: null },
+    ]);
+    // The same history again, one webhook delivery at a time (state from the team's defects): nothing new.
+    const again = await ingest(s.db.$client, chunksOf(history.map((h) => JSON.stringify(h)).join('\n')), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    expect(again).toMatchObject({ ok: true, accepted: 0 });
+  });
+
+  it('closes the reopened defect when the close arrives in a later delivery', async () => {
+    const s = setup();
+    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const reopened = example('issues', 'reopened');
+    expect(await s.deliver('issues', reopened, 'r-1')).toMatchObject({ status: 200, body: { accepted: 1 } });
+    const closed = structuredClone(reopened);
+    closed.action = 'closed';
+    Object.assign(closed.issue, { state: 'closed', state_reason: 'completed', closed_at: '2021-10-12T08:00:00Z', updated_at: '2021-10-12T08:00:00Z' });
+    expect(await s.deliver('issues', closed, 'r-2')).toMatchObject({ status: 200, body: { accepted: 1 } });
+    const episode = `${reopened.repository.full_name}#${reopened.issue.number}@2021-10-11T16:40:56Z`;
+    expect(s.q('SELECT defect, fixed_at FROM defects')).toEqual([{ defect: episode, fixed_at: Date.parse('2021-10-12T08:00:00Z') }]);
+  });
+});
+
 describe('GitHub webhook receiver', () => {
+  it('accepts deliveries sent as application/x-www-form-urlencoded (payload=...), signed over the raw body', async () => {
+    const s = setup();
+    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const body = new URLSearchParams({ payload: JSON.stringify(example('pull_request', 'opened')) }).toString();
+    const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'pull_request', 'x-github-delivery': 'form-1' };
+    expect(await s.webhook(body, { ...headers, 'x-hub-signature-256': signGithubBody(SECRET, body) })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, delivery: 'form-1' } });
+    expect(s.q('SELECT change FROM changes')).toEqual([{ change: 'Codertocat/Hello-World#2' }]);
+    // The signature covers the form as sent, not the JSON inside it.
+    const json = JSON.stringify(example('pull_request', 'opened'));
+    expect(await s.webhook(body, { ...headers, 'x-github-delivery': 'form-2', 'x-hub-signature-256': signGithubBody(SECRET, json) })).toMatchObject({ status: 401 });
+    expect(await s.webhook('nothing=here', { ...headers, 'x-github-delivery': 'form-3', 'x-hub-signature-256': signGithubBody(SECRET, 'nothing=here') })).toMatchObject({ status: 400, body: { error: expect.stringContaining('payload') } });
+  });
+
   it('stores a signed delivery, processes a redelivery once, and derives ids from the pull request', async () => {
     const s = setup();
     saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);

@@ -10,7 +10,9 @@
  *   default branch whose body says `Fixes #N` (close/fix/resolve and their forms) gives
  *   `defect.fixed` of `owner/name#N`, `change` the pull request.
  * - `issues` opened with the bug label, or labeled with it → `defect.opened` (at the issue's
- *   creation); a bug closed as completed → `defect.fixed`.
+ *   creation); a bug closed as completed → `defect.fixed`; reopened, relabelled, unlabelled or
+ *   closed as not planned: see mapIssue (a reopened bug is a new defect; an unlabelled one is
+ *   withdrawn).
  * - Anything else is ignored.
  *
  * Ids come from the pull request / issue and what happened to it (`gh:pr:<id>:merged`), never
@@ -29,7 +31,7 @@ import {
   str,
   toItem,
 } from './lines';
-import { DEFAULT_BUG_LABEL, type ImportOptions } from './types';
+import { DEFAULT_BUG_LABEL, type DefectEpisode, type ImportOptions } from './types';
 
 export const MAX_GITHUB_FILE_BYTES = 64 * 1024 * 1024;
 
@@ -137,6 +139,14 @@ function labelNames(issue: Record<string, unknown>): string[] {
   return issue.labels.map((l) => (isObject(l) ? str(l.name) : str(l))).filter((n): n is string => n !== undefined);
 }
 
+/**
+ * An issue's defects. The issue (`owner/name#N`) is one; each time it becomes a defect again
+ * after it stopped being one (reopened while labelled bug, or labelled bug again), that is a
+ * new defect `owner/name#N@<time>` opened then, so each defect's time to fix is that of one
+ * fix, and a fix that did not hold does not hide behind the first one. A close fixes the latest
+ * open one; a close as not planned or duplicate, or the bug label removed, withdraws it
+ * (`defect.fixed` with `withdrawn: true`: no longer a defect from then on, not fixed).
+ */
 function mapIssue(payload: Record<string, unknown>, options: ImportOptions): GithubMapping {
   const issue = payload.issue;
   const action = payload.action;
@@ -148,15 +158,39 @@ function mapIssue(payload: Record<string, unknown>, options: ImportOptions): Git
   const isBug = labels.some((l) => l.toLowerCase() === bugLabel);
   const defect = `${repo}#${issue.number}`;
   const key = `gh:issue:${typeof issue.id === 'number' || typeof issue.id === 'string' ? issue.id : defect}`;
-  const labeledBug = action === 'labeled' && isObject(payload.label) && str(payload.label.name)?.toLowerCase() === bugLabel;
-  if ((action === 'opened' && isBug) || labeledBug) {
-    const raw: Record<string, unknown> = { id: `${key}:opened`, type: 'defect.opened', ts: issue.created_at, defect, repo };
-    const severity = labels.map((l) => SEVERITY_RE.exec(l)).find((m) => m !== null);
+  const actionLabel = isObject(payload.label) ? str(payload.label.name)?.toLowerCase() : undefined;
+  const updated = str(issue.updated_at);
+  const latest = options.findDefect?.(defect) ?? null;
+  /** The defect a close or a withdrawal ends: the latest one while it is open, else the issue's. */
+  const current = latest && latest.fixedAt === null ? latest.defect : defect;
+  const updatedMs = updated ? Date.parse(updated) : NaN;
+  /** Whether the issue had stopped being a defect before this event. */
+  const endedBefore = latest !== null && latest.fixedAt !== null && latest.fixedAt < updatedMs;
+  const severity = labels.map((l) => SEVERITY_RE.exec(l)).find((m) => m !== null);
+  const opened = (id: string, d: string, ts: unknown): GithubMapping => {
+    const raw: Record<string, unknown> = { id, type: 'defect.opened', ts, defect: d, repo };
     if (severity) raw.severity = (severity[1] ?? severity[2]).trim();
     return { events: [raw], ignored: null };
+  };
+  const withdrawn = (ts: string): GithubMapping => ({
+    events: [{ id: `${key}:withdrawn:${ts}`, type: 'defect.fixed', ts, defect: current, repo, withdrawn: true }],
+    ignored: null,
+  });
+  if (action === 'opened' && isBug) return opened(`${key}:opened`, defect, issue.created_at);
+  if (action === 'labeled' && actionLabel === bugLabel) {
+    // A defect again after it stopped being one (fixed, or withdrawn): a new one from now.
+    if (endedBefore && updated && issue.state !== 'closed') return opened(`${key}:relabeled:${updated}`, `${defect}@${updated}`, updated);
+    return opened(`${key}:opened`, defect, issue.created_at);
   }
-  if (action === 'closed' && isBug && issue.state_reason !== 'not_planned' && issue.state_reason !== 'duplicate') {
-    return { events: [{ id: `${key}:closed:${String(issue.closed_at)}`, type: 'defect.fixed', ts: issue.closed_at, defect, repo }], ignored: null };
+  if (action === 'reopened' && isBug && updated) return opened(`${key}:reopened:${updated}`, `${defect}@${updated}`, updated);
+  if (action === 'closed' && isBug) {
+    const at = String(issue.closed_at);
+    if (issue.state_reason === 'not_planned' || issue.state_reason === 'duplicate') return withdrawn(at);
+    return { events: [{ id: `${key}:closed:${at}`, type: 'defect.fixed', ts: issue.closed_at, defect: current, repo }], ignored: null };
+  }
+  if (action === 'unlabeled' && actionLabel === bugLabel && updated) {
+    if (endedBefore) return { events: [], ignored: 'the issue is no open defect' };
+    return withdrawn(updated);
   }
   return { events: [], ignored: isBug ? `issues action '${String(action)}' is not imported` : `the issue is not labelled '${bugLabel}'` };
 }
@@ -188,13 +222,39 @@ export function signGithubBody(secret: string, body: Uint8Array | string): strin
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
-/** A file of webhook payloads (see the module comment), read whole. */
+/** When a delivery happened, for putting a file's deliveries in order (0 when it cannot be told). */
+function deliveryTime(payload: unknown): number {
+  if (!isObject(payload)) return 0;
+  const subject = isObject(payload.issue) ? payload.issue : isObject(payload.pull_request) ? payload.pull_request : null;
+  if (!subject) return 0;
+  const at = payload.action === 'closed' ? subject.closed_at : subject.updated_at;
+  const ms = typeof at === 'string' ? Date.parse(at) : NaN;
+  return ms === ms ? ms : 0;
+}
+
+interface Delivery {
+  event: string | null;
+  payload: unknown;
+  line: number;
+  index: number | undefined;
+}
+
+/**
+ * A file of webhook payloads (see the module comment), read whole. Its deliveries are mapped
+ * in the order they happened (GitHub's deliveries API lists the newest first), and an issue's
+ * defects are followed through the file on top of the team's (`findDefect`).
+ */
 export class GithubParser implements EventParser {
   private parts: Buffer[] = [];
   private size = 0;
   private file: string | undefined;
+  /** Issues' latest defects as this upload leaves them. */
+  private readonly defects = new Map<string, DefectEpisode | null>();
+  private readonly mapOptions: ImportOptions;
 
-  constructor(private readonly options: ImportOptions = {}) {}
+  constructor(private readonly options: ImportOptions = {}) {
+    this.mapOptions = { ...options, findDefect: (issue) => this.latestDefect(issue) };
+  }
 
   startFile(name: string): ParsedItem[] {
     const out = this.readDocument();
@@ -213,6 +273,25 @@ export class GithubParser implements EventParser {
     return this.readDocument();
   }
 
+  private latestDefect(issue: string): DefectEpisode | null {
+    if (!this.defects.has(issue)) this.defects.set(issue, this.options.findDefect?.(issue) ?? null);
+    return this.defects.get(issue)!;
+  }
+
+  /** Follows what an event does to its issue's defects. */
+  private track(raw: Record<string, unknown>): void {
+    const defect = typeof raw.defect === 'string' ? raw.defect : null;
+    if (!defect || (raw.type !== 'defect.opened' && raw.type !== 'defect.fixed')) return;
+    const issue = defect.split('@')[0];
+    const latest = this.latestDefect(issue);
+    const ts = typeof raw.ts === 'string' ? Date.parse(raw.ts) : NaN;
+    const at = ts === ts ? ts : null;
+    if (raw.type === 'defect.opened') {
+      if (!latest || latest.openedAt === null || !(ts < latest.openedAt)) this.defects.set(issue, { defect, openedAt: at, fixedAt: null });
+    } else if (!latest) this.defects.set(issue, { defect, openedAt: null, fixedAt: at });
+    else if (latest.defect === defect && (latest.fixedAt === null || (at !== null && at < latest.fixedAt))) this.defects.set(issue, { ...latest, fixedAt: at });
+  }
+
   private readDocument(): ParsedItem[] {
     const out: ParsedItem[] = [];
     const file = this.file;
@@ -224,29 +303,31 @@ export class GithubParser implements EventParser {
       out.push(problemItem(1, '', `a file of GitHub payloads may be at most ${MAX_GITHUB_FILE_BYTES} bytes`, file));
       return out;
     }
+    const deliveries: Delivery[] = [];
     readJsonOrJsonLines(
       text,
       (doc, line, whole) => {
         // A whole document may be an array of deliveries; a JSON Lines line is one delivery.
-        if (whole && Array.isArray(doc)) doc.forEach((d, i) => this.delivery(d, 1, i, out));
-        else this.delivery(doc, line, undefined, out);
+        if (whole && Array.isArray(doc)) doc.forEach((d, i) => deliveries.push(this.unwrap(d, 1, i)));
+        else deliveries.push(this.unwrap(doc, line, undefined));
       },
       (line, message) => out.push(problemItem(line, '', message, file)),
     );
+    const ordered = deliveries.map((d, i) => ({ d, i, at: deliveryTime(d.payload) })).sort((x, y) => x.at - y.at || x.i - y.i);
+    for (const { d } of ordered) this.map(d, out);
     return out;
   }
 
-  private delivery(doc: unknown, line: number, index: number | undefined, out: ParsedItem[]): void {
-    const file = this.file;
-    let event: string | null = null;
-    let payload: unknown = doc;
+  private unwrap(doc: unknown, line: number, index: number | undefined): Delivery {
     if (isObject(doc) && typeof doc.event === 'string' && isObject(doc.request) && 'payload' in doc.request) {
-      event = doc.event;
-      payload = doc.request.payload;
-    } else if (isObject(doc) && typeof doc.event === 'string' && isObject(doc.payload)) {
-      event = doc.event;
-      payload = doc.payload;
-    } else event = this.options.githubEvent ?? inferGithubEvent(doc);
+      return { event: doc.event, payload: doc.request.payload, line, index };
+    }
+    if (isObject(doc) && typeof doc.event === 'string' && isObject(doc.payload)) return { event: doc.event, payload: doc.payload, line, index };
+    return { event: this.options.githubEvent ?? inferGithubEvent(doc), payload: doc, line, index };
+  }
+
+  private map({ event, payload, line, index }: Delivery, out: ParsedItem[]): void {
+    const file = this.file;
     if (event === null) {
       const item = problemItem(line, '', 'not a GitHub webhook payload (no pull_request or issue with an action)', file);
       if (index !== undefined) {
@@ -256,7 +337,8 @@ export class GithubParser implements EventParser {
       out.push(item);
       return;
     }
-    for (const raw of mapGithubEvent(event, payload, this.options).events) {
+    for (const raw of mapGithubEvent(event, payload, this.mapOptions).events) {
+      this.track(raw);
       const item = toItem(raw, line, this.options.fixedTeam, file);
       if (index !== undefined) {
         item.index = index;

@@ -7,6 +7,7 @@ import { createEventParser, type EventParser } from '@/lib/events/parse';
 import { ClaudeCodeParser } from './claude-code';
 import { CodexParser } from './codex';
 import { GithubParser } from './github';
+import { HookParser } from './hook';
 import { OtlpParser } from './otlp';
 import { IMPORT_FORMATS, type ImportFormat, type ImportOptions } from './types';
 
@@ -27,6 +28,10 @@ export function createParser(format: ImportFormat, options: ImportOptions = {}):
       return new OtlpParser(options);
     case 'github':
       return new GithubParser(options);
+    case 'claude-code-hook':
+      return new HookParser('claude-code', options);
+    case 'codex-hook':
+      return new HookParser('codex', options);
     default:
       throw new RangeError(`unknown import format '${String(format)}' (known: ${IMPORT_FORMATS.join(', ')})`);
   }
@@ -41,6 +46,8 @@ export const FORMAT_LABELS: Record<ImportFormat, string> = {
   codex: 'Codex CLI rollouts (.jsonl, or a zip of sessions)',
   otlp: 'OpenTelemetry traces (OTLP/JSON)',
   github: 'GitHub webhook payloads (JSON)',
+  'claude-code-hook': 'A Claude Code hook request (the hook input, then the transcript)',
+  'codex-hook': 'A Codex hook request (the hook input, then the rollout)',
 };
 
 /** Which files of a directory or zip a format reads (others are skipped). */
@@ -52,6 +59,8 @@ export function acceptsFile(format: ImportFormat | 'auto', name: string): boolea
   switch (format) {
     case 'claude-code':
     case 'codex':
+    case 'claude-code-hook':
+    case 'codex-hook':
       return lower.endsWith('.jsonl');
     case 'otlp':
     case 'github':

@@ -259,6 +259,11 @@ export abstract class JsonLinesParser implements EventParser {
 
   protected abstract handleLine(line: Line, out: ParsedItem[]): void;
 
+  /** The name of the file being read: its name in a directory or zip, else the input's own. */
+  protected get sourceName(): string | undefined {
+    return this.file ?? this.options.fileName;
+  }
+
   /**
    * The line's JSON object, or undefined: a blank line is skipped, and a line that is not JSON
    * or not an object is reported (`what` names the format's line, e.g. "a Codex rollout").

@@ -4,45 +4,34 @@
  * SQLite file.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import examples from '@octokit/webhooks-examples';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import zlib from 'node:zlib';
+import { POST as hooksPOST } from '@/app/api/v1/hooks/[agent]/route';
 import { POST as webhookPOST } from '@/app/api/v1/github/webhook/route';
 import { POST as tracesPOST } from '@/app/v1/traces/route';
-import { closeDb, getDb } from '@/lib/data/connection';
+import { getDb } from '@/lib/data/connection';
 import { saveImportSettings } from '@/lib/data/import-settings';
-import { ensureTeams } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
 import { OPERATOR } from '@/lib/data/viewer';
-import { stopIngestWorker } from '@/lib/ingest/queue';
+import { serverDatabase } from '@/lib/testing/server-db';
 import { signGithubBody } from './github';
 
 const TRACE = fs.readFileSync(path.join(__dirname, 'fixtures', 'otlp', 'agent-trace.json'));
 const SECRET = 'receivers-test-secret-0123456789';
-let dir = '';
-let saved: string | undefined;
+let server: ReturnType<typeof serverDatabase>;
 let ingestToken = '';
 let readToken = '';
 
 beforeAll(() => {
-  saved = process.env.DATABASE_PATH;
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-receivers-'));
-  process.env.DATABASE_PATH = path.join(dir, 'test.db');
-  const db = getDb();
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], db);
-  ingestToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db).token;
-  readToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, db).token;
-  saveImportSettings(OPERATOR, 1, { githubWebhookSecret: SECRET }, db);
+  server = serverDatabase('receivers');
+  ingestToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, server.db).token;
+  readToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, server.db).token;
+  saveImportSettings(OPERATOR, 1, { githubWebhookSecret: SECRET }, server.db);
 });
 
-afterAll(async () => {
-  await stopIngestWorker();
-  closeDb();
-  if (saved === undefined) delete process.env.DATABASE_PATH;
-  else process.env.DATABASE_PATH = saved;
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => server.close());
 
 const count = (type: string) => (getDb().$client.prepare('SELECT count(*) n FROM events WHERE type = ?').get(type) as { n: number }).n;
 
@@ -89,5 +78,29 @@ describe('POST /api/v1/github/webhook', () => {
     const again = await send(signed);
     expect(await again.json()).toEqual({ duplicate: true, delivery: 'f00d-1' });
     expect(count('change.opened')).toBe(1);
+  });
+});
+
+describe('POST /api/v1/hooks/<agent>', () => {
+  const hook = (agent: string, body: Buffer | string, headers: Record<string, string>) =>
+    hooksPOST(new Request(`http://localhost/api/v1/hooks/${agent}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers }), { params: Promise.resolve({ agent }) });
+  const input = JSON.stringify({ session_id: 'sess-r1', transcript_path: null, cwd: '/w/api', hook_event_name: 'SessionEnd', reason: 'other' });
+
+  it('takes a gzipped body, answers the counts, and records the upload as a hook of its agent', async () => {
+    const res = await hook('codex', zlib.gzipSync(input + '\n'), { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(getDb().$client.prepare(`SELECT source, agent, format FROM uploads ORDER BY id DESC LIMIT 1`).get()).toEqual({ source: 'hook', agent: 'codex', format: 'codex-hook' });
+  });
+
+  it('answers 400 naming what is wrong with the hook input, 404, 415, 401 and 403', async () => {
+    const auth = { authorization: `Bearer ${ingestToken}` };
+    const bad = await hook('claude-code', '{"hook_event_name":"Stop"}\n', auth);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe("the hook input cannot be read: the hook input has no 'session_id'");
+    expect((await hook('cursor', input, auth)).status).toBe(404);
+    expect((await hook('claude-code', input, { ...auth, 'content-type': 'multipart/form-data; boundary=x' })).status).toBe(415);
+    expect((await hook('claude-code', input, {})).status).toBe(401);
+    expect((await hook('claude-code', input, { authorization: `Bearer ${readToken}` })).status).toBe(403);
   });
 });

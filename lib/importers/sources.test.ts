@@ -103,8 +103,19 @@ describe('format detection (auto)', () => {
     expect(detectImportFormat({ firstBytes: head(path.join(FIXTURES, 'otlp', 'collector-export.jsonl')) })).toBe('otlp');
     expect(detectImportFormat({ firstBytes: head(path.join(FIXTURES, 'github', 'deliveries.json')) })).toBe('github');
     expect(detectImportFormat({ firstBytes: new TextEncoder().encode('{\n  "action": "opened",\n  "number": 2,\n  "pull_request": {') })).toBe('github');
-    // events-v1 as before.
+    // Claude Code 2.1 starts a transcript with queue operations before any message line.
+    const queued = [
+      '{"type":"queue-operation","operation":"enqueue","timestamp":"2026-08-20T10:21:52.260Z","sessionId":"9c42ba52-3bf1-449f-a040-8ee33284a1c8","content":"Run it"}',
+      '{"type":"queue-operation","operation":"dequeue","timestamp":"2026-08-20T10:21:52.261Z","sessionId":"9c42ba52-3bf1-449f-a040-8ee33284a1c8"}',
+      '{"parentUuid":null,"isSidechain":false,"type":"user","message":{"role":"user","content":"Run it"},"uuid":"67b1","timestamp":"2026-08-20T10:21:54.344Z","sessionId":"9c42ba52-3bf1-449f-a040-8ee33284a1c8"}',
+    ].join('\n');
+    expect(detectImportFormat({ filename: 'x.jsonl', firstBytes: new TextEncoder().encode(queued) })).toBe('claude-code');
+    expect(detectImportFormat({ filename: 'x.jsonl', firstBytes: new TextEncoder().encode(queued.split('\n')[0]) })).toBe('claude-code');
+    // `codex exec --json` output.
+    expect(detectImportFormat({ firstBytes: new TextEncoder().encode('{"type":"thread.started","thread_id":"01a01ee3-393c-7cb1-818e-268d8e2ae938"}\n{"type":"turn.started"}\n') })).toBe('codex');
+    // events-v1 as before, even when a later line's attrs look like a transcript's.
     expect(detectImportFormat({ firstBytes: new TextEncoder().encode('{"id":"a","type":"run.started"}\n') })).toBe('ndjson');
+    expect(detectImportFormat({ firstBytes: new TextEncoder().encode('{"id":"a","type":"run.started","run":"r"}\n{"id":"b","type":"iteration","run":"r","n":1,"attrs":{"parentUuid":"x","sessionId":"s"}}\n') })).toBe('ndjson');
     expect(detectImportFormat({ filename: 'x.csv', contentType: 'application/vnd.ms-excel' })).toBe('csv');
     expect(detectImportFormat({ firstBytes: new TextEncoder().encode('hello') })).toBeNull();
     expect(isZipBytes(new Uint8Array([0x50, 0x4b, 3, 4]))).toBe(true);

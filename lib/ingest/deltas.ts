@@ -78,6 +78,8 @@ export interface DefectDelta {
   fixedAt: number | null;
   fixedEvent: string | null;
   fixChange: string | null;
+  /** 1 when the earliest defect.fixed withdrew the defect rather than fixing it. */
+  fixWithdrawn: number | null;
 }
 
 export interface DefectLinkRow {
@@ -307,7 +309,7 @@ export class EntityDeltas {
     const key = `${teamId}\u0000${defect}`;
     let d = this.defects.get(key);
     if (!d) {
-      d = { teamId, defect, openedAt: null, openedEvent: null, severity: null, fixedAt: null, fixedEvent: null, fixChange: null };
+      d = { teamId, defect, openedAt: null, openedEvent: null, severity: null, fixedAt: null, fixedEvent: null, fixChange: null, fixWithdrawn: null };
       this.defects.set(key, d);
     }
     if (e.type === 'defect.opened') {
@@ -321,6 +323,7 @@ export class EntityDeltas {
       d.fixedAt = e.ts;
       d.fixedEvent = e.id;
       d.fixChange = e.change ?? null;
+      d.fixWithdrawn = e.withdrawn === true ? 1 : 0;
     }
   }
 }

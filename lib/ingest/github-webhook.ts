@@ -1,7 +1,9 @@
 /**
  * The GitHub webhook receiver behind `POST /api/v1/github/webhook?team=<slug>`:
  *
- * 1. the raw body is read once, at most MAX_WEBHOOK_BYTES (413 beyond);
+ * 1. the raw body is read once, at most MAX_WEBHOOK_BYTES (413 beyond); it is the payload's
+ *    JSON (content type `application/json`) or a form whose `payload` field holds it
+ *    (`application/x-www-form-urlencoded`, GitHub's other choice);
  * 2. `X-Hub-Signature-256` must be `sha256=<hex>` of the HMAC-SHA256 of that body under the
  *    team's webhook secret, compared in constant time; an unknown team, a team without a
  *    secret, a missing or SHA-1-only or wrong signature all get the same 401, nothing stored;
@@ -69,9 +71,13 @@ export async function handleGithubWebhook(request: Request, deps: WebhookDeps): 
   const event = request.headers.get('x-github-event') ?? '';
   const delivery = request.headers.get('x-github-delivery')?.trim() || null;
   if (event === 'ping') return { status: 200, body: { ok: true, ping: true } };
+  // GitHub sends either content type; the signature is over the body as sent, either way.
+  const form = (request.headers.get('content-type') ?? '').split(';')[0].trim().toLowerCase() === 'application/x-www-form-urlencoded';
+  const json = form ? new URLSearchParams(body.toString('utf8')).get('payload') : body.toString('utf8');
+  if (json === null) return { status: 400, body: { error: 'an application/x-www-form-urlencoded delivery must carry the JSON in its payload field' } };
   let payload: unknown;
   try {
-    payload = JSON.parse(body.toString('utf8'));
+    payload = JSON.parse(json);
   } catch (err) {
     return { status: 400, body: { error: `payload is not JSON: ${(err as Error).message}` } };
   }
@@ -83,7 +89,7 @@ export async function handleGithubWebhook(request: Request, deps: WebhookDeps): 
   const file = path.join(dir, `webhook-${Date.now()}-${randomBytes(8).toString('hex')}.json`);
   try {
     fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(file, body);
+    fs.writeFileSync(file, form ? json : body);
   } catch (err) {
     fs.rmSync(file, { force: true });
     const code = errorCode(err);

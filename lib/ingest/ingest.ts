@@ -13,7 +13,7 @@
  */
 import fs from 'node:fs';
 import type { SqliteConnection } from '@/lib/data/connection';
-import { findChangeByTitle, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
+import { findChangeByTitle, findDefectOn, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
 import { IngestTransaction, teamIdsBySlug } from '@/lib/data/ingest-store';
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
 import type { Problem } from '@/lib/events/types';
@@ -28,7 +28,7 @@ export const MAX_LISTED_PROBLEMS = 1000;
 const DELTA_BATCH = 20_000;
 
 /** Options of the importer formats that a request may carry (plain data: it crosses to the worker). */
-export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent'>;
+export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent' | 'receivedAt'>;
 
 export interface IngestRequest {
   /** `auto`: told from the first file's name and first bytes (lib/importers/detect.ts). */
@@ -36,7 +36,9 @@ export interface IngestRequest {
   /** The team the request fixes (API token, upload page, CLI `--team`); else events name theirs. */
   team?: { id: number; slug: string };
   partial: boolean;
-  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook';
+  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook' | 'hook';
+  /** The agent that sent the request (hooks), recorded with the upload. */
+  agent?: string;
   filename?: string | null;
   /** Size of the input when known, for progress. */
   totalBytes?: number;
@@ -157,12 +159,14 @@ export async function ingest(
   const makeParser = (f: ImportFormat): EventParser => {
     if (options === null) {
       options = { ...request.options, fixedTeam: request.team?.slug };
+      if (!multi && request.filename) options.fileName = request.filename;
       if (isImporterFormat(f) && request.team) {
         const teamId = request.team.id;
         const stored = importSettingsOn(db, teamId);
         options.repoMap ??= stored.repoMap;
         options.bugLabel ??= stored.bugLabel;
         options.findChangeByTitle = (repo, title) => findChangeByTitle(db, teamId, repo, title);
+        options.findDefect = (issue) => findDefectOn(db, teamId, issue);
       }
     }
     return createParser(f, options);
@@ -177,7 +181,7 @@ export async function ingest(
 
   try {
     tx.begin(
-      { teamId: request.team?.id ?? null, source: request.source, filename: request.filename ?? null, format: request.format },
+      { teamId: request.team?.id ?? null, source: request.source, agent: request.agent ?? null, filename: request.filename ?? null, format: request.format },
       request.totalBytes ?? 0,
       now(),
     );

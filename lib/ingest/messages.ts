@@ -1,6 +1,7 @@
 /** Messages between the request thread (queue.ts) and the ingest worker (worker.ts). */
 import type { NewAlert } from '@/lib/alerts/messages';
 import type { ClaimedDelivery, DeliveryResult } from '@/lib/data/alert-outbox';
+import type { ImportSettingsChanges } from '@/lib/data/import-settings';
 import type { FlagThresholds } from '@/lib/flags/thresholds';
 import type { IngestProgress, IngestRequest, IngestResult } from './ingest';
 
@@ -44,6 +45,7 @@ export type WriteOperation =
   | { name: 'createApiToken'; teamId: number; tokenHash: string; prefix: string; scopes: string; tokenName: string | null; at: number }
   | { name: 'revokeApiToken'; tokenId: number; at: number }
   | { name: 'saveFlagThresholds'; teamId: number; changes: { [K in keyof FlagThresholds]?: number | null }; at: number }
+  | { name: 'saveImportSettings'; teamId: number; changes: ImportSettingsChanges; at: number }
   | {
       name: 'createShareLink';
       tokenHash: string;
@@ -91,6 +93,7 @@ export interface WriteResults {
   createApiToken: { id: number };
   revokeApiToken: void;
   saveFlagThresholds: void;
+  saveImportSettings: void;
   createShareLink: { id: number };
   revokeShareLink: void;
   touchShareLink: void;

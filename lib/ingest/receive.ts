@@ -48,6 +48,7 @@ export async function receiveUpload(
     format: IngestRequest['format'];
     partial: boolean;
     source: IngestRequest['source'];
+    agent?: string;
     filename?: string | null;
     options?: IngestRequest['options'];
   },

@@ -41,7 +41,7 @@ export const MODELS = [
 const RUN_IDS = ['r1', 'r2', 'r3', 'r4'] as const;
 const CHANGE_IDS = ['c1', 'c2', 'c3', 'c4', 'c5'] as const;
 const DEFECT_IDS = ['d1', 'd2', 'd3'] as const;
-const STATUSES = ['succeeded', 'failed', 'abandoned', 'cancelled'] as const;
+const STATUSES = ['succeeded', 'failed', 'abandoned', 'cancelled', 'finished'] as const;
 
 // ---------------------------------------------------------------------------------------------
 // Plans

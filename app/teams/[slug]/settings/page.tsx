@@ -38,7 +38,8 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
     <>
       <h1>{team.name}: settings</h1>
       <p className="lede">
-        <a href={`/teams/${team.slug}`}>Back to the dashboard</a>
+        <a href={`/teams/${team.slug}`}>Back to the dashboard</a> · <a href={`/teams/${team.slug}/settings/connect`}>Connect agents</a>: what to paste
+        into Claude Code, Codex, Gemini CLI and GitHub, and what has arrived
       </p>
 
       <section className="card" aria-labelledby="members-heading">
