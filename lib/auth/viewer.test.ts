@@ -12,6 +12,16 @@ describe('safeNextPath', () => {
     }
     expect(safeNextPath('//evil.example')).toBe('/');
   });
+
+  it('re-checks the path after normalising it: dot segments cannot make it protocol-relative', () => {
+    for (const bad of ['/.//evil.test/x', '/..//evil.test/x', '/a/..//evil.test', '/%2e//evil.test/x', '/.%2e//evil.test', '/./%2fevil.test']) {
+      const out = safeNextPath(bad);
+      expect(out.startsWith('//') || out.startsWith('/\\'), `${bad} → ${out}`).toBe(false);
+      expect(new URL(out, 'http://app.local').origin, bad).toBe('http://app.local');
+    }
+    expect(safeNextPath('/.//evil.test/x')).toBe('/');
+    expect(safeNextPath('/teams/./payments/../payments?x=1')).toBe('/teams/payments?x=1');
+  });
 });
 
 describe('isSameOrigin', () => {

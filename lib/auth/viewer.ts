@@ -51,17 +51,23 @@ export function viewerForRequest(request: Request): UserViewer | null {
   return viewerForSessionId(id);
 }
 
+/** A path that a browser resolves against our own origin: "/x", never "//host" or "/\\host". */
+function isLocalPath(path: string): boolean {
+  return path.startsWith('/') && !path.startsWith('//') && !/[\u0000-\u001f\u007f\\]/.test(path);
+}
+
 /**
  * Where to go after signing in: a same-origin path only ("/teams/x?range=12w"), never another
- * origin ("//evil.example", "/\\evil.example", "https://…"); anything else is "/".
+ * origin ("//evil.example", "/\\evil.example", "https://…"); anything else is "/". The path is
+ * checked again once normalised, since dot segments can turn it into another origin's
+ * ("/.//evil.example" normalises to "//evil.example").
  */
 export function safeNextPath(raw: string | null | undefined): string {
-  if (!raw || raw.length > 2000 || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  if (!raw || raw.length > 2000 || !isLocalPath(raw)) return '/';
   try {
     const url = new URL(raw, 'http://loopscope.invalid');
-    if (url.origin !== 'http://loopscope.invalid') return '/';
-    return url.pathname + url.search + url.hash;
+    const path = url.pathname + url.search + url.hash;
+    return url.origin === 'http://loopscope.invalid' && isLocalPath(url.pathname) ? path : '/';
   } catch {
     return '/';
   }
