@@ -89,18 +89,3 @@ export function isSameOrigin(h: Pick<Headers, 'get'>): boolean {
     return false;
   }
 }
-
-/** For server actions: refuses (throws) a request whose Origin is not our own. */
-export async function assertSameOrigin(): Promise<void> {
-  if (!isSameOrigin(await headers())) throw new Error('cross-site request refused');
-}
-
-/**
- * The client's address for sign-in throttling: the last X-Forwarded-For entry (the one our own
- * proxy, or Next's server from the socket, added).
- */
-export function clientAddress(h: Pick<Headers, 'get'>): string {
-  const forwarded = h.get('x-forwarded-for');
-  const last = forwarded?.split(',').pop()?.trim();
-  return (last || h.get('x-real-ip') || 'unknown').slice(0, 64);
-}
