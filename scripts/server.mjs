@@ -5,7 +5,8 @@
 // address. Each request's `x-loopscope-peer-address` header is set here from the socket,
 // replacing whatever a client sent, and globalThis is marked so the app knows the header is
 // ours (lib/http/client-address.ts). Otherwise it does what `next start` does: `-p/--port`
-// (or PORT, default 3000), `-H/--hostname` (or HOSTNAME, default all interfaces), and on
+// (or PORT, default 3000), `-H/--hostname` (or HOSTNAME, default all interfaces); a start that
+// fails (its first /api/health check) exits with 1; and on
 // SIGTERM/SIGINT it stops accepting connections, lets the requests in flight finish, closes
 // Next and exits (143/130); the app's own handler (lib/server/shutdown.ts) drains uploads.
 import http from 'node:http';
@@ -50,10 +51,20 @@ server.on('error', (err) => {
   console.error(`Loopscope: cannot listen on ${hostname ?? '*'}:${port}: ${err.message}`);
   process.exit(1);
 });
-server.listen(port, hostname, () => {
-  const address = server.address();
+// Next logs a failed start (the instrumentation hook: migrations, LOOPSCOPE_* settings) and
+// then answers every request 500; here the first health check decides, and a failure exits.
+server.listen(port, hostname, async () => {
+  const { address, port: actual } = server.address();
+  const local = ['0.0.0.0', '::'].includes(address) ? '127.0.0.1' : address.includes(':') ? `[${address}]` : address;
+  try {
+    const res = await fetch(`http://${local}:${actual}/api/health`);
+    if (res.status !== 200) throw new Error(`/api/health answered ${res.status}`);
+  } catch (err) {
+    console.error(`Loopscope: the server did not start (${err.message}); the error above says why`);
+    process.exit(1);
+  }
   const shown = hostname && !['0.0.0.0', '::'].includes(hostname) ? hostname : 'localhost';
-  console.log(`Loopscope: listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${address.port}`);
+  console.log(`Loopscope: listening on http://${shown.includes(':') ? `[${shown}]` : shown}:${actual}`);
 });
 
 let stopping = false;
