@@ -14,11 +14,11 @@ import { E2E_SERVERS, storageStatePath, type E2EServer } from './e2e/servers';
 const CI = !!process.env.CI;
 
 
-/** Deletes the server's database folder, then starts the built app on its port. */
+/** Deletes the server's database folder, then starts the built app on its port (the Loopscope server, as `npm start` does). */
 function webServer(server: E2EServer) {
   const wipe = `node -e "require('fs').rmSync(process.argv[1], { recursive: true, force: true })" ${JSON.stringify(server.dbDir)}`;
   return {
-    command: `${wipe} && npx next start -p ${server.port} -H 127.0.0.1`,
+    command: `${wipe} && node scripts/server.mjs -p ${server.port} -H 127.0.0.1`,
     url: `${server.baseURL}/api/health`,
     // Making the demo organisation (~42k events) happens before the server answers.
     timeout: 180_000,

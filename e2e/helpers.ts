@@ -1,4 +1,7 @@
 import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
 import { generateBenchEvents, toNdjsonLines, type WireEvent } from '../lib/demo/generate';
 import { REPO_ROOT, type E2EServer } from './servers';
@@ -126,4 +129,62 @@ export async function createShareLinkThroughPage(page: Page, mode: 'snapshot' | 
   const secret = form.getByTestId('secret-value');
   await expect(secret).toHaveValue(/\/share\/[A-Za-z0-9_-]{43}$/);
   return secret.inputValue();
+}
+
+/** The id of a server action in the production build under test (its manifest). */
+export function serverActionId(exportedName: string): string {
+  const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.next', 'server', 'server-reference-manifest.json'), 'utf8'));
+  const found = Object.entries(manifest.node as Record<string, { exportedName: string }>).find(([, a]) => a.exportedName === exportedName);
+  if (!found) throw new Error(`no server action ${exportedName} in the build`);
+  return found[0];
+}
+
+/**
+ * Posts the sign-in form as the page's script does (React's reply encoding: the form's fields
+ * as `_1_<name>`, the arguments `[state, form]` as part `0`, after them), over a connection from
+ * `localAddress` (any 127.x.y.z: loopback answers them all), so a test can be several clients.
+ * Answers the status and what the page would show.
+ */
+export async function signInFrom(
+  server: E2EServer,
+  localAddress: string,
+  account: { email: string; password: string },
+  headers: Record<string, string> = {},
+): Promise<{ status: number; signedIn: boolean; message: string }> {
+  const form = new FormData();
+  form.set('_1_email', account.email);
+  form.set('_1_password', account.password);
+  form.set('_1_next', '/');
+  // Last: the server decodes the parts as they stream in, and this one refers to those before it.
+  form.set('0', JSON.stringify([null, '$K1']));
+  const encoded = new Request('http://encode.invalid/', { method: 'POST', body: form });
+  const body = Buffer.from(await encoded.arrayBuffer());
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${server.baseURL}/login`,
+      {
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: {
+          ...headers,
+          'next-action': serverActionId('signInAction'),
+          origin: server.baseURL,
+          accept: 'text/x-component',
+          'content-type': encoded.headers.get('content-type')!,
+          'content-length': body.length,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (d: string) => (text += d));
+        res.on('end', () => {
+          const message = /Wrong e-mail or password\.|Too many failed attempts[^"]*|Refused[^"]*|This form[^"]*/.exec(text)?.[0] ?? '';
+          resolve({ status: res.statusCode ?? 0, signedIn: /loopscope_session=[A-Za-z0-9_-]{43}/.test(String(res.headers['set-cookie'] ?? '')), message });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

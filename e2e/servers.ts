@@ -33,8 +33,15 @@ function server(name: string, port: number, env: Record<string, string>): E2ESer
 /** Ports of the two servers: 3210 and 3211 unless LOOPSCOPE_E2E_PORT_BASE moves them (two checkouts testing at once). */
 const PORT_BASE = Number(process.env.LOOPSCOPE_E2E_PORT_BASE || 3210);
 
+/**
+ * The demo server trusts no proxy (the default); the empty one trusts 127.0.0.1, as an
+ * installation behind a reverse proxy on the same machine does, so the specs can show both
+ * ways the client address is found (lib/http/client-address.ts).
+ */
+export const TRUSTED_PROXY = '127.0.0.1';
+
 export const E2E_SERVERS = {
   // A 2-second alert interval: e2e/alerts.spec.ts sees the sender's rounds without waiting a minute.
   demo: server('demo', PORT_BASE, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), LOOPSCOPE_ALERT_INTERVAL_S: '2', ...ADMIN_ENV }),
-  empty: server('empty', PORT_BASE + 1, { LOOPSCOPE_DEMO: 'off', ...ADMIN_ENV }),
+  empty: server('empty', PORT_BASE + 1, { LOOPSCOPE_DEMO: 'off', LOOPSCOPE_TRUSTED_PROXIES: TRUSTED_PROXY, ...ADMIN_ENV }),
 };

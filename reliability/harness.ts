@@ -67,7 +67,7 @@ export class Server {
     const port = options.port ?? (await freePort());
     fs.mkdirSync(path.dirname(options.logFile), { recursive: true });
     const log = fs.openSync(options.logFile, 'a');
-    const proc = spawn(process.execPath, [require.resolve('next/dist/bin/next'), 'start', '-p', String(port), '-H', '127.0.0.1'], {
+    const proc = spawn(process.execPath, [path.join(ROOT, 'scripts', 'server.mjs'), '-p', String(port), '-H', '127.0.0.1'], {
       cwd: ROOT,
       env: {
         ...process.env,
@@ -286,6 +286,11 @@ export interface ResultRow {
   /** Events or data lost (or leaked, for the security rows): the figure, 0 when nothing. */
   lost: string;
   passed: boolean;
+  /**
+   * Set when the test could not run on this machine: why. The row then shows as skipped and
+   * counts as neither passed nor failed (`passed` is false).
+   */
+  skipped?: string;
   /** Extra figures (p95s, sizes), listed under the table. */
   details?: Record<string, string | number>;
   seconds?: number;

@@ -7,13 +7,24 @@ import os from 'node:os';
 import path from 'node:path';
 import { ROOT, ROWS_DIR, type ResultRow } from './harness';
 
-type Row = ResultRow & { settings: string; at: string };
+export type ReportRow = ResultRow & { settings: string; at: string };
 
-export function renderReport(meta: { seconds: number; exitCode: number; buildSeconds: number }): string {
-  const rows: Row[] = fs.existsSync(ROWS_DIR)
+function readRows(): ReportRow[] {
+  return fs.existsSync(ROWS_DIR)
     ? fs.readdirSync(ROWS_DIR).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(ROWS_DIR, f), 'utf8')))
     : [];
-  rows.sort((a, b) => a.order - b.order);
+}
+
+/** A row's pass column: a skipped test is neither a pass nor a failure. */
+function verdict(r: ResultRow): string {
+  if (r.skipped) return 'skipped';
+  return r.passed ? 'yes' : '**NO**';
+}
+
+export function renderReport(meta: { seconds: number; exitCode: number; buildSeconds: number }, rows: ReportRow[] = readRows()): string {
+  rows = [...rows].sort((a, b) => a.order - b.order);
+  const passed = rows.filter((r) => r.passed && !r.skipped).length;
+  const skipped = rows.filter((r) => r.skipped);
   const esc = (s: string) => String(s).replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const settings = [...new Set(rows.map((r) => r.settings))].join(', ') || 'none';
   const lines = [
@@ -23,11 +34,13 @@ export function renderReport(meta: { seconds: number; exitCode: number; buildSec
     'of the suite against a production build (`next build` into `.next-reliability`), on 127.0.0.1.',
     '',
     `Last run: ${new Date().toISOString()}, ${settings} settings (\`LOOPSCOPE_SOAK=1\` for the heavier ones), node ${process.version},`,
-    `${os.cpus().length} CPUs; suite ${meta.seconds} s (build ${meta.buildSeconds} s); ${rows.filter((r) => r.passed).length} of ${rows.length} rows passed${meta.exitCode === 0 ? '' : ' — THE SUITE FAILED'}.`,
+    `${os.cpus().length} CPUs; suite ${meta.seconds} s (build ${meta.buildSeconds} s); ${passed} of ${rows.length} rows passed` +
+      `${skipped.length > 0 ? `, ${skipped.length} SKIPPED (not run on this machine: ${skipped.map((r) => r.test).join(', ')})` : ''}` +
+      `${meta.exitCode === 0 ? '' : ' — THE SUITE FAILED'}.`,
     '',
     '| test | load | faults injected | inputs tried | result | lost / leaked | pass |',
     '|---|---|---|---|---|---|---|',
-    ...rows.map((r) => `| ${esc(r.test)} | ${esc(r.load)} | ${esc(r.faults)} | ${esc(r.inputs)} | ${esc(r.result)} | ${esc(r.lost)} | ${r.passed ? 'yes' : '**NO**'} |`),
+    ...rows.map((r) => `| ${esc(r.test)} | ${esc(r.load)} | ${esc(r.faults)} | ${esc(r.inputs)} | ${esc(r.result)} | ${esc(r.lost)} | ${verdict(r)} |`),
     '',
     '## Details',
     '',

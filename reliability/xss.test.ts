@@ -77,7 +77,7 @@ it('shows script payloads as text on every page: no dialog, no injected element'
   const injectedOn: Record<string, string[]> = {};
   const visibleOn: Record<string, boolean> = {};
   const check = async (label: string) => {
-    await page.waitForLoadState('networkidle').catch(() => {});
+    await page.waitForLoadState('networkidle');
     injectedOn[label] = await page.evaluate(() => {
       const found: string[] = [];
       for (const el of Array.from(document.querySelectorAll('*'))) {
@@ -108,12 +108,12 @@ it('shows script payloads as text on every page: no dialog, no injected element'
   }
   // A run's drill-down reached by clicking its link in the runs table (the real URL).
   await page.goto('/teams/xss?range=quarter');
-  const runLink = page.locator('a[href*="/runs/"]').first();
-  if ((await runLink.count()) > 0) {
-    await runLink.click();
-    await page.waitForURL(/\/runs\//);
-    await check('run drill-down (from the table)');
-  }
+  const runLink = page.locator('[data-testid="runs-table"] a[href*="/runs/"]', { hasText: run }).first();
+  expect(await runLink.count(), 'the runs table links the run').toBe(1);
+  await runLink.click();
+  await page.waitForURL(/\/runs\//);
+  expect(decodeURIComponent(new URL(page.url()).pathname)).toBe(`/runs/${run}`);
+  await check('run drill-down (from the table)');
   // Share link made from the dashboard, then its page.
   await page.goto('/teams/xss?range=quarter');
   await page.getByTestId('share-control').locator('summary').click();
@@ -133,15 +133,20 @@ it('shows script payloads as text on every page: no dialog, no injected element'
     mimeType: 'application/x-ndjson',
     buffer: Buffer.from(`${JSON.stringify({ ...events[0], id: `u ${PAYLOADS[2]}` })}\n${bad}\n`),
   });
-  await page.getByLabel(/store the valid/i).check().catch(() => {});
+  await page.getByLabel(/store the valid/i).check();
   await page.getByRole('button', { name: 'Upload', exact: true }).click();
-  await page.getByTestId('upload-result').or(page.getByTestId('upload-error')).waitFor({ timeout: 60_000 });
+  await page.getByTestId('upload-result').waitFor({ timeout: 60_000 });
+  expect(await page.getByTestId('upload-error').count(), 'the upload is answered, not refused').toBe(0);
+  expect(await page.getByTestId('accepted-count').innerText()).toBe('1');
+  expect(await page.getByTestId('problems').locator('tbody tr').count(), 'the rejected event is listed').toBeGreaterThan(0);
   await check('upload result + problems');
   await page.goto('/');
   await check('overview after upload');
 
   const injected = Object.entries(injectedOn).filter(([, v]) => v.length > 0);
-  const notVisible = ['team dashboard + runs table', 'run drill-down', 'share link page', 'upload result + problems'].filter((l) => l in visibleOn && !visibleOn[l]);
+  const mustShow = ['team dashboard + runs table', 'run drill-down', 'run drill-down (from the table)', 'share link page', 'upload result + problems'];
+  expect(mustShow.filter((l) => !(l in visibleOn)), 'every page was checked').toEqual([]);
+  const notVisible = mustShow.filter((l) => !visibleOn[l]);
   writeRow('08-xss', {
     order: 8,
     test: 'XSS in event fields and file names',

@@ -1,5 +1,6 @@
 // `npm start`: build once (or again when the sources changed since the last build), then
-// serve. Telemetry stays off so a fresh machine needs no network beyond the registry.
+// serve with the Loopscope server (scripts/server.mjs). Telemetry stays off so a fresh machine
+// needs no network beyond the registry.
 import { spawnSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -24,7 +25,6 @@ if (built < Math.max(...SOURCES.map((s) => newestMtime(path.join(root, s))))) {
   const build = spawnSync('npx', ['next', 'build'], { cwd: root, stdio: 'inherit' });
   if (build.status !== 0) process.exit(build.status ?? 1);
 }
-const where = process.env.HOSTNAME ? ['-H', process.env.HOSTNAME] : [];
-const server = spawn('npx', ['next', 'start', ...where, ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
+const server = spawn(process.execPath, [path.join(root, 'scripts', 'server.mjs'), ...process.argv.slice(2)], { cwd: root, stdio: 'inherit' });
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.kill(signal));
 server.on('exit', (code) => process.exit(code ?? 0));

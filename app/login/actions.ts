@@ -2,25 +2,23 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { field } from '@/lib/auth/actions';
+import { z } from 'zod';
+import { actionArg, field, MALFORMED_ARGUMENTS, parseActionArgs, rawField, REFUSED_CROSS_SITE } from '@/lib/auth/actions';
 import { isHttps, SESSION_TTL_MS, sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-cookie';
 import { signIn } from '@/lib/auth/sign-in';
 import { hashSecret } from '@/lib/auth/tokens';
-import { clientAddress, isSameOrigin, safeNextPath, sessionIdFromCookies } from '@/lib/auth/viewer';
+import { isSameOrigin, safeNextPath, sessionIdFromCookies } from '@/lib/auth/viewer';
 import { dataContext } from '@/lib/data/context';
+import { clientAddress } from '@/lib/http/client-address';
 import type { ActionState } from '@/lib/forms/action-state';
 
 /** Signs in: a new session id every time (the old session, if any, ends), then back to `next`. */
 export async function signInAction(_state: ActionState, form: FormData): Promise<ActionState> {
   const h = await headers();
-  if (!isSameOrigin(h)) return { ok: false, message: 'Refused: this request did not come from a Loopscope page.' };
+  if (!isSameOrigin(h)) return REFUSED_CROSS_SITE;
   // A server action is a public endpoint: anything may arrive in place of the form.
-  if (!(form instanceof FormData)) return { ok: false, message: 'Send the sign-in form.' };
-  const password = form.get('password');
-  const result = await signIn(
-    { email: field(form, 'email'), password: typeof password === 'string' ? password : '', clientAddress: clientAddress(h) },
-    dataContext(),
-  );
+  if (!parseActionArgs(z.tuple([actionArg.form]), [form])) return MALFORMED_ARGUMENTS;
+  const result = await signIn({ email: field(form, 'email'), password: rawField(form, 'password'), clientAddress: clientAddress(h) }, dataContext());
   if (!result.ok) return { ok: false, message: result.error };
   await endSession();
   const https = isHttps(h);
@@ -28,9 +26,12 @@ export async function signInAction(_state: ActionState, form: FormData): Promise
   redirect(safeNextPath(field(form, 'next')));
 }
 
-/** Signs out: the session row is deleted (the old cookie no longer works anywhere) and the cookie cleared. */
+/**
+ * Signs out: the session row is deleted (the old cookie no longer works anywhere) and the cookie
+ * cleared. A cross-site post does nothing (it takes no arguments, so none are checked).
+ */
 export async function signOutAction(): Promise<void> {
-  if (!isSameOrigin(await headers())) throw new Error('cross-site request refused');
+  if (!isSameOrigin(await headers())) return;
   await endSession();
   redirect('/login');
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientAddress, isSameOrigin, safeNextPath } from './viewer';
+import { isSameOrigin, safeNextPath } from './viewer';
 
 describe('safeNextPath', () => {
   it('keeps same-origin paths and turns everything else into /', () => {
@@ -11,6 +11,16 @@ describe('safeNextPath', () => {
       expect(new URL(out, 'http://app.local').origin).toBe('http://app.local');
     }
     expect(safeNextPath('//evil.example')).toBe('/');
+  });
+
+  it('re-checks the path after normalising it: dot segments cannot make it protocol-relative', () => {
+    for (const bad of ['/.//evil.test/x', '/..//evil.test/x', '/a/..//evil.test', '/%2e//evil.test/x', '/.%2e//evil.test', '/./%2fevil.test']) {
+      const out = safeNextPath(bad);
+      expect(out.startsWith('//') || out.startsWith('/\\'), `${bad} → ${out}`).toBe(false);
+      expect(new URL(out, 'http://app.local').origin, bad).toBe('http://app.local');
+    }
+    expect(safeNextPath('/.//evil.test/x')).toBe('/');
+    expect(safeNextPath('/teams/./payments/../payments?x=1')).toBe('/teams/payments?x=1');
   });
 });
 
@@ -24,12 +34,5 @@ describe('isSameOrigin', () => {
     expect(isSameOrigin(h({ origin: 'http://evil.example', host: 'localhost:3000' }))).toBe(false);
     expect(isSameOrigin(h({ origin: 'http://localhost:3001', host: 'localhost:3000' }))).toBe(false);
     expect(isSameOrigin(h({ origin: 'not a url', host: 'localhost:3000' }))).toBe(false);
-  });
-});
-
-describe('clientAddress', () => {
-  it('takes the last X-Forwarded-For hop', () => {
-    expect(clientAddress(new Headers({ 'x-forwarded-for': '1.2.3.4, 10.0.0.1' }))).toBe('10.0.0.1');
-    expect(clientAddress(new Headers({}))).toBe('unknown');
   });
 });

@@ -51,17 +51,23 @@ export function viewerForRequest(request: Request): UserViewer | null {
   return viewerForSessionId(id);
 }
 
+/** A path that a browser resolves against our own origin: "/x", never "//host" or "/\\host". */
+function isLocalPath(path: string): boolean {
+  return path.startsWith('/') && !path.startsWith('//') && !/[\u0000-\u001f\u007f\\]/.test(path);
+}
+
 /**
  * Where to go after signing in: a same-origin path only ("/teams/x?range=12w"), never another
- * origin ("//evil.example", "/\\evil.example", "https://…"); anything else is "/".
+ * origin ("//evil.example", "/\\evil.example", "https://…"); anything else is "/". The path is
+ * checked again once normalised, since dot segments can turn it into another origin's
+ * ("/.//evil.example" normalises to "//evil.example").
  */
 export function safeNextPath(raw: string | null | undefined): string {
-  if (!raw || raw.length > 2000 || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/';
-  if (/[\u0000-\u001f\u007f\\]/.test(raw)) return '/';
+  if (!raw || raw.length > 2000 || !isLocalPath(raw)) return '/';
   try {
     const url = new URL(raw, 'http://loopscope.invalid');
-    if (url.origin !== 'http://loopscope.invalid') return '/';
-    return url.pathname + url.search + url.hash;
+    const path = url.pathname + url.search + url.hash;
+    return url.origin === 'http://loopscope.invalid' && isLocalPath(url.pathname) ? path : '/';
   } catch {
     return '/';
   }
@@ -82,19 +88,4 @@ export function isSameOrigin(h: Pick<Headers, 'get'>): boolean {
   } catch {
     return false;
   }
-}
-
-/** For server actions: refuses (throws) a request whose Origin is not our own. */
-export async function assertSameOrigin(): Promise<void> {
-  if (!isSameOrigin(await headers())) throw new Error('cross-site request refused');
-}
-
-/**
- * The client's address for sign-in throttling: the last X-Forwarded-For entry (the one our own
- * proxy, or Next's server from the socket, added).
- */
-export function clientAddress(h: Pick<Headers, 'get'>): string {
-  const forwarded = h.get('x-forwarded-for');
-  const last = forwarded?.split(',').pop()?.trim();
-  return (last || h.get('x-real-ip') || 'unknown').slice(0, 64);
 }

@@ -1,10 +1,13 @@
 /**
  * The dashboard's date range, parsed from the URL in this one place so every view can be
  * bookmarked and shared: `?range=4w|12w|quarter`, or `?from=YYYY-MM-DD&to=YYYY-MM-DD` (custom,
- * both days included: the window runs to the end of `to`).
+ * both days included: the window runs to the end of `to`), of at most the API's MAX_WINDOW_DAYS.
+ * Anything unusable falls back to the default with a `problem` naming the field: pages show its
+ * notice, exports and share links refuse the request with its error.
  */
 import { RUN_SORT_KEYS, RUN_STATUS_FILTERS, type RunQuery } from '@/lib/data/run-query';
 import { parseRfc3339 } from '@/lib/events/validate';
+import { MAX_WINDOW_DAYS } from '@/lib/http/window-params';
 import type { KpiWindow } from '@/lib/kpi/types';
 
 const DAY_MS = 86_400_000;
@@ -17,6 +20,15 @@ export const RANGE_PRESETS = [
 export type RangePresetId = (typeof RANGE_PRESETS)[number]['id'];
 export const DEFAULT_RANGE: RangePresetId = '4w';
 
+/** Why the URL's range could not be used: the parameter, the reason, and what is shown instead. */
+export interface RangeProblem {
+  field: 'range' | 'from' | 'to' | 'asOf';
+  /** The reason alone ("from must be …"), as an export's 400 or a refused share link says it. */
+  error: string;
+  /** The reason and the fallback ("…; showing the last 4 weeks"), as a page shows it. */
+  notice: string;
+}
+
 export interface DashboardRange {
   /** The preset in force, or 'custom'. */
   preset: RangePresetId | 'custom';
@@ -26,10 +38,11 @@ export interface DashboardRange {
   /** Query string that reproduces this range (for links and share URLs). */
   query: Record<string, string>;
   /** Set when the URL asked for something unusable and the default was used instead. */
-  warning: string | null;
+  problem: RangeProblem | null;
 }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const DEFAULT_FALLBACK = 'showing the last 4 weeks';
 
 function parseDay(value: string | undefined): number | null {
   if (!value || !DATE.test(value)) return null;
@@ -41,6 +54,10 @@ function first(v: string | string[] | undefined): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
+function problem(field: RangeProblem['field'], error: string, fallback: string = DEFAULT_FALLBACK): RangeProblem {
+  return { field, error, notice: `${error}; ${fallback}` };
+}
+
 /**
  * The range of the URL, seen at `now` — or at `?asOf=` (RFC 3339 with an offset) when the URL
  * pins it, so a view can be reproduced exactly later; the pin is kept in `query`.
@@ -49,7 +66,8 @@ export function parseDashboardRange(params: Record<string, string | string[] | u
   const pin = first(params.asOf);
   const pinned = pin === undefined ? NaN : parseRfc3339(pin);
   if (pin !== undefined && Number.isNaN(pinned)) {
-    return { ...rangeAt(params, now), warning: `'${pin}' is not an RFC 3339 time with an offset; showing figures as of now` };
+    const range = rangeAt(params, now);
+    return { ...range, problem: range.problem ?? problem('asOf', `asOf '${pin.slice(0, 80)}' is not an RFC 3339 time with an offset`, 'showing figures as of now') };
   }
   if (Number.isNaN(pinned)) return rangeAt(params, now);
   const range = rangeAt(params, pinned);
@@ -57,24 +75,33 @@ export function parseDashboardRange(params: Record<string, string | string[] | u
 }
 
 function rangeAt(params: Record<string, string | string[] | undefined>, now: number): DashboardRange {
-  const from = parseDay(first(params.from));
-  const toDay = parseDay(first(params.to));
-  if (from !== null && toDay !== null) {
-    const to = Math.min(toDay + DAY_MS, now);
-    if (from < to) {
-      return build('custom', from, to, now, { from: first(params.from)!, to: first(params.to)! }, null);
-    }
-    return preset(DEFAULT_RANGE, now, `the range ${first(params.from)} to ${first(params.to)} is empty; showing the last 4 weeks`);
-  }
+  const fromText = first(params.from);
+  const toText = first(params.to);
+  if (fromText !== undefined || toText !== undefined) return customRange(fromText, toText, now);
   const asked = first(params.range);
   const known = RANGE_PRESETS.find((p) => p.id === asked);
-  if (asked && !known) return preset(DEFAULT_RANGE, now, `unknown range '${asked}'; showing the last 4 weeks`);
+  if (asked && !known) return preset(DEFAULT_RANGE, now, problem('range', `unknown range '${asked.slice(0, 80)}' (4w, 12w or quarter)`));
   return preset(known?.id ?? DEFAULT_RANGE, now, null);
 }
 
-function preset(id: RangePresetId, now: number, warning: string | null): DashboardRange {
+function customRange(fromText: string | undefined, toText: string | undefined, now: number): DashboardRange {
+  const from = parseDay(fromText);
+  const toDay = parseDay(toText);
+  const day = (field: 'from' | 'to', text: string | undefined) =>
+    text === undefined ? `${field} is missing: a custom range needs both from and to` : `${field} must be a day, YYYY-MM-DD; got '${text.slice(0, 80)}'`;
+  if (from === null) return preset(DEFAULT_RANGE, now, problem('from', day('from', fromText)));
+  if (toDay === null) return preset(DEFAULT_RANGE, now, problem('to', day('to', toText)));
+  const to = Math.min(toDay + DAY_MS, now);
+  if (!(from < to)) return preset(DEFAULT_RANGE, now, problem('from', `the range ${fromText} to ${toText} is empty`));
+  if (to - from > MAX_WINDOW_DAYS * DAY_MS) {
+    return preset(DEFAULT_RANGE, now, problem('from', `the range ${fromText} to ${toText} is longer than ${MAX_WINDOW_DAYS} days`));
+  }
+  return build('custom', from, to, now, { from: fromText!, to: toText! }, null);
+}
+
+function preset(id: RangePresetId, now: number, trouble: RangeProblem | null): DashboardRange {
   const days = RANGE_PRESETS.find((p) => p.id === id)!.days;
-  return build(id, now - days * DAY_MS, now, now, id === DEFAULT_RANGE ? {} : { range: id }, warning);
+  return build(id, now - days * DAY_MS, now, now, id === DEFAULT_RANGE ? {} : { range: id }, trouble);
 }
 
 function build(
@@ -83,10 +110,10 @@ function build(
   to: number,
   asOf: number,
   query: Record<string, string>,
-  warning: string | null,
+  trouble: RangeProblem | null,
 ): DashboardRange {
   const length = to - from;
-  return { preset, window: { from, to, asOf }, previous: { from: from - length, to: from, asOf }, query, warning };
+  return { preset, window: { from, to, asOf }, previous: { from: from - length, to: from, asOf }, query, problem: trouble };
 }
 
 // ---------------------------------------------------------------------------------------------

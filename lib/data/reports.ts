@@ -7,7 +7,7 @@
  */
 import 'server-only';
 import type { Db } from '@/db/client';
-import { parseDashboardRange, parseSliceFilters, RANGE_PRESETS, type SearchParams } from '@/lib/dashboard/search-params';
+import { parseDashboardRange, parseSliceFilters, RANGE_PRESETS, type RangeProblem, type SearchParams } from '@/lib/dashboard/search-params';
 import type { Flag } from '@/lib/flags/flags';
 import type { KpiWindow, Kpis, WeeklyKpis } from '@/lib/kpi/types';
 import { getDb } from './connection';
@@ -39,9 +39,19 @@ export interface Report {
   flags: Flag[];
 }
 
-/** The view of a team dashboard URL's query: its range, normalised, and its filters; nothing else. */
-export function dashboardView(teamSlug: string, params: SearchParams, now: number): ReportView {
-  return { teams: [teamSlug], range: parseDashboardRange(params, now).query, filters: parseSliceFilters(params) };
+/**
+ * The view of a team dashboard URL's query: its range, normalised, and its filters; nothing
+ * else. A range the dashboard would not show as asked (too long, malformed) is refused, naming
+ * the parameter, rather than replaced: an export or a share link is of exactly what was asked.
+ */
+export function dashboardView(
+  teamSlug: string,
+  params: SearchParams,
+  now: number,
+): { ok: true; view: ReportView } | { ok: false; field: RangeProblem['field']; error: string } {
+  const range = parseDashboardRange(params, now);
+  if (range.problem) return { ok: false, field: range.problem.field, error: range.problem.error };
+  return { ok: true, view: { teams: [teamSlug], range: range.query, filters: parseSliceFilters(params) } };
 }
 
 /** "4 weeks", "12 weeks", "Quarter", or "2026-06-01 → 2026-06-28" for a custom range. */

@@ -9,7 +9,9 @@ import {
   createShareLink,
   findShareLink,
   generateShareToken,
+  insertShareLink,
   listShareLinks,
+  MAX_ACTIVE_SHARE_LINKS_PER_USER,
   revokeShareLink,
   SHARE_TOKEN,
   shareReport,
@@ -165,6 +167,49 @@ describe('share links', () => {
     expect(listShareLinks(alphaMember, 'alpha', now, fx.ctx.db)!.map((l) => l.createdBy)).toEqual(['alpha@example.com']);
     expect(listShareLinks(betaMember, 'alpha', now, fx.ctx.db)).toBeNull();
     expect(listShareLinks(admin, 'alpha', now + 2 * DAY, fx.ctx.db)).toHaveLength(2); // the expired one is not active
+  });
+
+  it('refuse a range the dashboard would not show as asked: longer than 3,660 days, or malformed', async () => {
+    const now = Date.now();
+    fx = await accessFixture(now);
+    const make = (searchParams: Record<string, string>) =>
+      createShareLink(fx!.users.alphaMember, { teamSlug: 'alpha', searchParams, mode: 'snapshot' }, fx!.ctx, now);
+    await expect(make({ from: '0000-01-01', to: '2026-11-26' })).rejects.toThrow(/cannot share this view: .*longer than 3660 days/);
+    await expect(make({ range: 'forever' })).rejects.toThrow(/unknown range 'forever'/);
+    await expect(make({ from: '2026-01-01' })).rejects.toThrow(/to is missing/);
+    await expect(make({ asOf: 'someday' })).rejects.toThrow(/asOf 'someday'/);
+    expect(fx.ctx.db.$client.prepare('SELECT count(*) AS n FROM share_links').get()).toEqual({ n: 0 });
+    await expect(make({ from: '2017-01-01', to: '2026-11-26' })).resolves.toMatchObject({ token: expect.stringMatching(SHARE_TOKEN) });
+  });
+
+  it(`are capped at ${MAX_ACTIVE_SHARE_LINKS_PER_USER} active links per user; revoked and expired ones do not count`, async () => {
+    const now = Date.now();
+    fx = await accessFixture(now);
+    const { alphaMember, bothMember } = fx.users;
+    const { id: teamId } = fx.ctx.db.$client.prepare("SELECT id FROM teams WHERE slug = 'alpha'").get() as { id: number };
+    const row = (expiresAt: number) => ({
+      tokenHash: hashSecret(generateShareToken()),
+      teamId,
+      teamIds: [teamId],
+      view: '{"teams":["alpha"],"range":{}}',
+      mode: 'live' as const,
+      snapshot: null,
+      createdBy: alphaMember.userId,
+      at: now,
+      expiresAt,
+    });
+    for (let i = 0; i < MAX_ACTIVE_SHARE_LINKS_PER_USER - 1; i++) insertShareLink(fx.ctx.db, row(now + DAY));
+    insertShareLink(fx.ctx.db, row(now - 1)); // expired: not active
+    const last = await createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now);
+    const refused = createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now);
+    await expect(refused).rejects.toBeInstanceOf(DataError);
+    await expect(refused).rejects.toThrow(`you already have ${MAX_ACTIVE_SHARE_LINKS_PER_USER} active share links`);
+    // The write itself re-checks, so two requests racing past the first check cannot exceed it.
+    expect(() => insertShareLink(fx!.ctx.db, row(now + DAY))).toThrow(DataError);
+    // Another user is not held back; revoking one of the hundred makes room again.
+    await expect(createShareLink(bothMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now)).resolves.toBeTruthy();
+    await revokeShareLink(alphaMember, active(last.token, now).id, fx.ctx);
+    await expect(createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now)).resolves.toBeTruthy();
   });
 
   it('housekeeping drops expired figures at once and the tombstone after 90 days (then 404)', async () => {

@@ -7,7 +7,7 @@
  */
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { and, desc, eq, gt, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '@/db/client';
 import { shareLinks, teams, users } from '@/db/schema';
 import { hashSecret } from '@/lib/auth/tokens';
@@ -23,6 +23,8 @@ export type ShareMode = 'snapshot' | 'live';
 export const SHARE_MODES: readonly ShareMode[] = ['snapshot', 'live'];
 export const DEFAULT_SHARE_DAYS = 30;
 export const MAX_SHARE_DAYS = 365;
+/** Most links one user may have active (neither revoked nor expired) at once, over all teams. */
+export const MAX_ACTIVE_SHARE_LINKS_PER_USER = 100;
 const DAY_MS = 86_400_000;
 
 /** A share token: 32 random bytes as base64url, so exactly 43 of [A-Za-z0-9_-]. */
@@ -44,7 +46,9 @@ export interface ShareLinkSummary {
 
 /**
  * Makes a share link for a team dashboard view (its `searchParams`: the range and the agent /
- * model / repo filters; anything else in them is ignored). Any signed-in user who can see the team may share it.
+ * model / repo filters; anything else in them is ignored). Any signed-in user who can see the
+ * team may share it, up to MAX_ACTIVE_SHARE_LINKS_PER_USER active links. A range the dashboard
+ * cannot show as asked (too long, malformed) is refused.
  */
 export async function createShareLink(
   viewer: Viewer,
@@ -60,7 +64,10 @@ export async function createShareLink(
   }
   const team = findTeam(viewer, input.teamSlug, ctx.db);
   if (!team) throw new DataError(`no team '${input.teamSlug}'`);
-  const view = dashboardView(team.slug, input.searchParams, now);
+  const asked = dashboardView(team.slug, input.searchParams, now);
+  if (!asked.ok) throw new DataError(`cannot share this view: ${asked.error}`);
+  const view = asked.view;
+  assertUnderShareLinkCap(ctx.db, viewer.userId, now);
   const report = buildReport(viewer, view, now, ctx.db);
   if (!report) throw new DataError(`no team '${input.teamSlug}'`);
   const token = generateShareToken();
@@ -78,6 +85,23 @@ export async function createShareLink(
     expiresAt,
   });
   return { id: made.id, token, expiresAt };
+}
+
+function activeLinksOf(db: Db, userId: number, now: number): number {
+  return db
+    .select({ n: count() })
+    .from(shareLinks)
+    .where(and(eq(shareLinks.createdBy, userId), isNull(shareLinks.revokedAt), gt(shareLinks.expiresAt, now)))
+    .get()!.n;
+}
+
+/** Checked before the report is built (cheap refusal) and again in the write (no race past it). */
+function assertUnderShareLinkCap(db: Db, userId: number, now: number): void {
+  if (activeLinksOf(db, userId, now) >= MAX_ACTIVE_SHARE_LINKS_PER_USER) {
+    throw new DataError(
+      `you already have ${MAX_ACTIVE_SHARE_LINKS_PER_USER} active share links, the most one person may have: revoke some (or let them expire) first`,
+    );
+  }
 }
 
 /** A link as found by its token. */
@@ -189,6 +213,7 @@ export function insertShareLink(
     expiresAt: number;
   },
 ): { id: number } {
+  if (input.createdBy !== null) assertUnderShareLinkCap(db, input.createdBy, input.at);
   return db
     .insert(shareLinks)
     .values({

@@ -1,6 +1,6 @@
 /**
  * Deterministic demo and benchmark event generators, producing events-v1 wire objects
- * (../../../shared/spec/events-v1.md): `ts` as an RFC 3339 UTC string, `team` set.
+ * (docs/events.md): `ts` as an RFC 3339 UTC string, `team` set.
  *
  * - `generateDemoEvents`: a few teams with distinct stories (healthy, burning tokens, chatty,
  *   stalling and diverging), tuned so that every flag of kpis-v1.md trips on some of them at the

@@ -1,7 +1,9 @@
 import { authenticateRead } from '@/lib/auth/request';
 import { buildReport, dashboardView } from '@/lib/data/reports';
 import { teamNotFound } from '@/lib/http/kpi-request';
-import { resolveShare, SHARE_HEADERS, shareResponse } from '@/lib/http/share-request';
+import { jsonError } from '@/lib/http/responses';
+import { SHARE_HEADERS, shareResponse } from '@/lib/http/share-headers';
+import { resolveShare } from '@/lib/http/share-request';
 /** A report as a CSV or JSON download (lib/reports/export.ts). */
 import type { Report } from '@/lib/data/reports';
 import { reportCsv, reportFileName, reportJson, type ReportMeta } from '@/lib/reports/export';
@@ -24,14 +26,17 @@ export function exportResponse(report: Report, meta: ReportMeta, format: ExportF
 /**
  * GET /teams/<slug>/export.<format>?range=…|from=…&to=…[&agent=…&model=…&repo=…]: the team
  * dashboard's report, for a signed-in user or a `read` token (401 without either); a team the
- * caller may not see: 404.
+ * caller may not see: 404; a range the dashboard cannot show as asked (malformed, or longer
+ * than the API's MAX_WINDOW_DAYS): 400 naming the parameter in `field`, as the API does.
  */
 export async function teamReportExport(request: Request, slug: string, format: ExportFormat): Promise<Response> {
   const auth = authenticateRead(request);
   if (!auth.ok) return auth.response;
   const now = Date.now();
   const query = Object.fromEntries(new URL(request.url).searchParams);
-  const report = buildReport(auth.viewer, dashboardView(slug, query, now), now);
+  const asked = dashboardView(slug, query, now);
+  if (!asked.ok) return jsonError(400, asked.error, { field: asked.field });
+  const report = buildReport(auth.viewer, asked.view, now);
   return report ? exportResponse(report, { kind: 'team report', mode: null }, format) : teamNotFound();
 }
 

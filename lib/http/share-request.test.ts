@@ -12,20 +12,22 @@ import { closeDb } from '@/lib/data/connection';
 import { createShareLink, findShareLink, generateShareToken, revokeShareLink } from '@/lib/data/share-links';
 import { ensureTeams } from '@/lib/data/teams';
 import { accessFixture, type AccessFixture } from '@/lib/testing/accounts';
+import { PEER_ADDRESS_HEADER, SERVER_MARK } from './client-address';
 
 vi.mock('@/lib/ingest/queue', () => ({ writeInWorker: () => Promise.resolve() }));
 
 let fx: AccessFixture;
 let address = 0;
-/** Each request from its own address, so the guessing limit only applies where a test wants it. */
+/** Each request from its own address (as the Loopscope server reports the peer), so the guessing limit only applies where a test wants it. */
 const get = (route: typeof sharePage, token: string, query = '', from = `10.0.${Math.floor(++address / 250)}.${address % 250}`) =>
-  route(new Request(`http://localhost/share/${token}${query}`, { headers: { 'x-forwarded-for': from } }), {
+  route(new Request(`http://localhost/share/${token}${query}`, { headers: { [PEER_ADDRESS_HEADER]: from } }), {
     params: Promise.resolve({ token }),
   });
 
 const XSS = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`;
 
 beforeAll(async () => {
+  (globalThis as Record<symbol, unknown>)[SERVER_MARK] = true;
   fx = await accessFixture();
   process.env.DATABASE_PATH = fx.file;
 });

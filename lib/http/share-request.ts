@@ -6,20 +6,11 @@
  * logged.
  */
 import 'server-only';
-import { clientAddress } from '@/lib/auth/viewer';
 import { writeInWorker } from '@/lib/ingest/queue';
 import type { Report } from '@/lib/data/reports';
 import { findShareLink, shareReport, type ActiveShareLink } from '@/lib/data/share-links';
+import { clientAddress } from './client-address';
 import { RateLimit } from './rate-limit';
-
-export const SHARE_HEADERS: Readonly<Record<string, string>> = {
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-robots-tag': 'noindex, nofollow',
-  'x-content-type-options': 'nosniff',
-  'x-frame-options': 'DENY',
-  'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-};
 
 const misses = new RateLimit(60, 60_000);
 const TOUCH_INTERVAL_MS = 60_000;
@@ -45,8 +36,4 @@ export function resolveShare(request: Request, token: string, now: number = Date
     writeInWorker({ name: 'touchShareLink', id: found.link.id, at: now }).catch(() => {});
   }
   return { status: 200, link: found.link, report };
-}
-
-export function shareResponse(body: string, status: number, contentType: string, extra: Record<string, string> = {}): Response {
-  return new Response(body, { status, headers: { ...SHARE_HEADERS, 'content-type': contentType, ...extra } });
 }

@@ -1,9 +1,11 @@
 /**
- * CSV that is safe to open in a spreadsheet: a text cell starting with `=`, `+`, `-`, `@`, tab,
- * carriage return or NUL is prefixed with `'` so it is never read as a formula (OWASP "CSV
- * injection"); numbers stay numbers. Cells with a comma, quote or line break are quoted.
+ * CSV that is safe to open in a spreadsheet: a text cell that starts with a control character
+ * (tab, carriage return, line feed, NUL, …), or with `=`, `+`, `-` or `@` after any run of
+ * whitespace, control or invisible format characters (spreadsheets skip those before a
+ * formula), is prefixed with `'` so it is never read as a formula (OWASP "CSV injection");
+ * numbers stay numbers. Cells with a comma, quote or line break are quoted.
  */
-const FORMULA_START = /^[=+\-@\t\r\0]/;
+const FORMULA_START = /^(?:\p{Cc}|[\s\p{Cf}]*[=+\-@])/u;
 
 export function csvCell(value: string | number | boolean | null | undefined): string {
   if (value === null || value === undefined) return '';

@@ -1,10 +1,10 @@
 /**
  * Graceful shutdown on SIGTERM / SIGINT (installed at start by instrumentation.ts → startup.ts).
  *
- * `next start` handles these signals itself (next/dist/server/lib/start-server.js): it stops
- * accepting connections, waits for the requests in flight, then exits — however long an upload
- * takes. With `NEXT_MANUAL_SIG_HANDLE` set it does nothing and leaves the exit to the app. This
- * handler works with both:
+ * The Loopscope server (scripts/server.mjs), like `next start`, handles these signals itself: it
+ * stops accepting connections, waits for the requests in flight, then exits — however long an
+ * upload takes. `next start` with `NEXT_MANUAL_SIG_HANDLE` set does nothing and leaves the exit
+ * to the app. This handler works with both:
  *
  * 1. at once: new uploads are refused with 503 "shutting down" (Retry-After), on every
  *    ingestion endpoint (lib/ingest/receive.ts, the webhook), and so are those whose body is
@@ -14,7 +14,7 @@
  * 3. the alert sender stops (lib/alerts/sender.ts: attempts in flight are cut short and retried
  *    later, its lease is given up), then the worker closes its connection, then this process's own (closeDb): the WAL is
  *    checkpointed and the files are left clean;
- * 4. Next exits once the answers are sent; with NEXT_MANUAL_SIG_HANDLE this handler exits.
+ * 4. the server exits once the answers are sent; with NEXT_MANUAL_SIG_HANDLE this handler exits.
  *    Whatever happens, the process is gone by HARD_EXIT_MS (< 10 s).
  */
 import { stopAlertSender } from '@/lib/alerts/service';
@@ -87,5 +87,5 @@ async function shutdown(signal: 'SIGTERM' | 'SIGINT'): Promise<void> {
       process.exit(exitCode);
     }, 200);
   }
-  // Otherwise Next's own handler exits once the server has closed; `hard` is the backstop.
+  // Otherwise the server's own handler exits once it has closed; `hard` is the backstop.
 }

@@ -10,6 +10,7 @@ import { startAlertSender } from '@/lib/alerts/service';
 import { spoolDirectory } from '@/lib/config';
 import { dataContext } from '@/lib/data/context';
 import { seedDemoIfEmpty } from '@/lib/demo/seed';
+import { parseTrustedProxies, servedByLoopscopeServer } from '@/lib/http/client-address';
 import { writeInWorker } from '@/lib/ingest/queue';
 import { ensureFirstAdmin } from './accounts';
 import { installGracefulShutdown } from './shutdown';
@@ -33,7 +34,19 @@ function removeStaleSpoolFiles(): void {
   }
 }
 
+/**
+ * A malformed LOOPSCOPE_TRUSTED_PROXIES stops the start; without the Loopscope server (plain
+ * `next start` or `next dev`) the throttles cannot tell clients apart, which is said once.
+ */
+function checkClientAddressSetup(): void {
+  parseTrustedProxies(process.env.LOOPSCOPE_TRUSTED_PROXIES);
+  if (!servedByLoopscopeServer()) {
+    console.warn('Loopscope: not started by scripts/server.mjs (npm start): sign-in and share-link throttling count every client as one address');
+  }
+}
+
 export async function startServer(): Promise<void> {
+  checkClientAddressSetup();
   installGracefulShutdown();
   removeStaleSpoolFiles();
   const ctx = dataContext();

@@ -4,6 +4,7 @@ import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { RunTimelineChart } from '@/components/charts/RunTimelineChart';
 import { RunFlagExplanation } from '@/components/flags/RunFlagExplanation';
+import { RangeNotice } from '@/components/dashboard/RangeNotice';
 import { KpiCard } from '@/components/kpi/KpiCard';
 import { ChangeFates } from '@/components/runs/ChangeFates';
 import { currentViewer } from '@/lib/auth/viewer';
@@ -59,6 +60,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
       <h1>
         Run <code>{run.run}</code>
       </h1>
+      <RangeNotice range={range} />
       {run.task && <p className="lede">{run.task}</p>}
       <div className="kpi-grid">
         <KpiCard compact label="Agent · model" value={`${run.agent ?? '—'} · ${run.model ?? '—'}`} />

@@ -2,7 +2,8 @@
 
 import { cookies, headers } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { capitalise, field } from '@/lib/auth/actions';
+import { z } from 'zod';
+import { actionArg, capitalise, field, MALFORMED_ARGUMENTS, parseActionArgs, rawField, REFUSED_CROSS_SITE } from '@/lib/auth/actions';
 import { hashPassword, passwordProblem } from '@/lib/auth/passwords';
 import { isHttps, SESSION_TTL_MS, sessionCookieName, sessionCookieOptions } from '@/lib/auth/session-cookie';
 import { startSession } from '@/lib/auth/sign-in';
@@ -16,13 +17,13 @@ import type { ActionState } from '@/lib/forms/action-state';
 /** Makes the first admin with a one-time setup link, then signs them in. */
 export async function completeSetupAction(_state: ActionState, form: FormData): Promise<ActionState> {
   const h = await headers();
-  if (!isSameOrigin(h)) return { ok: false, message: 'Refused: this request did not come from a Loopscope page.' };
+  if (!isSameOrigin(h)) return REFUSED_CROSS_SITE;
   // A server action is a public endpoint: anything may arrive in place of the form.
-  if (!(form instanceof FormData)) return { ok: false, message: 'Send the setup form.' };
+  if (!parseActionArgs(z.tuple([actionArg.form]), [form])) return MALFORMED_ARGUMENTS;
   const email = normalizeEmail(field(form, 'email'));
-  const password = String(form.get('password') ?? '');
+  const password = rawField(form, 'password');
   if (!email) return { ok: false, message: 'Enter an e-mail address.' };
-  if (password !== String(form.get('confirm') ?? '')) return { ok: false, message: 'The two passwords differ.' };
+  if (password !== rawField(form, 'confirm')) return { ok: false, message: 'The two passwords differ.' };
   const problem = passwordProblem(password, email);
   if (problem) return { ok: false, message: capitalise(problem) };
   const ctx = dataContext();

@@ -1,4 +1,5 @@
-import { resolveShare, shareResponse } from '@/lib/http/share-request';
+import { shareResponse } from '@/lib/http/share-headers';
+import { resolveShare } from '@/lib/http/share-request';
 import { shareGoneHtml, shareNotFoundHtml, sharePageHtml } from '@/lib/reports/share-html';
 
 const HTML = 'text/html; charset=utf-8';

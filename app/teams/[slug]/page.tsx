@@ -65,7 +65,6 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
         {formatUtcMinute(range.window.asOf)}.
       </p>
       <RangePicker basePath={`/teams/${team.slug}`} range={range} params={query} />
-      {range.warning && <p className="status-bad" role="status">{range.warning}</p>}
       <ShareViewControl viewer={viewer} teamSlug={team.slug} searchParams={query} />
       {!hasData && (
         <div className="card empty">

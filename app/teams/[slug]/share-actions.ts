@@ -2,7 +2,8 @@
 
 import { headers } from 'next/headers';
 import { refresh } from 'next/cache';
-import { field, withViewer } from '@/lib/auth/actions';
+import { z } from 'zod';
+import { actionArg, field, withViewer } from '@/lib/auth/actions';
 import { dataContext } from '@/lib/data/context';
 import { createShareLink, revokeShareLink, type ShareMode } from '@/lib/data/share-links';
 import type { ActionState } from '@/lib/forms/action-state';
@@ -15,7 +16,8 @@ export async function createShareLinkAction(
   _state: ActionState,
   form: FormData,
 ): Promise<ActionState> {
-  return withViewer({}, async (viewer) => {
+  const args = z.tuple([actionArg.teamSlug, actionArg.query, actionArg.form]);
+  return withViewer({ args: [args, [teamSlug, searchParams, form]] }, async (viewer, [teamSlug, searchParams, form]) => {
     const mode: ShareMode = field(form, 'mode') === 'live' ? 'live' : 'snapshot';
     const days = Number(field(form, 'days') || '30');
     const link = await createShareLink(viewer, { teamSlug, searchParams, mode, expiresInDays: days }, dataContext());
@@ -33,7 +35,7 @@ export async function createShareLinkAction(
 
 /** Revokes a share link at once (admins any of the team's; members their own). */
 export async function revokeShareLinkAction(linkId: number, _state: ActionState, _form: FormData): Promise<ActionState> {
-  return withViewer({}, async (viewer) => {
+  return withViewer({ args: [z.tuple([actionArg.id]), [linkId]] }, async (viewer, [linkId]) => {
     await revokeShareLink(viewer, linkId, dataContext());
     refresh();
     return { ok: true, message: 'Revoked: the link stopped working.' };

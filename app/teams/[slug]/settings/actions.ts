@@ -1,7 +1,8 @@
 'use server';
 
 import { refresh } from 'next/cache';
-import { field, withViewer } from '@/lib/auth/actions';
+import { z } from 'zod';
+import { actionArg, field, withViewer } from '@/lib/auth/actions';
 import { TOKEN_SCOPES, type TokenScope } from '@/lib/auth/tokens';
 import { dataContext } from '@/lib/data/context';
 import { updateFlagThresholds } from '@/lib/data/team-settings';
@@ -11,8 +12,11 @@ import type { FlagThresholds } from '@/lib/flags/thresholds';
 import { parseThresholdForm, THRESHOLD_FIELDS } from '@/lib/flags/threshold-fields';
 import type { ActionState } from '@/lib/forms/action-state';
 
+const teamAndForm = z.tuple([actionArg.teamSlug, actionArg.form]);
+const teamAndId = z.tuple([actionArg.teamSlug, actionArg.id]);
+
 export async function addMemberAction(teamSlug: string, _state: ActionState, form: FormData): Promise<ActionState> {
-  return withViewer({ admin: true }, async (viewer) => {
+  return withViewer({ admin: true, args: [teamAndForm, [teamSlug, form]] }, async (viewer, [teamSlug, form]) => {
     await addTeamMember(viewer, teamSlug, field(form, 'email'), dataContext());
     refresh();
     return { ok: true, message: 'Added.' };
@@ -20,7 +24,7 @@ export async function addMemberAction(teamSlug: string, _state: ActionState, for
 }
 
 export async function removeMemberAction(teamSlug: string, userId: number, _state: ActionState, _form: FormData): Promise<ActionState> {
-  return withViewer({ admin: true }, async (viewer) => {
+  return withViewer({ admin: true, args: [teamAndId, [teamSlug, userId]] }, async (viewer, [teamSlug, userId]) => {
     await removeTeamMember(viewer, teamSlug, userId, dataContext());
     refresh();
     return { ok: true, message: 'Removed from the team.' };
@@ -28,7 +32,7 @@ export async function removeMemberAction(teamSlug: string, userId: number, _stat
 }
 
 export async function createTokenAction(teamSlug: string, _state: ActionState, form: FormData): Promise<ActionState> {
-  return withViewer({ admin: true }, async (viewer) => {
+  return withViewer({ admin: true, args: [teamAndForm, [teamSlug, form]] }, async (viewer, [teamSlug, form]) => {
     const scopes = TOKEN_SCOPES.filter((s) => form.get(`scope-${s}`) === 'on') as TokenScope[];
     const made = await issueApiToken(viewer, teamSlug, { scopes, name: field(form, 'name') }, dataContext());
     if (!made) return { ok: false, message: 'No such team.' };
@@ -38,7 +42,7 @@ export async function createTokenAction(teamSlug: string, _state: ActionState, f
 }
 
 export async function revokeTokenAction(teamSlug: string, tokenId: number, _state: ActionState, _form: FormData): Promise<ActionState> {
-  return withViewer({ admin: true }, async (viewer) => {
+  return withViewer({ admin: true, args: [teamAndId, [teamSlug, tokenId]] }, async (viewer, [teamSlug, tokenId]) => {
     await revokeApiToken(viewer, teamSlug, tokenId, dataContext());
     refresh();
     return { ok: true, message: 'Revoked.' };
@@ -46,7 +50,7 @@ export async function revokeTokenAction(teamSlug: string, tokenId: number, _stat
 }
 
 export async function saveThresholdsAction(teamSlug: string, _state: ActionState, form: FormData): Promise<ActionState> {
-  return withViewer({ admin: true }, async (viewer) => {
+  return withViewer({ admin: true, args: [teamAndForm, [teamSlug, form]] }, async (viewer, [teamSlug, form]) => {
     const values: Partial<Record<keyof FlagThresholds, string>> = {};
     for (const f of THRESHOLD_FIELDS) values[f.key] = field(form, f.key);
     const parsed = parseThresholdForm(values);
