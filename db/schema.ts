@@ -60,8 +60,13 @@ export const uploads = sqliteTable(
     duplicates: integer('duplicates').notNull(),
     rejected: integer('rejected').notNull(),
     createdAt: integer('created_at').notNull(),
+    /**
+     * The agent the upload came from, when its format tells: an OTLP export's `claude-code`,
+     * `codex`, `gemini-cli`, or the exporting service's name.
+     */
+    agent: text('agent'),
   },
-  (t) => [index('uploads_team').on(t.teamId, t.createdAt)],
+  (t) => [index('uploads_team').on(t.teamId, t.createdAt), index('uploads_team_agent').on(t.teamId, t.agent, t.createdAt)],
 );
 
 export const events = sqliteTable(
