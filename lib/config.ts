@@ -65,3 +65,16 @@ export function localBaseUrl(env: Readonly<Record<string, string | undefined>> =
   const host = env.HOSTNAME && !['0.0.0.0', '::', '[::]'].includes(env.HOSTNAME) ? env.HOSTNAME : 'localhost';
   return `http://${host.includes(':') ? `[${host}]` : host}:${env.PORT || 3000}`;
 }
+
+export const DEFAULT_OTLP_GRPC_PORT = 4317;
+
+/** Port of the OTLP/gRPC receiver (`LOOPSCOPE_OTLP_GRPC_PORT`, default 4317, OTLP's own); 0: off. */
+export function otlpGrpcPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LOOPSCOPE_OTLP_GRPC_PORT;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_OTLP_GRPC_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`LOOPSCOPE_OTLP_GRPC_PORT must be a port number (0: no OTLP/gRPC receiver), got '${raw}'`);
+  }
+  return n;
+}

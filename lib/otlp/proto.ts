@@ -33,9 +33,9 @@ interface GeneratedRoot {
       logs: { v1: { LogRecord: MessageType } };
       metrics: { v1: { Metric: MessageType } };
       collector: {
-        trace: { v1: { ExportTraceServiceResponse: MessageType } };
-        logs: { v1: { ExportLogsServiceResponse: MessageType } };
-        metrics: { v1: { ExportMetricsServiceResponse: MessageType } };
+        trace: { v1: { ExportTraceServiceRequest: MessageType; ExportTraceServiceResponse: MessageType } };
+        logs: { v1: { ExportLogsServiceRequest: MessageType; ExportLogsServiceResponse: MessageType } };
+        metrics: { v1: { ExportMetricsServiceRequest: MessageType; ExportMetricsServiceResponse: MessageType } };
       };
     };
   };
@@ -52,6 +52,30 @@ export const RECORD_TYPES: Record<OtlpSignal, MessageType> = {
   logs: otel.logs.v1.LogRecord,
   metrics: otel.metrics.v1.Metric,
 };
+
+/** Whole export requests: what clients send (tests, the benchmark); the receiver streams instead. */
+export const REQUEST_TYPES: Record<OtlpSignal, MessageType> = {
+  traces: otel.collector.trace.v1.ExportTraceServiceRequest,
+  logs: otel.collector.logs.v1.ExportLogsServiceRequest,
+  metrics: otel.collector.metrics.v1.ExportMetricsServiceRequest,
+};
+
+/** An export request in its OTLP/JSON form (ids in hex) → protobuf bytes. */
+export function encodeExportRequest(signal: OtlpSignal, request: Record<string, unknown>): Uint8Array {
+  const type = REQUEST_TYPES[signal];
+  return type.encode(type.fromObject(hexIdsToBytes(request) as Record<string, unknown>)).finish();
+}
+
+const ID_FIELDS = new Set(['traceId', 'spanId', 'parentSpanId']);
+
+/** protobufjs reads `bytes` from base64 strings; OTLP/JSON writes trace and span ids in hex. */
+function hexIdsToBytes(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(hexIdsToBytes);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => [k, ID_FIELDS.has(k) && typeof x === 'string' ? Buffer.from(x, 'hex') : hexIdsToBytes(x)]),
+  );
+}
 
 const RESPONSE_TYPES: Record<OtlpSignal, MessageType> = {
   traces: otel.collector.trace.v1.ExportTraceServiceResponse,

@@ -11,7 +11,7 @@
  *    still being received (a slow client would otherwise hold the server up);
  * 2. the upload being stored may finish for up to finishMs() (6 s); after that it is rolled back at
  *    its next chunk (its request answers 503, nothing stored) and the queued ones are refused;
- * 3. the worker closes its connection, then this process's own (closeDb): the WAL is
+ * 3. the OTLP/gRPC receiver closes its port; the worker closes its connection, then this process's own (closeDb): the WAL is
  *    checkpointed and the files are left clean;
  * 4. Next exits once the answers are sent; with NEXT_MANUAL_SIG_HANDLE this handler exits.
  *    Whatever happens, the process is gone by HARD_EXIT_MS (< 10 s).
@@ -19,6 +19,7 @@
 import { closeDb } from '@/lib/data/connection';
 import { abortIngest, beginIngestShutdown, closeIngestWorker, drainIngest } from '@/lib/ingest/queue';
 import { abortReceiving } from '@/lib/ingest/receive';
+import { stopOtlpGrpcServer } from '@/lib/otlp/grpc';
 
 /**
  * How long the upload in progress may go on after the signal before it is rolled back:
@@ -68,8 +69,10 @@ async function shutdown(signal: 'SIGTERM' | 'SIGINT'): Promise<void> {
       abortIngest();
       await drainIngest(1_500);
     }
+    // Calls still open have been answered (stored, or refused with UNAVAILABLE): close the port.
+    await stopOtlpGrpcServer(500);
     await closeIngestWorker();
-    log('ingest worker stopped, its connection closed');
+    log('OTLP/gRPC receiver and ingest worker stopped, the connection closed');
   } catch (err) {
     console.error(`Loopscope: shutdown: ${(err as Error).message}`);
   }
