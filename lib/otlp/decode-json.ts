@@ -46,6 +46,7 @@ export class OtlpJsonDecoder {
     this.parser = new TokenParser({ paths: paths(expected ? [expected] : OTLP_SIGNALS), keepStack: false, separator: '' });
     this.parser.onValue = ({ value, key, stack }) => this.onValue(value, key, stack as { key?: string | number }[]);
     this.tokenizer.onToken = (t) => {
+      if (this.failed) return;
       this.lastOffset = t.offset;
       this.onToken(t.token, t.value, t.offset);
       if (!this.failed) this.parser.write(t);
