@@ -7,6 +7,8 @@ export default defineConfig({
   },
   test: {
     include: ['{lib,db,components,scripts,bench}/**/*.test.ts'],
+    // Over ../shared/real-logs: `npm run test:real-logs` (vitest.real-logs.config.ts).
+    exclude: ['**/node_modules/**', '**/*.real-logs.test.ts'],
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
