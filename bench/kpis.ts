@@ -322,7 +322,7 @@ export function kpisWindow(now = Date.now()): { from: number; to: number; asOf: 
 }
 
 export function serverEnv(dbFile: string): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off' };
+  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off', LOOPSCOPE_OTLP_GRPC_PORT: '0' };
 }
 
 async function measureStage(

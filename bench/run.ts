@@ -271,6 +271,7 @@ async function latencyUnderUpload(file: string) {
     NEXT_TELEMETRY_DISABLED: '1',
     DATABASE_PATH: path.join(dir, 'loopscope.db'),
     LOOPSCOPE_DEMO: 'off',
+    LOOPSCOPE_OTLP_GRPC_PORT: '0',
     LOOPSCOPE_MAX_UPLOAD_BYTES: String(1 << 30),
   };
   const serverLog = fs.openSync(path.join(OUT, 'server.log'), 'w');
