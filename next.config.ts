@@ -2,7 +2,8 @@ import type { NextConfig } from 'next';
 
 const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon: load it from node_modules at run time.
-  serverExternalPackages: ['better-sqlite3'],
+  // @grpc/grpc-js and the generated OTLP protobuf code are plain Node packages: load them as they are.
+  serverExternalPackages: ['better-sqlite3', '@grpc/grpc-js', 'protobufjs', '@opentelemetry/otlp-transformer'],
   poweredByHeader: false,
   // A separate build folder lets a benchmark or test build run beside a developer's own.
   distDir: process.env.LOOPSCOPE_DIST_DIR || '.next',

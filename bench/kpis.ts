@@ -191,7 +191,7 @@ export async function startServer(env: NodeJS.ProcessEnv, logFile: string, nodeA
   return { base, seconds: (performance.now() - t0) / 1000 };
 }
 
-function cli(env: NodeJS.ProcessEnv, args: string[]): string {
+export function cli(env: NodeJS.ProcessEnv, args: string[]): string {
   const r = spawnSync('npm', ['run', '-s', 'cli', '--', ...args], { cwd: ROOT, env, encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`cli ${args.join(' ')} failed: ${r.stderr}`);
   const lines = r.stdout.trim().split('\n');
@@ -322,7 +322,7 @@ export function kpisWindow(now = Date.now()): { from: number; to: number; asOf: 
 }
 
 export function serverEnv(dbFile: string): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off' };
+  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off', LOOPSCOPE_OTLP_GRPC_PORT: '0' };
 }
 
 async function measureStage(

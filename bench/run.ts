@@ -8,7 +8,8 @@
  *   5. latency of GET /api/health and GET / (signed in as an admin: the overview page) on the
  *      production server while file B is POSTed to /api/v1/events and processed;
  *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts);
- *   7. team dashboard latency, signed in, on step 6's N-event database (bench/dashboard.ts).
+ *   7. team dashboard latency, signed in, on step 6's N-event database (bench/dashboard.ts);
+ *   8. the OTLP receiver: memory of a ~42 MB export, ingest rate against the events API (bench/otlp.ts).
  *
  * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
  * (non-zero only when the benchmark itself could not run).
@@ -32,6 +33,7 @@ import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
+import { appendOtlpResults, runOtlpBench } from './otlp';
 import { benchSession, pageProblem } from './session';
 
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -52,7 +54,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean' },
   },
 });
-if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard'].includes(flags.only)) throw new Error(`--only must be ingest, kpis or dashboard`);
+if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard', 'otlp'].includes(flags.only)) throw new Error(`--only must be ingest, kpis, dashboard or otlp`);
 const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
 if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
 
@@ -271,6 +273,7 @@ async function latencyUnderUpload(file: string) {
     NEXT_TELEMETRY_DISABLED: '1',
     DATABASE_PATH: path.join(dir, 'loopscope.db'),
     LOOPSCOPE_DEMO: 'off',
+    LOOPSCOPE_OTLP_GRPC_PORT: '0',
     LOOPSCOPE_MAX_UPLOAD_BYTES: String(1 << 30),
   };
   const serverLog = fs.openSync(path.join(OUT, 'server.log'), 'w');
@@ -401,10 +404,18 @@ async function dashboardStep(): Promise<void> {
   log(`\nAdded the team dashboard figures to bench/out/results.json and bench/out/results.md`);
 }
 
+/** 8. The OTLP receiver (bench/otlp.ts): memory of a large export, ingest rate against the events API. */
+async function otlpStep(): Promise<void> {
+  const r = await runOtlpBench({ records: Math.min(COUNT, 200_000), build: flags.build });
+  appendOtlpResults(r);
+  log(`\nAdded the OTLP receiver figures to bench/out/results.json and bench/out/results.md`);
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   if (flags.only === 'kpis') return kpisStep();
   if (flags.only === 'dashboard') return dashboardStep();
+  if (flags.only === 'otlp') return otlpStep();
   const asOf = Math.floor(Date.now() / 86_400_000) * 86_400_000; // today, UTC midnight
   const fileA = path.join(OUT, 'events-a.ndjson');
   const fileB = path.join(OUT, 'events-b.ndjson');
@@ -497,7 +508,11 @@ async function main(): Promise<void> {
     `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}.\n\n${md}\n`,
   );
   log(`\nWrote bench/out/results.json and bench/out/results.md`);
-  if (flags.only !== 'ingest') await kpisStep();
+  if (flags.only !== 'ingest') {
+    await kpisStep();
+    log('');
+    await otlpStep();
+  }
 }
 
 main().then(

@@ -53,7 +53,10 @@ export const uploads = sqliteTable(
     /** The team the request fixed, if any. */
     teamId: integer('team_id').references(() => teams.id, { onDelete: 'cascade' }),
     source: text('source').notNull(),
-    /** The agent that sent it (`claude-code`, `codex`, ...) for hook and OTLP uploads; null otherwise. */
+    /**
+     * The agent the upload came from, when the request or its format tells: a hook's, an OTLP
+     * export's (`claude-code`, `codex`, `gemini-cli`, or the exporting service's name); null otherwise.
+     */
     agent: text('agent'),
     filename: text('filename'),
     format: text('format').notNull(),
@@ -63,7 +66,7 @@ export const uploads = sqliteTable(
     rejected: integer('rejected').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('uploads_team').on(t.teamId, t.createdAt)],
+  (t) => [index('uploads_team').on(t.teamId, t.createdAt), index('uploads_team_agent').on(t.teamId, t.agent, t.createdAt)],
 );
 
 export const events = sqliteTable(

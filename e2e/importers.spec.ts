@@ -95,14 +95,18 @@ test('Codex rollouts, OTLP traces and GitHub payloads are recognised and importe
   await expect(page.getByTestId('accepted-count')).toHaveText('4');
 });
 
-test('POST /v1/traces takes OTLP/HTTP JSON with an ingest token, and refuses protobuf', async ({ request }) => {
+test('POST /v1/traces takes OTLP/HTTP JSON and protobuf with an ingest token, and refuses an undecodable body', async ({ request }) => {
   const trace = JSON.parse(fs.readFileSync(path.join(FIXTURES, 'otlp', 'collector-export.jsonl'), 'utf8').split('\n')[0]);
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
   const res = await request.post('/v1/traces', { headers, data: trace });
   expect(res.status()).toBe(200);
   expect(await res.json()).toEqual({});
+  // One empty ResourceSpans: a valid export of nothing.
   const pb = await request.post('/v1/traces', { headers: { ...headers, 'content-type': 'application/x-protobuf' }, data: Buffer.from([0x0a, 0x00]) });
-  expect(pb.status()).toBe(415);
+  expect(pb.status()).toBe(200);
+  expect(pb.headers()['content-type']).toBe('application/x-protobuf');
+  const cut = await request.post('/v1/traces', { headers: { ...headers, 'content-type': 'application/x-protobuf' }, data: Buffer.from([0x0a, 0x05, 0x0a]) });
+  expect(cut.status()).toBe(400);
   expect((await request.post('/v1/traces', { headers: { 'content-type': 'application/json' }, data: trace })).status()).toBe(401);
 });
 

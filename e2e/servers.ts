@@ -30,7 +30,7 @@ function server(name: string, port: number, env: Record<string, string>): E2ESer
   return { port, baseURL: `http://127.0.0.1:${port}`, dbDir, dbPath: path.join(dbDir, 'loopscope.db'), env };
 }
 
-/** Ports of the two servers: 3210 and 3211 unless LOOPSCOPE_E2E_PORT_BASE moves them (two checkouts testing at once). */
+/** Ports of the two servers: 3210 and 3211 (and 3212 for OTLP/gRPC) unless LOOPSCOPE_E2E_PORT_BASE moves them (two checkouts testing at once). */
 const PORT_BASE = Number(process.env.LOOPSCOPE_E2E_PORT_BASE || 3210);
 
 /**
@@ -40,8 +40,16 @@ const PORT_BASE = Number(process.env.LOOPSCOPE_E2E_PORT_BASE || 3210);
  */
 export const TRUSTED_PROXY = '127.0.0.1';
 
+/** The demo server's OTLP/gRPC receiver (the empty one has none: two servers cannot share a port). */
+export const E2E_OTLP_GRPC_PORT = PORT_BASE + 2;
+
 export const E2E_SERVERS = {
   // A 2-second alert interval: e2e/alerts.spec.ts sees the sender's rounds without waiting a minute.
-  demo: server('demo', PORT_BASE, { LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES), LOOPSCOPE_ALERT_INTERVAL_S: '2', ...ADMIN_ENV }),
-  empty: server('empty', PORT_BASE + 1, { LOOPSCOPE_DEMO: 'off', LOOPSCOPE_TRUSTED_PROXIES: TRUSTED_PROXY, ...ADMIN_ENV }),
+  demo: server('demo', PORT_BASE, {
+    LOOPSCOPE_MAX_UPLOAD_BYTES: String(DEMO_MAX_UPLOAD_BYTES),
+    LOOPSCOPE_ALERT_INTERVAL_S: '2',
+    LOOPSCOPE_OTLP_GRPC_PORT: String(E2E_OTLP_GRPC_PORT),
+    ...ADMIN_ENV,
+  }),
+  empty: server('empty', PORT_BASE + 1, { LOOPSCOPE_DEMO: 'off', LOOPSCOPE_TRUSTED_PROXIES: TRUSTED_PROXY, LOOPSCOPE_OTLP_GRPC_PORT: '0', ...ADMIN_ENV }),
 };

@@ -148,3 +148,16 @@ export function publicBaseUrl(env: Env = process.env): string | null {
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`LOOPSCOPE_PUBLIC_URL must be an http(s) URL, got '${raw}'`);
   return `${url.origin}${url.pathname}`.replace(/\/+$/, '');
 }
+
+export const DEFAULT_OTLP_GRPC_PORT = 4317;
+
+/** Port of the OTLP/gRPC receiver (`LOOPSCOPE_OTLP_GRPC_PORT`, default 4317, OTLP's own); 0: off. */
+export function otlpGrpcPort(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.LOOPSCOPE_OTLP_GRPC_PORT;
+  if (raw === undefined || raw.trim() === '') return DEFAULT_OTLP_GRPC_PORT;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) {
+    throw new Error(`LOOPSCOPE_OTLP_GRPC_PORT must be a port number (0: no OTLP/gRPC receiver), got '${raw}'`);
+  }
+  return n;
+}

@@ -76,6 +76,8 @@ export class Server {
         LOOPSCOPE_DIST_DIR: DIST_DIR,
         DATABASE_PATH: options.dbPath,
         LOOPSCOPE_DEMO: 'off',
+        // Several servers run at once: none takes the OTLP/gRPC port unless a test asks.
+        LOOPSCOPE_OTLP_GRPC_PORT: '0',
         LOOPSCOPE_ADMIN_EMAIL: ADMIN.email,
         LOOPSCOPE_ADMIN_PASSWORD: ADMIN.password,
         ...options.env,

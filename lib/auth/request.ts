@@ -13,7 +13,7 @@ import { writeInWorker } from '@/lib/ingest/queue';
 import { bearerToken, type TokenScope } from './tokens';
 import { viewerForRequest } from './viewer';
 
-type TokenViewer = Viewer & { kind: 'token'; teamSlug: string };
+export type TokenViewer = Viewer & { kind: 'token'; teamSlug: string };
 
 /** Last-use times are written at most once a minute per token, off the request thread. */
 const TOUCH_INTERVAL_MS = 60_000;
@@ -24,44 +24,64 @@ let limiter: TokenBucket | null = null;
 
 /**
  * Counts one request against the token's rate limit (LOOPSCOPE_RATE_LIMIT_PER_MINUTE): null when
- * it may go on, else the 429 answer with `Retry-After`. Each token has its own bucket, so one
+ * it may go on, else the seconds to wait (`Retry-After`). Each token has its own bucket, so one
  * team's flood never slows or refuses another team's requests.
  */
-export function rateLimitToken(tokenId: number, now: number = Date.now()): Response | null {
+function rateLimitWait(tokenId: number, now: number): number | null {
   const perMinute = rateLimitPerMinute();
   if (perMinute === 0) return null;
   if (limiter?.perMinute !== perMinute) limiter = new TokenBucket(perMinute);
   const decision = limiter.take(tokenId, now);
-  if (decision.ok) return null;
-  const wait = decision.retryAfterSeconds;
-  return json(
-    { error: `rate limit exceeded: this token may make ${perMinute} requests a minute; retry in ${wait} s`, retryAfter: wait },
-    429,
-    { 'retry-after': String(wait) },
-  );
+  return decision.ok ? null : decision.retryAfterSeconds;
+}
+
+/** The same, as the 429 answer with `Retry-After`. */
+export function rateLimitToken(tokenId: number, now: number = Date.now()): Response | null {
+  const wait = rateLimitWait(tokenId, now);
+  if (wait === null) return null;
+  return json({ error: rateLimitMessage(wait), retryAfter: wait }, 429, { 'retry-after': String(wait) });
+}
+
+function rateLimitMessage(wait: number): string {
+  return `rate limit exceeded: this token may make ${rateLimitPerMinute()} requests a minute; retry in ${wait} s`;
+}
+
+/** Why a bearer token is refused: 401 (missing, unknown), 429 (rate limit, with the wait), 403 (scope). */
+export type TokenCheck =
+  | { ok: true; viewer: TokenViewer }
+  | { ok: false; status: 401 | 403 | 429; message: string; retryAfter?: number };
+
+/**
+ * Checks an `Authorization` value (`Bearer <token>`; OTLP exporters send what
+ * OTEL_EXPORTER_OTLP_HEADERS holds, gRPC the `authorization` metadata) for `scope`, and counts the
+ * request against the token's rate limit.
+ */
+export function checkBearerToken(authorization: string | null | undefined, scope: TokenScope): TokenCheck {
+  const token = bearerToken(authorization ?? null);
+  if (!token) return { ok: false, status: 401, message: 'missing bearer token (Authorization: Bearer <token>)' };
+  const viewer = viewerForToken(token);
+  if (!viewer) return { ok: false, status: 401, message: 'unknown or revoked token' };
+  const now = Date.now();
+  const wait = rateLimitWait(viewer.tokenId, now);
+  if (wait !== null) return { ok: false, status: 429, message: rateLimitMessage(wait), retryAfter: wait };
+  if (!viewer.scopes.includes(scope)) return { ok: false, status: 403, message: `this token lacks the '${scope}' scope` };
+  if (now - (lastTouched.get(viewer.tokenId) ?? 0) > TOUCH_INTERVAL_MS) {
+    lastTouched.set(viewer.tokenId, now);
+    writeInWorker({ name: 'touchToken', tokenId: viewer.tokenId, at: now }).catch(() => {});
+  }
+  return { ok: true, viewer };
 }
 
 export function authenticateToken(
   request: Request,
   scope: TokenScope,
 ): { ok: true; viewer: TokenViewer } | { ok: false; response: Response } {
-  const token = bearerToken(request.headers.get('authorization'));
-  if (!token) {
-    return { ok: false, response: jsonError(401, 'missing bearer token (Authorization: Bearer <token>)') };
+  const check = checkBearerToken(request.headers.get('authorization'), scope);
+  if (check.ok) return check;
+  if (check.status === 429) {
+    return { ok: false, response: json({ error: check.message, retryAfter: check.retryAfter }, 429, { 'retry-after': String(check.retryAfter) }) };
   }
-  const viewer = viewerForToken(token);
-  if (!viewer) return { ok: false, response: jsonError(401, 'unknown or revoked token') };
-  const limited = rateLimitToken(viewer.tokenId);
-  if (limited) return { ok: false, response: limited };
-  if (!viewer.scopes.includes(scope)) {
-    return { ok: false, response: jsonError(403, `this token lacks the '${scope}' scope`) };
-  }
-  const now = Date.now();
-  if (now - (lastTouched.get(viewer.tokenId) ?? 0) > TOUCH_INTERVAL_MS) {
-    lastTouched.set(viewer.tokenId, now);
-    writeInWorker({ name: 'touchToken', tokenId: viewer.tokenId, at: now }).catch(() => {});
-  }
-  return { ok: true, viewer };
+  return { ok: false, response: jsonError(check.status, check.message) };
 }
 
 /**

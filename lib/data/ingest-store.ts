@@ -164,10 +164,11 @@ export class IngestTransaction {
     d.clear();
   }
 
-  commit(counts: { accepted: number; duplicates: number; rejected: number }, bytes: number): void {
+  /** `agent`: the agent the upload came from, when its format tells (OTLP exports). */
+  commit(counts: { accepted: number; duplicates: number; rejected: number }, bytes: number, agent: string | null = null): void {
     this.db
-      .prepare('UPDATE uploads SET accepted = ?, duplicates = ?, rejected = ?, bytes = ? WHERE id = ?')
-      .run(counts.accepted, counts.duplicates, counts.rejected, bytes, this.uploadId);
+      .prepare('UPDATE uploads SET accepted = ?, duplicates = ?, rejected = ?, bytes = ?, agent = coalesce(?, agent) WHERE id = ?')
+      .run(counts.accepted, counts.duplicates, counts.rejected, bytes, agent, this.uploadId);
     this.db.exec('COMMIT');
     this.open = false;
   }

@@ -19,6 +19,11 @@ export interface ParsedItem {
   index?: number;
   event?: LoopEvent;
   problems?: Problem[];
+  /**
+   * The input as a whole cannot be read (e.g. an OTLP body that is not valid protobuf): the
+   * upload is refused even when it stores the valid events and lists the rest.
+   */
+  fatal?: boolean;
 }
 
 export interface ReadOptions {
@@ -37,6 +42,8 @@ export interface EventParser {
    * lines are numbered from 1 again. Parsers without it get a fresh instance per file.
    */
   startFile?(name: string): ParsedItem[];
+  /** The agent the input came from, when the format tells it (recorded on the upload). */
+  agent?(): string | undefined;
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;

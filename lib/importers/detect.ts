@@ -69,9 +69,12 @@ function looksLikeCodex(firstLine: string): boolean {
   );
 }
 
-/** An OTLP/JSON trace export: `{"resourceSpans": [...]}`. */
+/** An OTLP/JSON export: `{"resourceSpans" | "resourceLogs" | "resourceMetrics": [...]}`. */
 function looksLikeOtlp(head: string): boolean {
-  return /^\{\s*"resourceSpans"\s*:/.test(head) || (head.startsWith('{') && head.includes('"resourceSpans"') && head.includes('"spans"'));
+  return (
+    /^\{\s*"resource(?:Spans|Logs|Metrics)"\s*:/.test(head) ||
+    (head.startsWith('{') && /"resource(?:Spans|Logs|Metrics)"/.test(head) && /"(?:spans|logRecords|metrics)"/.test(head))
+  );
 }
 
 /** A GitHub webhook payload (`{"action": ..., "pull_request" | "issue": ...}`), wrapped or as the deliveries API has it. */

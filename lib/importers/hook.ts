@@ -69,7 +69,7 @@ export class HookParser implements EventParser {
   private lastTs = -Infinity;
 
   constructor(
-    private readonly agent: HookAgent,
+    private readonly hookAgent: HookAgent,
     private readonly options: ImportOptions = {},
   ) {}
 
@@ -121,7 +121,7 @@ export class HookParser implements EventParser {
     // The transcript's problems name it; its session falls back to the id in its name.
     const name = hook.transcriptPath ?? `${hook.session}.jsonl`;
     const options = { ...this.options, fileName: undefined };
-    this.transcript = this.agent === 'claude-code' ? new ClaudeCodeParser(options) : new CodexParser(options);
+    this.transcript = this.hookAgent === 'claude-code' ? new ClaudeCodeParser(options) : new CodexParser(options);
     return this.take(this.transcript.startFile(name));
   }
 
@@ -133,7 +133,7 @@ export class HookParser implements EventParser {
       if (!e) out.push(item);
       else {
         if (e.run === this.hook?.session && e.ts > this.lastTs) this.lastTs = e.ts;
-        (this.agent === 'claude-code' && e.type === 'run.started' ? this.starts : out).push(item);
+        (this.hookAgent === 'claude-code' && e.type === 'run.started' ? this.starts : out).push(item);
       }
     }
     return out;
@@ -146,7 +146,7 @@ export class HookParser implements EventParser {
     if (ended) {
       const at = Math.max(this.options.receivedAt ?? this.lastTs, this.lastTs);
       if (Number.isFinite(at)) {
-        const raw: Record<string, unknown> = { id: `hook:${this.agent}:${hook.session}:ended`, type: 'run.ended', ts: iso(at), run: hook.session, agent: this.agent, status: 'finished' };
+        const raw: Record<string, unknown> = { id: `hook:${this.hookAgent}:${hook.session}:ended`, type: 'run.ended', ts: iso(at), run: hook.session, agent: this.hookAgent, status: 'finished' };
         if (hook.reason) raw.attrs = { reason: hook.reason.slice(0, 200) };
         out.push(toItem(raw, 1, this.options.fixedTeam, HOOK_LINE_FILE));
       }

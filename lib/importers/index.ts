@@ -44,7 +44,7 @@ export const FORMAT_LABELS: Record<ImportFormat, string> = {
   csv: 'CSV',
   'claude-code': 'Claude Code transcripts (.jsonl, or a zip of a projects folder)',
   codex: 'Codex CLI rollouts (.jsonl, or a zip of sessions)',
-  otlp: 'OpenTelemetry traces (OTLP/JSON)',
+  otlp: 'OpenTelemetry traces or logs (OTLP/JSON)',
   github: 'GitHub webhook payloads (JSON)',
   'claude-code-hook': 'A Claude Code hook request (the hook input, then the transcript)',
   'codex-hook': 'A Codex hook request (the hook input, then the rollout)',

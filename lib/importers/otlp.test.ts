@@ -20,7 +20,7 @@ describe('OpenTelemetry (OTLP/JSON, GenAI conventions) importer', () => {
     expect(result).toMatchObject({ ok: true, format: 'otlp', accepted: 2 + 3 + 1, rejectedCount: 0 });
     expect(s.q('SELECT run, agent, model, repo, branch, started_at, ended_at, status, llm_calls, tool_calls FROM runs')).toEqual([
       {
-        run: RUN, agent: 'triage', model: 'claude-sonnet-4-5', repo: 'acme/api', branch: 'fix/retry-jitter',
+        run: RUN, agent: 'support-agent', model: 'claude-sonnet-4-5', repo: 'acme/api', branch: 'fix/retry-jitter',
         started_at: Date.parse('2026-11-06T12:00:00Z'), ended_at: Date.parse('2026-11-06T12:01:30.250Z'), status: 'succeeded',
         llm_calls: 3, tool_calls: 1,
       },
@@ -32,8 +32,10 @@ describe('OpenTelemetry (OTLP/JSON, GenAI conventions) importer', () => {
       ['claude-sonnet-4-5-20250929', 800, 140, 1800, undefined, 'support-agent'],
     ]);
     expect(s.payloads('tool.call')).toEqual([
-      { id: `${RUN}:a1b2c3d4e5f60718:tool`, type: 'tool.call', ts: '2026-11-06T12:00:05.000Z', run: RUN, tool: 'run_tests', ok: false, duration_ms: 42500 },
+      { id: `${RUN}:a1b2c3d4e5f60718:tool`, type: 'tool.call', ts: '2026-11-06T12:00:05.000Z', run: RUN, tool: 'run_tests', ok: false, duration_ms: 42500, agent: 'support-agent' },
     ]);
+    // One agent per exporting process (its service.name); the agent span's own name is kept.
+    expect(s.payloads('run.started').map((e) => e.attrs)).toEqual([{ agentName: 'triage', conversationId: 'conv_5j66UpCpwteGg4YSxUnt7lPY' }]);
     // The sub-agent's invoke_agent span is part of the run, not a second start.
     expect(s.q(`SELECT count(*) n FROM events WHERE type = 'run.started'`)).toEqual([{ n: 1 }]);
     const again = await ingestFile(s.db.$client, TRACE, { format: 'otlp', team: s.team, partial: false, source: 'cli' });
@@ -70,6 +72,6 @@ describe('OpenTelemetry (OTLP/JSON, GenAI conventions) importer', () => {
       { line: 1, field: 'resourceSpans[0].scopeSpans[0].spans[5]: output_tokens', message: 'must be an integer ≥ 0, got -4' },
     ]);
     const notOtlp = await ingest(s.db.$client, chunksOf('{"spans": []}'), { format: 'otlp', team: s.team, partial: false, source: 'api' });
-    expect(notOtlp.problems).toEqual([{ line: 1, field: 'resourceSpans', message: expect.stringContaining('not an OTLP/JSON trace export') }]);
+    expect(notOtlp.problems).toEqual([{ line: 1, field: 'resourceSpans', message: expect.stringContaining('not an OTLP/JSON export') }]);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * The HTTP receivers end to end in-process: the route handlers of `POST /v1/traces` and
- * `POST /api/v1/github/webhook`, with the real ingest worker thread behind them, on a real
- * SQLite file.
+ * The GitHub webhook receiver end to end in-process: the route handler of
+ * `POST /api/v1/github/webhook`, with the real ingest worker thread behind it, on a real SQLite
+ * file (the OTLP receivers: lib/otlp/http.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,7 +10,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import zlib from 'node:zlib';
 import { POST as hooksPOST } from '@/app/api/v1/hooks/[agent]/route';
 import { POST as webhookPOST } from '@/app/api/v1/github/webhook/route';
-import { POST as tracesPOST } from '@/app/v1/traces/route';
 import { getDb } from '@/lib/data/connection';
 import { saveImportSettings } from '@/lib/data/import-settings';
 import { createApiToken } from '@/lib/data/tokens';
@@ -18,7 +17,6 @@ import { OPERATOR } from '@/lib/data/viewer';
 import { serverDatabase } from '@/lib/testing/server-db';
 import { signGithubBody } from './github';
 
-const TRACE = fs.readFileSync(path.join(__dirname, 'fixtures', 'otlp', 'agent-trace.json'));
 const SECRET = 'receivers-test-secret-0123456789';
 let server: ReturnType<typeof serverDatabase>;
 let ingestToken = '';
@@ -34,34 +32,6 @@ beforeAll(() => {
 afterAll(() => server.close());
 
 const count = (type: string) => (getDb().$client.prepare('SELECT count(*) n FROM events WHERE type = ?').get(type) as { n: number }).n;
-
-function traces(body: Buffer | string, headers: Record<string, string>) {
-  return tracesPOST(new Request('http://localhost/v1/traces', { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers }));
-}
-
-describe('POST /v1/traces (OTLP/HTTP JSON)', () => {
-  it('stores the spans of an export request once, and answers as OTLP does', async () => {
-    const headers = { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' };
-    const res = await traces(TRACE, headers);
-    expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({});
-    expect(count('llm.call')).toBe(3);
-    // An exporter retrying the same batch adds nothing.
-    expect((await traces(TRACE, headers)).status).toBe(200);
-    expect(count('llm.call')).toBe(3);
-  });
-
-  it('refuses protobuf with 415, a bad body with 400, and a missing or read-only token', async () => {
-    const pb = await traces(Buffer.from([0x0a, 0x02]), { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/x-protobuf' });
-    expect(pb.status).toBe(415);
-    expect((await pb.json()).message).toMatch(/protobuf is not supported.*http\/json/);
-    const bad = await traces('{"resourceSpans": [', { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/json' });
-    expect(bad.status).toBe(400);
-    expect(await bad.json()).toMatchObject({ code: 3, problems: [{ line: 1, message: expect.stringContaining('not valid JSON') }] });
-    expect((await traces(TRACE, { 'content-type': 'application/json' })).status).toBe(401);
-    expect((await traces(TRACE, { authorization: `Bearer ${readToken}`, 'content-type': 'application/json' })).status).toBe(403);
-  });
-});
 
 describe('POST /api/v1/github/webhook', () => {
   it('verifies, stores through the worker, and processes a redelivery once', async () => {

@@ -4,6 +4,7 @@
  * worker with postMessage.
  */
 import type { InputFormat } from '@/lib/events/types';
+import type { OtlpInput } from '@/lib/otlp/signals';
 
 /** Foreign formats that importers translate into events-v1. */
 export const IMPORTER_FORMATS = ['claude-code', 'codex', 'otlp', 'github'] as const;
@@ -70,6 +71,8 @@ export interface ImportOptions {
   fileName?: string;
   /** Hooks: when the server received the request (epoch ms), the time of a session's end. */
   receivedAt?: number;
+  /** OTLP: the signal and encoding of a receiver's request (a file import is OTLP/JSON of any signal). */
+  otlp?: OtlpInput;
   /** Longest accepted line, in bytes (importers take long transcript lines: default 64 MiB). */
   maxLineBytes?: number;
 }

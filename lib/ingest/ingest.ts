@@ -28,7 +28,7 @@ export const MAX_LISTED_PROBLEMS = 1000;
 const DELTA_BATCH = 20_000;
 
 /** Options of the importer formats that a request may carry (plain data: it crosses to the worker). */
-export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent' | 'receivedAt'>;
+export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent' | 'receivedAt' | 'otlp'>;
 
 export interface IngestRequest {
   /** `auto`: told from the first file's name and first bytes (lib/importers/detect.ts). */
@@ -36,8 +36,8 @@ export interface IngestRequest {
   /** The team the request fixes (API token, upload page, CLI `--team`); else events name theirs. */
   team?: { id: number; slug: string };
   partial: boolean;
-  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook' | 'hook';
-  /** The agent that sent the request (hooks), recorded with the upload. */
+  source: 'api' | 'upload' | 'cli' | 'demo' | 'webhook' | 'hook' | 'otlp';
+  /** The agent that sent the request (hooks, OTLP), recorded with the upload. */
   agent?: string;
   filename?: string | null;
   /** Size of the input when known, for progress. */
@@ -144,6 +144,8 @@ export async function ingest(
   const problems: Problem[] = [];
   let rejectedCount = 0;
   let badEvents = 0;
+  /** The input could not be read: refused even with `partial`. */
+  let fatal = false;
   let accepted = 0;
   let duplicates = 0;
   let seen = 0;
@@ -197,6 +199,7 @@ export async function ingest(
   const handle = (item: ParsedItem) => {
     seen++;
     if (item.problems) {
+      if (item.fatal) fatal = true;
       badEvents++;
       reject(item.problems);
       return;
@@ -209,7 +212,7 @@ export async function ingest(
       return;
     }
     // Once the upload is refused whole, keep validating but stop writing.
-    if (badEvents > 0 && !request.partial) return;
+    if (fatal || (badEvents > 0 && !request.partial)) return;
     if (tx.addEvent(teamId, event)) {
       accepted++;
       deltas.add(teamId, event);
@@ -284,12 +287,12 @@ export async function ingest(
     // No parser: an empty input (nothing to store, nothing wrong), or one refused above.
     const last = parser as EventParser | null;
     if (last !== null) handleAll(last.end());
-    if (badEvents > 0 && !request.partial) {
+    if (fatal || (badEvents > 0 && !request.partial)) {
       tx.rollback();
       return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }) };
     }
     tx.applyDeltas(deltas);
-    tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes);
+    tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes, last?.agent?.() ?? null);
     progress();
     return {
       ok: true,

@@ -11,8 +11,8 @@
  *    still being received (a slow client would otherwise hold the server up);
  * 2. the upload being stored may finish for up to finishMs() (6 s); after that it is rolled back at
  *    its next chunk (its request answers 503, nothing stored) and the queued ones are refused;
- * 3. the alert sender stops (lib/alerts/sender.ts: attempts in flight are cut short and retried
- *    later, its lease is given up), then the worker closes its connection, then this process's own (closeDb): the WAL is
+ * 3. the OTLP/gRPC receiver closes its port and the alert sender stops (lib/alerts/sender.ts: attempts
+ *    in flight are cut short and retried later, its lease is given up); then the worker closes its connection, then this process's own (closeDb): the WAL is
  *    checkpointed and the files are left clean;
  * 4. the server exits once the answers are sent; with NEXT_MANUAL_SIG_HANDLE this handler exits.
  *    Whatever happens, the process is gone by HARD_EXIT_MS (< 10 s).
@@ -21,6 +21,7 @@ import { stopAlertSender } from '@/lib/alerts/service';
 import { closeDb } from '@/lib/data/connection';
 import { abortIngest, beginIngestShutdown, closeIngestWorker, drainIngest } from '@/lib/ingest/queue';
 import { abortReceiving } from '@/lib/ingest/receive';
+import { stopOtlpGrpcServer } from '@/lib/otlp/grpc';
 
 /**
  * How long the upload in progress may go on after the signal before it is rolled back:
@@ -73,8 +74,10 @@ async function shutdown(signal: 'SIGTERM' | 'SIGINT'): Promise<void> {
       await drainIngest(1_500);
     }
     await alertsStopped;
+    // Calls still open have been answered (stored, or refused with UNAVAILABLE): close the port.
+    await stopOtlpGrpcServer(500);
     await closeIngestWorker();
-    log('ingest worker stopped, its connection closed');
+    log('OTLP/gRPC receiver and ingest worker stopped, the connection closed');
   } catch (err) {
     console.error(`Loopscope: shutdown: ${(err as Error).message}`);
   }

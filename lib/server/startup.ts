@@ -1,8 +1,9 @@
 /**
  * Server start (instrumentation.ts): open and migrate the database; on an empty one, make the
  * demo organisation so a new user sees live dashboards at once; make sure someone can sign in
- * (accounts.ts); then keep expired sessions and links purged, hourly, and start the alert sender
- * (lib/alerts). SIGTERM / SIGINT stop the server gracefully (shutdown.ts).
+ * (accounts.ts); start the OTLP/gRPC receiver (lib/otlp/grpc.ts); then keep expired sessions and
+ * links purged, hourly, and start the alert sender (lib/alerts). SIGTERM / SIGINT stop the server
+ * gracefully (shutdown.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -12,6 +13,7 @@ import { dataContext } from '@/lib/data/context';
 import { seedDemoIfEmpty } from '@/lib/demo/seed';
 import { parseTrustedProxies, servedByLoopscopeServer } from '@/lib/http/client-address';
 import { writeInWorker } from '@/lib/ingest/queue';
+import { startOtlpGrpcServer } from '@/lib/otlp/grpc';
 import { ensureFirstAdmin } from './accounts';
 import { installGracefulShutdown } from './shutdown';
 
@@ -56,6 +58,7 @@ export async function startServer(): Promise<void> {
     console.log(`Loopscope: made the demo organisation (${demo.events} events) in ${Date.now() - started} ms`);
   }
   await ensureFirstAdmin(ctx, { demoSeeded: demo.seeded });
+  await startOtlpGrpcServer();
   const purge = () => writeInWorker({ name: 'purgeExpired', now: Date.now() }).catch((err) => console.error(`Loopscope: purge failed: ${(err as Error).message}`));
   await purge();
   setInterval(purge, PURGE_INTERVAL_MS).unref();

@@ -24,8 +24,9 @@ export function tempDatabase(base: string = os.tmpdir()): { db: Db; file: string
   };
 }
 
-export async function* chunksOf(text: string, size = 4096): AsyncGenerator<string> {
-  for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
+/** Text (or bytes: protobuf bodies) in chunks of `size`, as a stream would bring them. */
+export async function* chunksOf<T extends string | Buffer>(text: T, size = 4096): AsyncGenerator<T> {
+  for (let i = 0; i < text.length; i += size) yield (typeof text === 'string' ? text.slice(i, i + size) : text.subarray(i, i + size)) as T;
 }
 
 export const ndjson = (events: object[]) => events.map((e) => JSON.stringify(e) + '\n').join('');

@@ -1,0 +1,4 @@
+import { otlpHttpHandler } from '@/lib/otlp/http';
+
+/** POST /v1/logs: an OTLP/HTTP receiver (protobuf or JSON; lib/otlp/http.ts). */
+export const POST = otlpHttpHandler('logs');

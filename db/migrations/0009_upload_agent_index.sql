@@ -1,0 +1,1 @@
+CREATE INDEX `uploads_team_agent` ON `uploads` (`team_id`,`agent`,`created_at`);
