@@ -201,8 +201,8 @@ for (const route of ['', '/export.csv', '/export.json']) {
 }
 
 test('the matrix had every cell', () => {
-  // 11 per-team cells × 5 viewers × 2 teams, 4 list pages × 5, 3 share routes × 5 × 2.
-  expect(cells).toBe(11 * 5 * 2 + 4 * 5 + 3 * 5 * 2);
+  // 12 per-team cells × 5 viewers × 2 teams, 4 list pages × 5, 3 share routes × 5 × 2.
+  expect(cells).toBe(12 * 5 * 2 + 4 * 5 + 3 * 5 * 2);
   console.log(`e2e access matrix: ${cells} cells, all as expected`);
 });
 

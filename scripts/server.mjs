@@ -33,6 +33,9 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
   console.error(`Loopscope: the port must be a number from 0 to 65535, not '${port}'`);
   process.exit(1);
 }
+// As `next start` does, so the app's own view of where it listens (lib/config.ts localBaseUrl) is this one.
+process.env.PORT = String(port);
+if (hostname !== undefined) process.env.HOSTNAME = hostname;
 const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 
 const app = next({ dev: false, dir: root, hostname: hostname ?? 'localhost', port });
