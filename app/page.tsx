@@ -23,7 +23,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = parseDashboardRange(query, Date.now());
   const sortKey = OVERVIEW_SORT_KEYS.find((k) => k === query.sort) ?? 'openFlags';
   const desc = query.dir ? query.dir !== 'asc' : sortKey !== 'name';
-  const rows = sortOverview(overviewRows(viewer, range.window), sortKey, desc);
+  const rows = sortOverview(await overviewRows(viewer, range.window), sortKey, desc);
   return (
     <>
       <h1>Teams</h1>

@@ -18,10 +18,10 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
   const range = parseDashboardRange(query, Date.now());
   const kind = KINDS.find((k) => k.kind === query.kind)?.kind;
   const onlyTeam = typeof query.team === 'string' ? query.team : undefined;
-  const teams = listTeamSummaries(viewer).filter((t) => !onlyTeam || t.slug === onlyTeam);
+  const teams = (await listTeamSummaries(viewer)).filter((t) => !onlyTeam || t.slug === onlyTeam);
   const rows: { team: { slug: string; name: string }; flag: Flag }[] = [];
   for (const team of teams) {
-    for (const flag of getFlags(viewer, [team.slug], range.window)?.flags ?? []) {
+    for (const flag of (await getFlags(viewer, [team.slug], range.window))?.flags ?? []) {
       if (!kind || flag.kind === kind) rows.push({ team, flag });
     }
   }

@@ -27,9 +27,10 @@ export interface OverviewRow {
 export const OVERVIEW_SORT_KEYS = ['name', 'mergedPerWeek', 'weekSurvival', 'defectRate', 'costPerSurvivingChange', 'costUsd', 'openFlags'] as const;
 export type OverviewSortKey = (typeof OVERVIEW_SORT_KEYS)[number];
 
-export function overviewRows(viewer: Viewer, w: KpiWindow): OverviewRow[] {
-  return listTeamSummaries(viewer).map((t) => {
-    const { kpis, weekly, flags } = getTeamDashboard(viewer, t.slug, { window: w })!;
+export async function overviewRows(viewer: Viewer, w: KpiWindow): Promise<OverviewRow[]> {
+  const teams = await listTeamSummaries(viewer);
+  return Promise.all(teams.map(async (t) => {
+    const { kpis, weekly, flags } = (await getTeamDashboard(viewer, t.slug, { window: w }))!;
     return {
       slug: t.slug,
       name: t.name,
@@ -43,7 +44,7 @@ export function overviewRows(viewer: Viewer, w: KpiWindow): OverviewRow[] {
       mergedTrend: weekly.weeks.map((x) => x.mergedChanges),
       costTrend: weekly.weeks.map((x) => x.costUsd),
     };
-  });
+  }));
 }
 
 /** Sorted copy; nulls (no denominator) always last. */

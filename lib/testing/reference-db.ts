@@ -17,21 +17,21 @@ import type { GeneratedDataset } from './reference/datasets';
 const BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
 
 export async function loadDataset(d: GeneratedDataset) {
-  const t = tempDatabase(BASE);
+  const t = await tempDatabase(BASE);
   try {
     const teams: TeamSpec[] = d.allTeams;
-    ensureTeams(teams.map((x) => ({ slug: x.slug, name: x.slug })), t.db);
-    const ids = new Map((t.db.$client.prepare('SELECT id, slug FROM teams').all() as { id: number; slug: string }[]).map((r) => [r.slug, r.id]));
+    await ensureTeams(teams.map((x) => ({ slug: x.slug, name: x.slug })), t.db);
+    const ids = new Map((await t.db.all<{ id: number; slug: string }>('SELECT id, slug FROM teams')).map((r) => [r.slug, r.id]));
     for (const team of teams) {
-      if (Object.keys(team.thresholds).length > 0) saveFlagThresholds(OPERATOR, ids.get(team.slug)!, team.thresholds, t.db);
+      if (Object.keys(team.thresholds).length > 0) await saveFlagThresholds(OPERATOR, ids.get(team.slug)!, team.thresholds, t.db);
     }
     for (const upload of d.uploads) {
-      const result = await ingest(t.db.$client, chunksOf(ndjson(upload), 4096), { format: 'ndjson', partial: false, source: 'cli' });
+      const result = await ingest(t.db, chunksOf(ndjson(upload), 4096), { format: 'ndjson', partial: false, source: 'cli' });
       if (!result.ok) throw new Error(`upload refused: ${JSON.stringify(result.problems.slice(0, 3))}`);
     }
     return t;
   } catch (err) {
-    t.cleanup();
+    await t.cleanup();
     throw err;
   }
 }

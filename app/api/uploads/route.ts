@@ -14,11 +14,11 @@ import { receiveUpload } from '@/lib/ingest/receive';
  * against cross-site posts); a team the user is not in answers 404.
  */
 export async function POST(request: Request): Promise<Response> {
-  const viewer = viewerForRequest(request);
+  const viewer = await viewerForRequest(request);
   if (!viewer) return jsonError(401, 'sign in first');
   if (!isSameOrigin(request.headers)) return jsonError(403, 'cross-site request refused');
   const params = new URL(request.url).searchParams;
-  const team = findTeam(viewer, params.get('team') ?? '');
+  const team = await findTeam(viewer, params.get('team') ?? '');
   if (!team) return jsonError(404, `no team '${params.get('team') ?? ''}'`);
   const filename = params.get('filename');
   const chosen = params.get('format') ?? 'auto';

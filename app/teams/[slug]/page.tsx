@@ -16,6 +16,7 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { getTeamDashboard } from '@/lib/data/kpis';
+import { listShareLinks } from '@/lib/data/share-links';
 import { findTeam } from '@/lib/data/teams';
 import { formatHours, formatRate, formatUtcMinute } from '@/lib/format';
 
@@ -37,12 +38,13 @@ const percent = (rate: number | null) => (rate === null ? null : Math.round(rate
 export default async function TeamPage({ params, searchParams }: TeamPageProps) {
   await connection();
   const [{ slug }, query, viewer] = await Promise.all([params, searchParams, params.then((p) => currentViewer(`/teams/${p.slug}`))]);
-  const team = findTeam(viewer, slug);
+  const team = await findTeam(viewer, slug);
   if (!team) notFound();
   const range = parseDashboardRange(query, Date.now());
   const filters = parseSliceFilters(query);
   const runQuery = parseRunQuery(query);
-  const dashboard = getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery })!;
+  const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
+  const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
   const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
@@ -65,7 +67,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
         {formatUtcMinute(range.window.asOf)}.
       </p>
       <RangePicker basePath={`/teams/${team.slug}`} range={range} params={query} />
-      <ShareViewControl viewer={viewer} teamSlug={team.slug} searchParams={query} />
+      <ShareViewControl viewer={viewer} teamSlug={team.slug} links={shareLinks} searchParams={query} />
       {!hasData && (
         <div className="card empty">
           <h2>No activity in this window</h2>
