@@ -53,14 +53,12 @@ test.describe('windows longer than the API allows (3,660 days)', () => {
   const LONG = 'from=0000-01-01&to=2026-11-26';
 
   test('the dashboard says so and shows the last 4 weeks', async ({ page }) => {
-    const t0 = Date.now();
     const res = await page.goto(`/teams/${TEAM}?${LONG}`);
     expect(res?.status()).toBe(200);
+    // The default range's page (the 2,000-year one was 75 MB, built in thirteen seconds of CPU).
     expect((await res!.body()).length).toBeLessThan(2_000_000);
     await expect(page.getByTestId('range-notice')).toContainText('longer than 3660 days; showing the last 4 weeks');
     await expect(page.getByRole('link', { name: '4 weeks' })).toHaveAttribute('aria-current', 'true');
-    // The default range's page, not thirteen seconds of work on 2,000 years.
-    expect(Date.now() - t0).toBeLessThan(10_000);
     for (const p of [`/?${LONG}`, `/flags?${LONG}`]) {
       await page.goto(p);
       await expect(page.getByTestId('range-notice'), p).toContainText('longer than 3660 days');

@@ -30,8 +30,8 @@ function memoryBuckets(spec: BucketSpec): TokenBucket {
   return buckets;
 }
 
-/** `tokens` refilled up to `now` (SQL over the row's columns). */
-const REFILLED = 'least(@capacity, tokens + greatest(0, @now - updated_at) * @ratePerMs)';
+/** `tokens` refilled up to `now` (PostgreSQL, over the row's columns; typed, since nothing else tells the parameters' types). */
+const REFILLED = 'least(@capacity::float8, tokens + greatest(0, @now::bigint - updated_at) * @ratePerMs::float8)';
 
 function waitSeconds(tokens: number, ratePerMs: number): number {
   return Math.max(1, Math.ceil((1 - tokens) / ratePerMs / 1000));
@@ -46,13 +46,13 @@ export async function takeRequest(key: string, spec: BucketSpec, now: number = D
   }
   const params = { key, now, capacity: spec.capacity ?? spec.perMinute, ratePerMs: spec.perMinute / 60_000 };
   const taken = await db.run(
-    `UPDATE request_limits SET tokens = ${REFILLED} - 1, updated_at = greatest(updated_at, @now)
+    `UPDATE request_limits SET tokens = ${REFILLED} - 1, updated_at = greatest(updated_at, @now::bigint)
      WHERE key = @key AND ${REFILLED} >= 1`,
     params,
   );
   if (taken === 1) return null;
   const fresh = await db.run(
-    `INSERT INTO request_limits (key, tokens, updated_at) VALUES (@key, @capacity - 1, @now) ON CONFLICT (key) DO NOTHING`,
+    `INSERT INTO request_limits (key, tokens, updated_at) VALUES (@key, @capacity::float8 - 1, @now) ON CONFLICT (key) DO NOTHING`,
     params,
   );
   if (fresh === 1) return null;

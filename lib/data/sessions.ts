@@ -71,10 +71,10 @@ export async function recordLoginFailure(db: Sql, keys: readonly { key: string; 
     for (const { key, limit } of keys) {
       await tx.run(
         `INSERT INTO login_throttle (key, failures, last_failure_at, locked_until)
-         VALUES (@key, 1, @at, CASE WHEN 1 >= @limit THEN @until END)
+         VALUES (@key, 1, @at, CASE WHEN 1 >= @limit THEN CAST(@until AS bigint) END)
          ON CONFLICT (key) DO UPDATE SET
            failures = ${FAILURES_NOW},
-           locked_until = CASE WHEN ${FAILURES_NOW} >= @limit THEN @until END,
+           locked_until = CASE WHEN ${FAILURES_NOW} >= @limit THEN CAST(@until AS bigint) END,
            last_failure_at = @at`,
         { key, limit, at, until: at + lockMs },
       );
