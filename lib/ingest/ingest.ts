@@ -28,6 +28,11 @@ export const MAX_LISTED_PROBLEMS = 1000;
 const DELTA_BATCH = 20_000;
 /** Valid events held before they are stored (they are also stored after each chunk of input). */
 const EVENT_BATCH = 5_000;
+/**
+ * Batches sent to the store and not yet answered: while PostgreSQL stores one, this process parses
+ * the next (SQLite stores synchronously, so there nothing waits).
+ */
+const BATCHES_IN_FLIGHT = 2;
 /** Times an upload is tried again when PostgreSQL aborted it to break a deadlock with another. */
 const DEADLOCK_RETRIES = 3;
 
@@ -171,7 +176,9 @@ export async function ingest(
   const tx = openIngestStore(db);
   /** Valid events not stored yet. */
   let pending: TeamEvent[] = [];
-  const deltas = new EntityDeltas();
+  /** Batches being stored, oldest first; each folds its new events into the deltas when answered. */
+  const inFlight: Promise<void>[] = [];
+  let deltas = new EntityDeltas();
   const problems: Problem[] = [];
   let rejectedCount = 0;
   let badEvents = 0;
@@ -247,12 +254,8 @@ export async function ingest(
     pending.push({ teamId, event });
   };
   const refusedWhole = () => fatal || (badEvents > 0 && !request.partial);
-  /** Stores the pending events and folds the new ones into the deltas. */
-  const store = async () => {
-    const batch = pending;
-    pending = [];
-    if (refusedWhole() || batch.length === 0) return;
-    const fresh = await tx.addEvents(batch);
+  /** Folds the events of a stored batch that were new into the deltas. */
+  const fold = (batch: TeamEvent[], fresh: boolean[]) => {
     for (let i = 0; i < batch.length; i++) {
       if (!fresh[i]) {
         duplicates++;
@@ -261,7 +264,27 @@ export async function ingest(
       accepted++;
       deltas.add(batch[i].teamId, batch[i].event);
     }
-    if (deltas.count >= DELTA_BATCH) await tx.applyDeltas(deltas);
+  };
+  /** Merges the deltas folded so far into the tables (a batch answered meanwhile folds into fresh ones). */
+  const applyDeltas = async () => {
+    const full = deltas;
+    deltas = new EntityDeltas();
+    await tx.applyDeltas(full);
+  };
+  /** Sends the pending events to the store; waits only when BATCHES_IN_FLIGHT are being stored. */
+  const store = async () => {
+    const batch = pending;
+    pending = [];
+    if (refusedWhole() || batch.length === 0) return;
+    const stored = tx.addEvents(batch).then((fresh) => fold(batch, fresh));
+    stored.catch(() => {}); // awaited below or in settle(); an error surfaces there
+    inFlight.push(stored);
+    if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
+    if (deltas.count >= DELTA_BATCH) await applyDeltas();
+  };
+  /** Waits for every batch sent to be stored and folded. */
+  const settle = async () => {
+    while (inFlight.length > 0) await inFlight.shift();
   };
   const handleAll = async (found: ParsedItem[] | Promise<ParsedItem[]>) => {
     const items = await found;
@@ -334,11 +357,12 @@ export async function ingest(
     // No parser: an empty input (nothing to store, nothing wrong), or one refused above.
     const last = parser as EventParser | null;
     if (last !== null) await handleAll(last.end());
+    await settle();
     if (refusedWhole()) {
       await tx.rollback();
       return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }) };
     }
-    await tx.applyDeltas(deltas);
+    await applyDeltas();
     await tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes, last?.agent?.() ?? null);
     progress();
     return {
