@@ -10,6 +10,8 @@
  * Names that are not all lower case must be quoted (`AS "startedAt"`): PostgreSQL folds unquoted
  * names to lower case, SQLite accepts the quotes.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type postgres from 'postgres';
 
@@ -58,7 +60,8 @@ export interface OpenTransaction {
 export class SqliteSql implements Sql {
   readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, Database.Statement>();
-  private depth = 0;
+  /** Transactions open on this connection: begin()'s, which any call joins, and transaction()'s. */
+  private begun = 0;
 
   constructor(readonly client: Database.Database) {}
 
@@ -83,48 +86,86 @@ export class SqliteSql implements Sql {
     return [SqliteSql.bind(pick(text, params))];
   }
 
-  async all<T>(text: string, params?: SqlParams): Promise<T[]> {
-    return this.stmt(text).all(...this.args(text, params)) as T[];
-  }
-
-  async rows<T extends unknown[]>(text: string, params?: SqlParams): Promise<T[]> {
-    return this.stmt(text).raw(true).all(...this.args(text, params)) as T[];
-  }
-
-  async get<T>(text: string, params?: SqlParams): Promise<T | undefined> {
-    return this.stmt(text).get(...this.args(text, params)) as T | undefined;
-  }
-
-  async run(text: string, params?: SqlParams): Promise<number> {
+  /**
+   * Runs `use` on the statement of `text`. One that writes, outside a transaction of the caller's,
+   * while a transaction holds the file's write lock, waits for it to be free (FileWriteLock) and
+   * then runs at once, before anything else can take it.
+   */
+  private async statement<R>(text: string, use: (s: Database.Statement) => R): Promise<R> {
     const s = this.stmt(text);
-    return s.reader ? s.all(...this.args(text, params)).length : s.run(...this.args(text, params)).changes;
+    const waits = () => !s.readonly && !this.joins() && writeLock(this.client).held();
+    if (waits()) {
+      const deadline = this.deadline();
+      do await writeLock(this.client).released(deadline);
+      while (waits());
+    }
+    return use(s);
+  }
+
+  /** Until when to wait for the write lock before failing as SQLite would (its busy_timeout). */
+  private deadline(): number {
+    return Date.now() + (this.client.pragma('busy_timeout', { simple: true }) as number);
+  }
+
+  /** The caller runs inside a transaction of this connection: begin()'s, or the transaction() it is called from. */
+  private joins(): boolean {
+    return this.begun > 0 || insideTransaction.getStore() === this;
+  }
+
+  all<T>(text: string, params?: SqlParams): Promise<T[]> {
+    return this.statement(text, (s) => s.all(...this.args(text, params)) as T[]);
+  }
+
+  rows<T extends unknown[]>(text: string, params?: SqlParams): Promise<T[]> {
+    return this.statement(text, (s) => s.raw(true).all(...this.args(text, params)) as T[]);
+  }
+
+  get<T>(text: string, params?: SqlParams): Promise<T | undefined> {
+    return this.statement(text, (s) => s.get(...this.args(text, params)) as T | undefined);
+  }
+
+  run(text: string, params?: SqlParams): Promise<number> {
+    return this.statement(text, (s) => (s.reader ? s.all(...this.args(text, params)).length : s.run(...this.args(text, params)).changes));
   }
 
   async transaction<T>(fn: (tx: Sql) => Promise<T>): Promise<T> {
-    if (this.depth > 0) return fn(this);
-    this.client.exec('BEGIN IMMEDIATE');
-    this.depth++;
+    if (this.joins()) return fn(this);
+    const release = await writeLock(this.client).acquire(this.deadline());
     try {
-      const result = await fn(this);
-      this.client.exec('COMMIT');
-      return result;
-    } catch (err) {
-      if (this.client.inTransaction) this.client.exec('ROLLBACK');
-      throw err;
+      this.client.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await insideTransaction.run(this, () => fn(this));
+        this.client.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.client.inTransaction) this.client.exec('ROLLBACK');
+        throw err;
+      }
     } finally {
-      this.depth--;
+      release();
     }
   }
 
   async begin(): Promise<OpenTransaction> {
-    this.client.exec('BEGIN IMMEDIATE');
-    this.depth++;
+    if (this.joins()) return { sql: this, commit: async () => {}, rollback: async () => {} };
+    const release = await writeLock(this.client).acquire(this.deadline());
+    try {
+      this.client.exec('BEGIN IMMEDIATE');
+    } catch (err) {
+      release();
+      throw err;
+    }
+    this.begun++;
     let open = true;
     const end = (statement: string) => {
       if (!open) return;
       open = false;
-      this.depth--;
-      if (statement === 'COMMIT' || this.client.inTransaction) this.client.exec(statement);
+      this.begun--;
+      try {
+        if (statement === 'COMMIT' || this.client.inTransaction) this.client.exec(statement);
+      } finally {
+        release();
+      }
     };
     return { sql: this, commit: async () => end('COMMIT'), rollback: async () => end('ROLLBACK') };
   }
@@ -132,6 +173,72 @@ export class SqliteSql implements Sql {
   async close(): Promise<void> {
     this.client.close();
   }
+}
+
+/** The SqliteSql whose transaction() the current code runs in (nested calls join it). */
+const insideTransaction = new AsyncLocalStorage<SqliteSql>();
+
+/**
+ * The write transactions of this thread's connections to one SQLite file, one at a time.
+ * better-sqlite3 waits for SQLite's write lock by blocking the thread (busy_timeout): a connection
+ * waiting for one whose transaction is open across an await, on the same thread, would block the
+ * very thread that has to finish it. So they wait here, without blocking, for the lock to be free
+ * (other threads and processes still wait in SQLite). Reads never wait (WAL).
+ */
+class FileWriteLock {
+  private taken = false;
+  private readonly waiting: (() => void)[] = [];
+
+  /** Takes the lock once free; the function returned gives it up. */
+  async acquire(deadline: number): Promise<() => void> {
+    while (this.taken) await this.released(deadline);
+    this.taken = true;
+    let mine = true;
+    return () => {
+      if (!mine) return;
+      mine = false;
+      this.taken = false;
+      for (const wake of this.waiting.splice(0)) wake();
+    };
+  }
+
+  held(): boolean {
+    return this.taken;
+  }
+
+  /**
+   * Resolves when the lock is given up (it may be taken again before the waiter runs: check
+   * held()); fails with SQLITE_BUSY, as SQLite itself would, if that is not before `deadline`.
+   */
+  released(deadline: number): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.waiting.splice(this.waiting.indexOf(wake), 1);
+        reject(Object.assign(new Error('database is locked'), { code: 'SQLITE_BUSY' }));
+      }, Math.max(0, deadline - Date.now()));
+      this.waiting.push(wake);
+    });
+  }
+}
+
+const fileLocks = new Map<string, FileWriteLock>();
+const memoryLocks = new WeakMap<Database.Database, FileWriteLock>();
+
+/** The lock of the file `client` opened (an in-memory database: its own). */
+function writeLock(client: Database.Database): FileWriteLock {
+  if (client.memory) {
+    let lock = memoryLocks.get(client);
+    if (!lock) memoryLocks.set(client, (lock = new FileWriteLock()));
+    return lock;
+  }
+  const file = path.resolve(client.name);
+  let lock = fileLocks.get(file);
+  if (!lock) fileLocks.set(file, (lock = new FileWriteLock()));
+  return lock;
 }
 
 /** The parameters `text` names (`@name`). */

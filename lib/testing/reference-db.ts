@@ -1,5 +1,5 @@
 /**
- * Loads a reference dataset (lib/testing/reference/datasets.ts) into a fresh real SQLite file the
+ * Loads a reference dataset (lib/testing/reference/datasets.ts) into a fresh real database the
  * way a user would: the teams, their flag thresholds through the data layer, then each upload as
  * NDJSON through the real ingestion path.
  */
@@ -9,12 +9,18 @@ import { ingest } from '@/lib/ingest/ingest';
 import { saveFlagThresholds } from '@/lib/data/team-settings';
 import { ensureTeams } from '@/lib/data/teams';
 import { OPERATOR } from '@/lib/data/viewer';
-import { chunksOf, ndjson, tempDatabase } from './db';
+import { chunksOf, ndjson, tempDatabase, testPostgresUrl } from './db';
 import type { TeamSpec } from './reference/types';
 import type { GeneratedDataset } from './reference/datasets';
 
 /** Memory-backed when the machine has /dev/shm: hundreds of small files, each fsync'd at every commit. */
 const BASE = fs.existsSync('/dev/shm') ? '/dev/shm' : os.tmpdir();
+
+/**
+ * How long a comparison over random datasets may take before it counts as failed: longer on
+ * PostgreSQL, whose every query is a round trip to the server, for the same number of datasets.
+ */
+export const COMPARISON_TIME_LIMIT_MS = testPostgresUrl() ? 180_000 : 60_000;
 
 export async function loadDataset(d: GeneratedDataset) {
   const t = await tempDatabase(BASE);
