@@ -15,11 +15,19 @@ interface Shape {
   primaryKey: string[];
 }
 
-function sqliteShapes(): Map<string, Shape> {
+/** What drizzle's getTableConfig tells of a table, in either dialect. */
+interface TableConfig {
+  name: string;
+  columns: { name: string; notNull: boolean; primary: boolean }[];
+  indexes: { config: { name?: string; unique?: boolean; columns: unknown[] } }[];
+  primaryKeys: { columns: { name: string }[] }[];
+}
+
+function shapes(tables: unknown[], isTable: (t: unknown) => boolean, config: (t: never) => TableConfig): Map<string, Shape> {
   const out = new Map<string, Shape>();
-  for (const t of Object.values(sqlite)) {
-    if (!(t instanceof SQLiteTable)) continue;
-    const c = sqliteConfig(t);
+  for (const t of tables) {
+    if (!isTable(t)) continue;
+    const c = config(t as never);
     out.set(c.name, {
       columns: c.columns.map((col) => `${col.name} ${col.notNull ? 'not null' : 'null'}`).sort(),
       indexes: c.indexes.map((i) => `${i.config.name}${i.config.unique ? ' unique' : ''}(${i.config.columns.map((x) => (x as { name: string }).name).join(',')})`).sort(),
@@ -29,19 +37,8 @@ function sqliteShapes(): Map<string, Shape> {
   return out;
 }
 
-function pgShapes(): Map<string, Shape> {
-  const out = new Map<string, Shape>();
-  for (const t of Object.values(pg)) {
-    if (!(t instanceof PgTable)) continue;
-    const c = pgConfig(t);
-    out.set(c.name, {
-      columns: c.columns.map((col) => `${col.name} ${col.notNull ? 'not null' : 'null'}`).sort(),
-      indexes: c.indexes.map((i) => `${i.config.name}${i.config.unique ? ' unique' : ''}(${i.config.columns.map((x) => (x as { name: string }).name).join(',')})`).sort(),
-      primaryKey: [...c.columns.filter((col) => col.primary).map((col) => col.name), ...c.primaryKeys.flatMap((k) => k.columns.map((col) => col.name))].sort(),
-    });
-  }
-  return out;
-}
+const sqliteShapes = () => shapes(Object.values(sqlite), (t) => t instanceof SQLiteTable, sqliteConfig as (t: never) => TableConfig);
+const pgShapes = () => shapes(Object.values(pg), (t) => t instanceof PgTable, pgConfig as (t: never) => TableConfig);
 
 describe('the SQLite and PostgreSQL schemas', () => {
   it('have the same tables, columns, primary keys and indexes', () => {

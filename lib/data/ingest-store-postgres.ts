@@ -12,8 +12,7 @@
  */
 import { canonicalJson } from '@/lib/events/canonical';
 import type { EntityDeltas } from '@/lib/ingest/deltas';
-import type { OpenTransaction, Sql } from './connection';
-import type { IngestStore, TeamEvent, UploadCounts, UploadRecord } from './ingest-store';
+import { UploadTransaction, type TeamEvent } from './ingest-upload';
 import {
   CHANGE_EVENTS, CHANGES, DAILY_EVENTS, DAILY_USAGE, DEFECT_LINKS, DEFECTS, fieldOf, onConflict, RUN_USAGE, RUNS,
   type UpsertSpec,
@@ -62,27 +61,7 @@ function byKey(spec: UpsertSpec, rows: Record<string, unknown>[]): Record<string
   });
 }
 
-export class PostgresIngestStore implements IngestStore {
-  private transaction: OpenTransaction | null = null;
-  uploadId = 0;
-
-  constructor(private readonly pool: Sql) {}
-
-  get sql(): Sql {
-    return this.transaction?.sql ?? this.pool;
-  }
-
-  async begin(upload: UploadRecord, bytes: number, now: number): Promise<number> {
-    this.transaction = await this.pool.begin();
-    const row = await this.sql.get<{ id: number }>(
-      `INSERT INTO uploads (team_id, source, agent, filename, format, bytes, accepted, duplicates, rejected, created_at)
-       VALUES (@teamId, @source, @agent, @filename, @format, @bytes, 0, 0, 0, @now) RETURNING id`,
-      { ...upload, bytes, now },
-    );
-    this.uploadId = row!.id;
-    return this.uploadId;
-  }
-
+export class PostgresIngestStore extends UploadTransaction {
   async addEvents(batch: readonly TeamEvent[]): Promise<boolean[]> {
     if (batch.length === 0) return [];
     const columns: Record<string, unknown[]> = Object.fromEntries(EVENT_COLUMNS.map(([c]) => [c, new Array(batch.length)]));
@@ -127,22 +106,5 @@ export class PostgresIngestStore implements IngestStore {
       await this.sql.run(`${insertFromJson(spec.table, spec.columns)} ${onConflict(spec, 'postgres')}`, { rows });
     }
     d.clear();
-  }
-
-  async commit(counts: UploadCounts, bytes: number, agent: string | null = null): Promise<void> {
-    await this.sql.run(
-      `UPDATE uploads SET accepted = @accepted, duplicates = @duplicates, rejected = @rejected, bytes = @bytes,
-         agent = coalesce(@agent, agent) WHERE id = @id`,
-      { ...counts, bytes, agent, id: this.uploadId },
-    );
-    const t = this.transaction;
-    this.transaction = null;
-    await t?.commit();
-  }
-
-  async rollback(): Promise<void> {
-    const t = this.transaction;
-    this.transaction = null;
-    await t?.rollback();
   }
 }

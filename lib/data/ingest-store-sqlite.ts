@@ -7,8 +7,8 @@ import type Database from 'better-sqlite3';
 import type { SqliteConnection } from '@/db/client';
 import { canonicalJson } from '@/lib/events/canonical';
 import type { EntityDeltas } from '@/lib/ingest/deltas';
-import type { OpenTransaction, Sql } from './connection';
-import type { IngestStore, TeamEvent, UploadCounts, UploadRecord } from './ingest-store';
+import type { Sql } from './connection';
+import { UploadTransaction, type TeamEvent } from './ingest-upload';
 import {
   CHANGE_EVENTS, CHANGES, DAILY_EVENTS, DAILY_USAGE, DEFECT_LINKS, DEFECTS, fieldOf, onConflict, RUN_USAGE, RUNS,
   type UpsertSpec,
@@ -24,34 +24,18 @@ function prepareUpsert(client: SqliteConnection, spec: UpsertSpec): Statement {
   );
 }
 
-export class SqliteIngestStore implements IngestStore {
+export class SqliteIngestStore extends UploadTransaction {
   private readonly insertEvent: Statement;
   private readonly upserts: Statement[];
-  private transaction: OpenTransaction | null = null;
-  uploadId = 0;
 
-  constructor(
-    readonly sql: Sql,
-    private readonly client: SqliteConnection,
-  ) {
+  constructor(db: Sql, client: SqliteConnection) {
+    super(db);
     this.insertEvent = client.prepare(
       `INSERT INTO events (team_id, id, type, ts, run, upload_id, payload, model,
          input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, cost_usd, failed)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (team_id, id) DO NOTHING`,
     );
     this.upserts = [RUNS, CHANGES, CHANGE_EVENTS, DEFECTS, DEFECT_LINKS, DAILY_EVENTS, DAILY_USAGE, RUN_USAGE].map((s) => prepareUpsert(client, s));
-  }
-
-  async begin(upload: UploadRecord, bytes: number, now: number): Promise<number> {
-    this.transaction = await this.sql.begin();
-    const info = this.client
-      .prepare(
-        `INSERT INTO uploads (team_id, source, agent, filename, format, bytes, accepted, duplicates, rejected, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, 0, 0, 0, ?)`,
-      )
-      .run(upload.teamId, upload.source, upload.agent, upload.filename, upload.format, bytes, now);
-    this.uploadId = Number(info.lastInsertRowid);
-    return this.uploadId;
   }
 
   async addEvents(batch: readonly TeamEvent[]): Promise<boolean[]> {
@@ -84,20 +68,5 @@ export class SqliteIngestStore implements IngestStore {
     for (const u of d.dailyUsage.values()) dailyUsage.run(u);
     for (const u of d.runUsage.values()) runUsage.run(u);
     d.clear();
-  }
-
-  async commit(counts: UploadCounts, bytes: number, agent: string | null = null): Promise<void> {
-    this.client
-      .prepare('UPDATE uploads SET accepted = ?, duplicates = ?, rejected = ?, bytes = ?, agent = coalesce(?, agent) WHERE id = ?')
-      .run(counts.accepted, counts.duplicates, counts.rejected, bytes, agent, this.uploadId);
-    const t = this.transaction;
-    this.transaction = null;
-    await t?.commit();
-  }
-
-  async rollback(): Promise<void> {
-    const t = this.transaction;
-    this.transaction = null;
-    await t?.rollback();
   }
 }
