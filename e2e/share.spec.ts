@@ -51,7 +51,13 @@ test('a manager shares a dashboard view; a visitor without an account sees it un
   await expect(row).toContainText('snapshot');
   await expect(row).toContainText('12 weeks');
   const id = await row.getAttribute('data-share-link');
+  // Revoking asks first; nothing happens until the answer.
   await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('Revoke this link?');
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row.getByRole('button', { name: 'Revoke' })).toBeVisible();
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.getByRole('button', { name: 'Yes, revoke' }).click();
   // Revoked links leave the list of active ones.
   await expect(manager.locator(`[data-share-link="${id}"]`)).toHaveCount(0);
 

@@ -109,11 +109,11 @@ export default async function SettingsPage() {
         <ActionForm action={createTeamAction} submitLabel="Create team" testId="create-team">
           <label>
             Slug
-            <input type="text" name="slug" required pattern="[a-z0-9][a-z0-9\-]{0,62}" placeholder="payments" />
+            <input type="text" name="slug" required pattern="[a-z0-9][a-z0-9\-]{0,62}" placeholder="e.g. payments" />
           </label>
           <label>
             Name
-            <input type="text" name="name" maxLength={200} placeholder="Payments" />
+            <input type="text" name="name" maxLength={200} placeholder="e.g. Payments" />
           </label>
         </ActionForm>
       </section>

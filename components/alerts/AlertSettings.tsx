@@ -118,7 +118,7 @@ export function AlertSettings({ teamSlug, destinations, linkBase, publicUrlSet }
       <ActionForm action={addAlertAction.bind(null, teamSlug)} submitLabel="Add destination" testId="add-alert">
         <label>
           Incoming-webhook URL
-          <input type="url" name="url" required maxLength={2048} placeholder="https://hooks.slack.com/services/…" />
+          <input type="url" name="url" required maxLength={2048} placeholder="e.g. https://hooks.slack.com/services/…" />
         </label>
         <label>
           Signing secret (optional)

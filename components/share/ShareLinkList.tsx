@@ -34,7 +34,13 @@ export function ShareLinkList({ links, showCreator }: { links: ShareLinkSummary[
               <td>{when(l.expiresAt)}</td>
               <td>{when(l.lastViewedAt)}</td>
               <td>
-                <ActionForm action={revokeShareLinkAction.bind(null, l.id)} submitLabel="Revoke" danger className="inline-form" />
+                <ActionForm
+                  action={revokeShareLinkAction.bind(null, l.id)}
+                  submitLabel="Revoke"
+                  danger
+                  className="inline-form"
+                  confirm="Revoke this link? Whoever has it sees “no longer valid” from now on."
+                />
               </td>
             </tr>
           ))}
