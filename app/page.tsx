@@ -79,10 +79,10 @@ function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseD
         <div className="muted small">{plural(t.runFlags, 'flag', 'flags')}</div>
       </td>
       <td>
-        <Sparkline values={t.mergedTrend} label={`merged changes per week: ${t.mergedTrend.join(', ')}`} />
+        <Sparkline values={t.mergedTrend} label={`merged changes per week: ${t.mergedTrend.join(', ')}`} width={72} />
       </td>
       <td>
-        <Sparkline values={t.tokenTrend} label={`tokens per week: ${t.tokenTrend.map(formatCompact).join(', ')}`} tone="warn" />
+        <Sparkline values={t.tokenTrend} label={`tokens per week: ${t.tokenTrend.map(formatCompact).join(', ')}`} tone="warn" width={72} />
       </td>
       <td className="num" data-testid="event-count">
         {formatInt(t.events)}
@@ -135,7 +135,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           <section className="card" aria-labelledby="teams-heading">
             <h2 id="teams-heading">Every team</h2>
             <TableScroll label="Teams">
-              <table data-testid="team-table">
+              <table data-testid="team-table" className="team-table">
                 <thead>
                   <tr>
                     {COLUMNS.map((c) => {

@@ -26,7 +26,8 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
   const range = parseDashboardRange(query, Date.now());
   const kind = KINDS.find((k) => k.kind === query.kind)?.kind;
   const sort = FLAG_SORT_KEYS.find((k) => k === query.sort) ?? 'time';
-  const desc = first(query.dir) !== 'asc';
+  // Newest and costliest first; kinds in the order the pages list them.
+  const desc = query.dir ? first(query.dir) !== 'asc' : sort !== 'kind';
   const teams = listTeamSummaries(viewer);
   const onlyTeam = teams.find((t) => t.slug === first(query.team));
   const all = getFlagRows(viewer, onlyTeam ? [onlyTeam] : teams, range.window);
@@ -34,7 +35,8 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
   const page = flagPage(rows, Number(first(query.page) ?? '1'));
   const counts = summariseFlags(rows.map((r) => r.flag));
   const runHref = (team: string, run: string) => `/runs/${encodeURIComponent(run)}${withParams(range.query, { team })}`;
-  const sortHref = (key: FlagSortKey) => `/flags${withParams(query, { sort: key, dir: key === sort && desc ? 'asc' : 'desc', page: undefined })}`;
+  const sortHref = (key: FlagSortKey) =>
+    `/flags${withParams(query, { sort: key, dir: key === sort ? (desc ? 'asc' : 'desc') : key === 'kind' ? 'asc' : 'desc', page: undefined })}`;
   return (
     <>
       <h1>Flags</h1>
@@ -113,7 +115,7 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
                       <td>
                         <Link href={`/teams/${team.slug}${withParams(range.query, {})}`}>{team.name}</Link>
                       </td>
-                      <td>
+                      <td className="nowrap">
                         {run ? (
                           <Link href={runHref(team.slug, run)}>
                             <code>{run}</code>

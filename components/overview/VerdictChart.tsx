@@ -59,7 +59,12 @@ function Drawing({ layout, className, teamHref }: { layout: VerdictChartLayout; 
         </text>
       </g>
       {layout.outputMedianX !== null && (
-        <line className="reference" x1={layout.outputMedianX} x2={layout.outputMedianX} y1={plot.top} y2={plot.bottom} />
+        <g>
+          <line className="reference" x1={layout.outputMedianX} x2={layout.outputMedianX} y1={plot.top} y2={plot.bottom} />
+          <text className="reference-label" x={layout.outputMedianX + 4} y={plot.bottom - 6}>
+            median output
+          </text>
+        </g>
       )}
       {layout.costlyY !== null && (
         <g>

@@ -41,7 +41,7 @@ export function RunsTable({
 }) {
   return (
     <TableScroll label="Runs">
-      <table data-testid="runs-table">
+      <table data-testid="runs-table" className="runs-table">
         <thead>
           <tr>
             {COLUMNS.map((c) => {
@@ -74,7 +74,7 @@ export function RunsTable({
                 <Link href={runHref(r.run)}>
                   <code>{r.run}</code>
                 </Link>
-                {r.task && <div className="muted small">{r.task}</div>}
+                {r.task && <div className="muted small task">{r.task}</div>}
               </td>
               <td>
                 {r.agent ?? '—'}
@@ -98,7 +98,7 @@ export function RunsTable({
                   <span className="muted">no change</span>
                 )}
                 {r.flags.map((f) => (
-                  <span key={f} className={`flag-kind flag-${f}`} style={{ marginLeft: '0.3rem' }}>
+                  <span key={f} className={`flag-kind flag-${f}`}>
                     {f.replace(/_/g, ' ')}
                   </span>
                 ))}

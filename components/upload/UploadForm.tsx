@@ -131,7 +131,7 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
           <label htmlFor="format">Format</label>
           <select id="format" value={format} onChange={(e) => setFormat(e.target.value)} disabled={busy}>
             <option value="auto">Detect from the file</option>
-            <optgroup label="Loop events (events-v1)">
+            <optgroup label="Loop events (Loopscope's own format)">
               <option value="ndjson">NDJSON (one event a line)</option>
               <option value="json">JSON array</option>
               <option value="csv">CSV</option>

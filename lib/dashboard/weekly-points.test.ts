@@ -27,7 +27,7 @@ describe('weeklyPoints', () => {
 
   it('leaves a gap, not a zero, where the surviving changes are not known yet', () => {
     expect(points.map((p) => p.merged)).toEqual([1, 1, 0, 1]);
-    // c1 survived; c2 was modified within its week; no change in the third week; c3 is 2 days old.
+    // c1 survived; c2 was modified within its week; no change in the third week; the fourth goes on (c3 is 2 days old).
     expect(points.map((p) => p.survived)).toEqual([1, 0, 0, null]);
     expect(points.map((p) => p.survival)).toEqual([100, 0, null, null]);
   });

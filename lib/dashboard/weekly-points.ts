@@ -2,7 +2,8 @@
  * The weekly charts' points (the team dashboard's and the shared report's), from the weekly
  * figures of kpis-v1: a week clipped by the range (the first and the current one, usually) is
  * marked partial, and a figure that cannot be known yet is a gap (null), never a 0 — a week's
- * surviving changes are known once every change merged in it is 7 days old, a rate once one is.
+ * surviving changes are known once the week is over and every change merged in it is 7 days
+ * old, a rate once one of its changes is.
  */
 import { WEEK_MS } from '@/lib/kpi/time';
 import type { KpiWindow, WeeklyKpis } from '@/lib/kpi/types';
@@ -17,7 +18,7 @@ export interface WeeklyPoint {
   costUsd: number;
   tokens: number;
   merged: number;
-  /** Changes merged this week that survived it; null while some are under 7 days old. */
+  /** Changes merged this week that survived it; null while the week goes on or some are under 7 days old. */
   survived: number | null;
   /** Percentages (one decimal); null where no change of the week is old enough yet. */
   survival: number | null;
@@ -38,7 +39,7 @@ export function weeklyPoints(weeks: readonly WeeklyKpis[], w: KpiWindow): Weekly
       costUsd: Math.round(wk.costUsd * 100) / 100,
       tokens: wk.tokens.total,
       merged: wk.mergedChanges,
-      survived: wk.weekSurvival.pending > 0 || (wk.weekSurvival.eligible === 0 && wk.mergedChanges > 0) ? null : wk.weekSurvival.survived,
+      survived: wk.weekSurvival.pending > 0 || start + WEEK_MS > w.asOf ? null : wk.weekSurvival.survived,
       survival: percent(wk.weekSurvival.rate),
       defects: percent(wk.defectRate.rate),
     };

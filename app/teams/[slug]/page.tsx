@@ -129,14 +129,19 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
             <>
               <p className="ttf-figures" data-testid="ttf-figures">
                 Kaplan–Meier median <strong>{formatHours(ttf.kmP50Hours)}</strong>
-                <span className="muted"> (all {plural(ttf.opened, 'defect', 'defects')} opened, the open ones counted as not fixed yet)</span>
+                <span className="muted">
+                  {' '}
+                  (of the {plural(ttf.opened, 'defect', 'defects')} opened in this window,{' '}
+                  {ttf.open === 0 ? 'all fixed' : `the ${formatInt(ttf.open)} still open counted as not fixed yet`})
+                </span>
                 <br />
                 Median of the fixed ones only (p50) <strong>{formatHours(ttf.p50Hours)}</strong> · p90 <strong>{formatHours(ttf.p90Hours)}</strong>
               </p>
               <TimeToFixCharts buckets={fixBuckets} kmCurve={dashboard.timeToFix.kmCurve} />
               <p className="muted small">
-                Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time, counting{' '}
-                {ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored (Kaplan–Meier); it crosses 50% at the median.
+                Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time
+                {ttf.open === 0 ? '' : `, counting ${ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored`} (Kaplan–Meier); it crosses 50% at
+                the median.
               </p>
               <details>
                 <summary>Figures</summary>
