@@ -32,7 +32,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </main>
         {viewer && (
           <footer className="site-footer">
-            <a href="/docs">How Loopscope measures: the docs</a>
+            <a href="/docs">Docs: how every figure is made</a>
           </footer>
         )}
       </body>

@@ -24,8 +24,7 @@ const COLUMNS: { key: OverviewSortKey | null; label: string; numeric: boolean }[
   { key: null, label: 'Cost vs previous', numeric: true },
   { key: 'costPerSurvivingChange', label: 'Cost / surviving change', numeric: true },
   { key: 'runsFlagged', label: 'Runs flagged', numeric: true },
-  { key: null, label: 'Merged, by week', numeric: false },
-  { key: null, label: 'Tokens, by week', numeric: false },
+  { key: null, label: 'By week: merged, tokens', numeric: false },
   { key: null, label: 'Events', numeric: true },
 ];
 
@@ -78,11 +77,9 @@ function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseD
         <span className="muted"> of {formatInt(t.runsJudged)}</span>
         <div className="muted small">{plural(t.runFlags, 'flag', 'flags')}</div>
       </td>
-      <td>
-        <Sparkline values={t.mergedTrend} label={`merged changes per week: ${t.mergedTrend.join(', ')}`} width={72} />
-      </td>
-      <td>
-        <Sparkline values={t.tokenTrend} label={`tokens per week: ${t.tokenTrend.map(formatCompact).join(', ')}`} tone="warn" width={72} />
+      <td className="trends">
+        <Sparkline values={t.mergedTrend} label={`merged changes per week: ${t.mergedTrend.join(', ')}`} width={80} height={20} />
+        <Sparkline values={t.tokenTrend} label={`tokens per week: ${t.tokenTrend.map(formatCompact).join(', ')}`} tone="warn" width={80} height={20} />
       </td>
       <td className="num" data-testid="event-count">
         {formatInt(t.events)}

@@ -2,6 +2,7 @@ import { expect, test } from '@playwright/test';
 import { appPages, openAppPage, preparePages } from './pages';
 
 test('no page scrolls sideways at phone width; wide tables scroll inside their card with a hint', async ({ page, browser }) => {
+  test.setTimeout(180_000);
   const { sharePath, runPath } = await preparePages(page);
   for (const p of appPages(sharePath, runPath)) {
     const phone = await openAppPage(browser, page, p, { width: 390, height: 844 });

@@ -50,11 +50,10 @@ export async function preparePages(page: Page): Promise<{ sharePath: string; run
   return { sharePath: share.pathname, runPath: (await run.getAttribute('href'))! };
 }
 
-/** Opens `p` in the browser as its kind of visitor; the caller closes the context. */
+/** Opens `p` in the browser as its kind of visitor (signed in as `signedIn` is); the caller closes the context. */
 export async function openAppPage(browser: Browser, signedIn: Page, p: AppPage, options: { width: number; height: number; colorScheme?: 'light' | 'dark' }): Promise<Page> {
-  const context = p.signedOut
-    ? await browser.newContext({ storageState: SIGNED_OUT, baseURL: new URL(signedIn.url()).origin })
-    : await browser.newContext({ storageState: await signedIn.context().storageState(), baseURL: new URL(signedIn.url()).origin });
+  const baseURL = new URL(signedIn.url()).origin;
+  const context = await browser.newContext({ storageState: p.signedOut ? SIGNED_OUT : await signedIn.context().storageState(), baseURL });
   const page = await context.newPage();
   await page.setViewportSize({ width: options.width, height: options.height });
   await page.emulateMedia({ colorScheme: options.colorScheme ?? 'light' });

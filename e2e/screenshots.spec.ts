@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { test } from '@playwright/test';
+import { test, type Page } from '@playwright/test';
 import { appPages, openAppPage, preparePages } from './pages';
 import { REPO_ROOT } from './servers';
 
@@ -15,24 +15,40 @@ const WIDTHS = [
 ] as const;
 const SCHEMES = ['light', 'dark'] as const;
 const REFRESH = process.env.LOOPSCOPE_REFRESH_SCREENSHOTS === '1';
+const DOCS = path.join(REPO_ROOT, 'docs', 'screenshots');
 
-test('screenshots of every page at both widths, light and dark', async ({ page, browser }, testInfo) => {
-  test.setTimeout(300_000);
-  const { sharePath, runPath } = await preparePages(page);
-  const docs = path.join(REPO_ROOT, 'docs', 'screenshots');
-  if (REFRESH) fs.mkdirSync(docs, { recursive: true });
-  for (const p of appPages(sharePath, runPath)) {
+test.describe.configure({ mode: 'serial' });
+
+let signedIn: Page;
+let pages: ReturnType<typeof appPages>;
+
+test.beforeAll(async ({ browser }, testInfo) => {
+  const project = testInfo.project.use;
+  const context = await browser.newContext({ storageState: project.storageState, baseURL: project.baseURL });
+  signedIn = await context.newPage();
+  const { sharePath, runPath } = await preparePages(signedIn);
+  pages = appPages(sharePath, runPath);
+  if (REFRESH) fs.mkdirSync(DOCS, { recursive: true });
+});
+
+test.afterAll(async () => {
+  await signedIn.context().close();
+});
+
+// One test per page (the list is fixed; the share and run paths are filled in before).
+for (const name of appPages('/share/x', '/runs/x').map((p) => p.name)) {
+  test(`screenshots of ${name} at both widths, light and dark`, async ({ browser }, testInfo) => {
+    const p = pages.find((x) => x.name === name)!;
     for (const size of WIDTHS) {
       for (const colorScheme of SCHEMES) {
-        const shot = await openAppPage(browser, page, p, { ...size, colorScheme });
+        const shot = await openAppPage(browser, signedIn, p, { ...size, colorScheme });
         // Charts animate in; let them settle.
         await shot.waitForTimeout(600);
-        const name = `${p.name}-${size.width}-${colorScheme}.png`;
-        const file = testInfo.outputPath(name);
+        const file = testInfo.outputPath(`${name}-${size.width}-${colorScheme}.png`);
         await shot.screenshot({ path: file, fullPage: true });
-        if (REFRESH) fs.copyFileSync(file, path.join(docs, name));
+        if (REFRESH) fs.copyFileSync(file, path.join(DOCS, path.basename(file)));
         await shot.context().close();
       }
     }
-  }
-});
+  });
+}

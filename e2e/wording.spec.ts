@@ -4,6 +4,7 @@ import { appPages, openAppPage, preparePages, SIGNED_OUT } from './pages';
 import { E2E_SERVERS } from './servers';
 
 test('pages speak plainly: no "(s)", no spec file names, placeholders that are not values', async ({ page, browser }) => {
+  test.setTimeout(180_000);
   const { sharePath, runPath } = await preparePages(page);
   for (const p of appPages(sharePath, runPath)) {
     const opened = await openAppPage(browser, page, p, { width: 1440, height: 900 });

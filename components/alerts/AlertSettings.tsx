@@ -3,6 +3,7 @@ import { ActionForm } from '@/components/forms/ActionForm';
 import type { AlertDestinationSummary, DeliverySummary } from '@/lib/data/alerts';
 import { FLAG_KIND_LABELS, FLAG_KINDS, isFlagKind } from '@/lib/flags/kinds';
 import { formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 const when = (ms: number | null) => formatUtcMinute(ms, '—');
 
@@ -28,7 +29,7 @@ function statusText(d: DeliverySummary): string {
 function Deliveries({ deliveries }: { deliveries: DeliverySummary[] }) {
   if (deliveries.length === 0) return <p className="muted small">Nothing sent yet.</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Deliveries">
       <table data-testid="alert-deliveries">
         <thead>
           <tr>
@@ -62,7 +63,7 @@ function Deliveries({ deliveries }: { deliveries: DeliverySummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 

@@ -76,7 +76,7 @@ export function RunScatter({ points }: { points: LinkedRunPoint[] }) {
           />
           <ZAxis range={[36, 36]} />
           <Tooltip cursor={{ strokeDasharray: '3 3' }} content={RunTip} />
-          <Legend verticalAlign="top" height={28} />
+          <Legend verticalAlign="top" />
           {series.map((s) => (
             <Scatter
               key={s.key}

@@ -2,6 +2,7 @@ import { revokeShareLinkAction } from '@/app/teams/[slug]/share-actions';
 import { ActionForm } from '@/components/forms/ActionForm';
 import type { ShareLinkSummary } from '@/lib/data/share-links';
 import { formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 
@@ -9,7 +10,7 @@ const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 export function ShareLinkList({ links, showCreator }: { links: ShareLinkSummary[]; showCreator: boolean }) {
   if (links.length === 0) return <p className="muted">No active share link.</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Share links">
       <table data-testid="share-links">
         <thead>
           <tr>
@@ -46,6 +47,6 @@ export function ShareLinkList({ links, showCreator }: { links: ShareLinkSummary[
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

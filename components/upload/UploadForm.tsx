@@ -2,6 +2,7 @@
 
 import { useEffect, useRef, useState, type DragEvent } from 'react';
 import type { UploadLinks } from '@/lib/dashboard/upload-links';
+import { TableScroll } from '@/components/TableScroll';
 
 interface Problem {
   line: number;
@@ -284,7 +285,7 @@ function UploadResult({ result }: { result: Result }) {
       )}
       {result.stored && <StoredLinks stored={result.stored} />}
       {result.problems.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Problems">
           <table data-testid="problems">
             <caption className="muted" style={{ textAlign: 'left', padding: '0.5rem 0' }}>
               Problems{result.problems.length < result.rejectedCount ? ` (first ${result.problems.length})` : ''}
@@ -312,7 +313,7 @@ function UploadResult({ result }: { result: Result }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

@@ -11,6 +11,7 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getRunDetail, teamsWithRun } from '@/lib/data/runs';
 import { formatCompact, formatInt, formatUsd, formatUtcMinute, plural } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 interface RunPageProps {
   params: Promise<{ id: string }>;
@@ -121,7 +122,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
             <RunTimelineChart iterations={detail.iterations} />
             <details>
               <summary>Figures by iteration</summary>
-              <div className="table-scroll">
+              <TableScroll label="Figures by iteration">
                 <table data-testid="iterations-table">
                   <thead>
                     <tr>
@@ -146,7 +147,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </details>
           </>
         )}
@@ -156,7 +157,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
           <summary id="events-heading">
             {detail.eventsTruncated ? 'The first 5,000 events' : detail.events.length === 1 ? 'Its one event' : `All ${formatInt(detail.events.length)} events`}
           </summary>
-          <div className="table-scroll">
+          <TableScroll label="Events">
             <table>
               <thead>
                 <tr>
@@ -179,7 +180,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </details>
       </section>
     </>

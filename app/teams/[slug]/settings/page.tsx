@@ -17,6 +17,7 @@ import { DEFAULT_FLAG_THRESHOLDS } from '@/lib/flags/thresholds';
 import { THRESHOLD_FIELDS } from '@/lib/flags/threshold-fields';
 import { addMemberAction, createTokenAction, removeMemberAction, revokeTokenAction, saveThresholdsAction } from './actions';
 import { formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 export const metadata: Metadata = { title: 'Team settings' };
 
@@ -69,7 +70,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
         {tokens.length === 0 ? (
           <p className="muted">No token.</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label="API tokens">
             <table data-testid="token-table">
               <thead>
                 <tr>
@@ -106,7 +107,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         <ActionForm action={createTokenAction.bind(null, team.slug)} submitLabel="Create token" testId="create-token">
           <label>
