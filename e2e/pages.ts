@@ -19,7 +19,7 @@ export function appPages(sharePath: string, runPath: string): AppPage[] {
   return [
     { name: 'overview', path: '/' },
     { name: 'team-dashboard', path: '/teams/platform' },
-    { name: 'team-dashboard-filtered', path: '/teams/mobile?agent=codex' },
+    { name: 'team-dashboard-filtered', path: '/teams/platform?agent=claude-code' },
     { name: 'run', path: runPath },
     { name: 'flags', path: '/flags' },
     { name: 'upload', path: '/upload' },

@@ -60,6 +60,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const previousNote = previousPeriodNote(kpis, previous, range.previous);
   const viewQuery = withParams({ ...range.query, ...filters }, {});
   const hasData = kpis.tokens.total > 0 || kpis.mergedChanges > 0 || runs.total > 0;
+  const filtered = Object.keys(filters).length > 0;
   const ttf = kpis.timeToFix;
   const flaggedPoints = runs.points.filter((p) => p.flagged).length;
   const flagCount = summariseFlags(flags.flags);
@@ -87,15 +88,21 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
           </a>
         </p>
       </div>
-      {!hasData && (
-        <div className="card empty">
-          <h2>No activity in this window</h2>
-          <p>
-            <a href="/upload">Upload a run log</a>, point an agent at <code>POST /api/v1/events</code> with a team token, or
-            pick a longer range.
-          </p>
-        </div>
-      )}
+      {!hasData &&
+        (filtered ? (
+          <div className="card empty">
+            <h2>Nothing matches these filters in this window</h2>
+            <p>Reset the filters above, or pick a longer range.</p>
+          </div>
+        ) : (
+          <div className="card empty">
+            <h2>No activity in this window</h2>
+            <p>
+              <a href="/upload">Upload a run log</a>, point an agent at <code>POST /api/v1/events</code> with a team token, or
+              pick a longer range.
+            </p>
+          </div>
+        ))}
       <KpiCards current={kpis} previous={previous} />
       {previousNote && (
         <p className="muted small" data-testid="previous-note">
