@@ -17,12 +17,14 @@ const SCHEMES = ['light', 'dark'] as const;
 const REFRESH = process.env.LOOPSCOPE_REFRESH_SCREENSHOTS === '1';
 const DOCS = path.join(REPO_ROOT, 'docs', 'screenshots');
 
-test.describe.configure({ mode: 'serial' });
+// Four full-length screenshots of a long page take a while on a busy machine.
+test.describe.configure({ timeout: 240_000 });
 
 let signedIn: Page;
 let pages: ReturnType<typeof appPages>;
 
 test.beforeAll(async ({ browser }, testInfo) => {
+  testInfo.setTimeout(120_000);
   const project = testInfo.project.use;
   const context = await browser.newContext({ storageState: project.storageState, baseURL: project.baseURL });
   signedIn = await context.newPage();

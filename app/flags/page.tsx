@@ -88,7 +88,7 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
                 </span>
               ))}
             </nav>
-            <TableScroll label="Flags">
+            <TableScroll label="Flags" stacked>
               <table data-testid="flags-table">
                 <thead>
                   <tr>
@@ -109,13 +109,13 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
                 <tbody>
                   {page.rows.map(({ team, flag, run, at, costUsd }, i) => (
                     <tr key={`${team.slug}-${run ?? 'team'}-${flag.kind}-${i}`} data-flag-kind={flag.kind} data-team={team.slug} data-at={at} data-cost={costUsd ?? ''}>
-                      <td>
+                      <td data-label="Kind">
                         <span className={`flag-kind flag-${flag.kind}`}>{FLAG_KIND_LABELS[flag.kind]}</span>
                       </td>
-                      <td>
+                      <td data-label="Team">
                         <Link href={`/teams/${team.slug}${withParams(range.query, {})}`}>{team.name}</Link>
                       </td>
-                      <td className="nowrap">
+                      <td className="nowrap" data-label="Run">
                         {run ? (
                           <Link href={runHref(team.slug, run)}>
                             <code>{run}</code>
@@ -124,9 +124,13 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
                           <span className="muted">whole team</span>
                         )}
                       </td>
-                      <td className="nowrap">{run ? formatUtcMinute(at) : <span className="muted">weeks to {formatUtcMinute(at).slice(0, 10)}</span>}</td>
-                      <td className="num">{formatUsd(costUsd)}</td>
-                      <td className="why">{describeFlag(flag)}</td>
+                      <td className="nowrap" data-label="Last event">{run ? formatUtcMinute(at) : <span className="muted">weeks to {formatUtcMinute(at).slice(0, 10)}</span>}</td>
+                      <td className="num" data-label="Cost">
+                        {formatUsd(costUsd)}
+                      </td>
+                      <td className="why" data-label="Why">
+                        {describeFlag(flag)}
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -36,7 +36,7 @@ ul.flags { list-style: none; padding: 0; margin: 0; } ul.flags li { padding: 0.5
 .charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 @media (min-width: 900px) { .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 .charts .card { margin-bottom: 0; }
-.parts { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0 0.75rem; margin: 0.35rem 0 0; font-size: 0.8rem; color: var(--muted); }
+.parts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0; margin: 0.35rem 0 0; font-size: 0.8rem; color: var(--muted); }
 .parts div { display: flex; justify-content: space-between; border-top: 1px dotted var(--border); }
 .parts dd { margin: 0; color: var(--text); }
 .note { font-size: 0.85rem; }

@@ -15,8 +15,8 @@ interface Size {
 
 /** Both drawings of a chart: the wide one and the narrow one, one shown per screen width. */
 const SIZES: { className: string; size: Size }[] = [
-  { className: 'chart-wide', size: { width: 640, height: 260 } },
-  { className: 'chart-narrow', size: { width: 340, height: 240 } },
+  { className: 'chart-wide', size: { width: 560, height: 280 } },
+  { className: 'chart-narrow', size: { width: 360, height: 260 } },
 ];
 
 const fmt = (v: number) => Number(v.toPrecision(6)).toString();
@@ -44,8 +44,24 @@ function line(points: readonly { x: number; y: number | null }[], className: str
   )}`;
 }
 
+/** Legend entries in a row from the left: a swatch (a bar or a line) and its words. */
+function legend(items: readonly { swatch: string; label: string }[], x: number, y: number): Html {
+  let at = 0;
+  const parts = items.map((item) => {
+    const swatch =
+      item.swatch === 'bar'
+        ? html`<rect class="bar" x="${at}" width="10" height="10" y="-9"/>`
+        : html`<line class="${item.swatch}" x1="${at}" x2="${at + 14}" y1="-4" y2="-4"/>`;
+    const text = html`<text x="${at + 18}">${item.label}</text>`;
+    // About 0.57 em a character at the charts' 13 px.
+    at += 18 + Math.ceil(item.label.length * 7.4) + 14;
+    return html`${swatch}${text}`;
+  });
+  return html`<g class="legend" transform="translate(${x} ${y})">${parts}</g>`;
+}
+
 function frame(size: Size, narrow: boolean) {
-  return { left: narrow ? 40 : 48, right: size.width - (narrow ? 28 : 36), top: 10, bottom: size.height - 40 };
+  return { left: narrow ? 44 : 52, right: size.width - (narrow ? 28 : 36), top: 10, bottom: size.height - 44 };
 }
 
 /** x positions: the middle of each week's band. */
@@ -56,7 +72,7 @@ function bands(points: readonly WeeklyPoint[], left: number, right: number) {
 
 function xLabels(points: readonly WeeklyPoint[], at: (i: number) => number, y: number, narrow: boolean): Html {
   // Every label when they fit, else every other one (the first and last kept).
-  const every = narrow && points.length > 6 ? 2 : points.length > 12 ? 2 : 1;
+  const every = narrow ? Math.ceil(points.length / 5) : Math.ceil(points.length / 8);
   return html`${points.map((p, i) =>
     i % every === 0 || i === points.length - 1 ? html`<text x="${fmt(at(i))}" y="${y}" text-anchor="middle">${p.label}</text>` : '',
   )}`;
@@ -78,7 +94,15 @@ ${points.map(
 ${line(points.map((p, i) => ({ x: at(i), y: count.at(p.merged) })), 'merged')}
 ${line(points.map((p, i) => ({ x: at(i), y: p.survived === null ? null : count.at(p.survived) })), 'survived')}
 ${xLabels(points, at, f.bottom + 16, narrow)}
-<g class="legend" transform="translate(${f.left} ${size.height - 8})"><rect class="bar" width="10" height="10" y="-9"/><text x="14">cost (USD, left)</text><line class="merged" x1="${narrow ? 110 : 120}" x2="${narrow ? 124 : 134}" y1="-4" y2="-4"/><text x="${narrow ? 128 : 138}">merged</text><line class="survived" x1="${narrow ? 184 : 204}" x2="${narrow ? 198 : 218}" y1="-4" y2="-4"/><text x="${narrow ? 202 : 222}">survived a week (right)</text></g>
+${legend(
+  [
+    { swatch: 'bar', label: narrow ? 'cost' : 'cost (USD, left)' },
+    { swatch: 'merged', label: 'merged' },
+    { swatch: 'survived', label: narrow ? 'survived' : 'survived a week (right)' },
+  ],
+  8,
+  size.height - 6,
+)}
 </svg>`;
 }
 
@@ -92,7 +116,14 @@ ${pct.ticks.map((t) => html`<line class="grid" x1="${f.left}" x2="${f.right}" y1
 ${line(points.map((p, i) => ({ x: at(i), y: p.survival === null ? null : pct.at(p.survival) })), 'survival')}
 ${line(points.map((p, i) => ({ x: at(i), y: p.defects === null ? null : pct.at(p.defects) })), 'defects')}
 ${xLabels(points, at, f.bottom + 16, narrow)}
-<g class="legend" transform="translate(${f.left} ${size.height - 8})"><line class="survival" x1="0" x2="14" y1="-4" y2="-4"/><text x="18">week-survival</text><line class="defects" x1="${narrow ? 110 : 120}" x2="${narrow ? 124 : 134}" y1="-4" y2="-4"/><text x="${narrow ? 128 : 138}">defect rate</text></g>
+${legend(
+  [
+    { swatch: 'survival', label: 'week-survival' },
+    { swatch: 'defects', label: 'defect rate' },
+  ],
+  8,
+  size.height - 6,
+)}
 </svg>`;
 }
 
@@ -109,7 +140,7 @@ export const WEEKLY_SVG_STYLE = `
 .chart svg { width: 100%; height: auto; display: block; }
 .chart-narrow { display: none !important; }
 @media (max-width: 640px) { .chart-wide { display: none !important; } .chart-narrow { display: block !important; } }
-.chart text { font-size: 11px; fill: var(--muted); }
+.chart text { font-size: 13px; fill: var(--muted); }
 .chart .grid { stroke: var(--border); stroke-dasharray: 3 3; }
 .chart .bar { fill: var(--warn); fill-opacity: 0.6; }
 .chart .bar.partial { fill-opacity: 0.3; }
