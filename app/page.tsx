@@ -17,11 +17,10 @@ const COLUMNS: { key: OverviewSortKey | null; label: string; numeric: boolean }[
   { key: 'name', label: 'Team', numeric: false },
   { key: 'verdict', label: 'Verdict', numeric: false },
   { key: 'mergedPerWeek', label: 'Merged / week', numeric: true },
-  { key: null, label: 'Merged vs previous', numeric: true },
   { key: 'weekSurvival', label: 'Week-survival', numeric: true },
   { key: 'defectRate', label: 'Defect rate', numeric: true },
   { key: 'costUsd', label: 'Token cost', numeric: true },
-  { key: null, label: 'Cost vs previous', numeric: true },
+  { key: null, label: 'vs previous period', numeric: false },
   { key: 'costPerSurvivingChange', label: 'Cost / surviving change', numeric: true },
   { key: 'runsFlagged', label: 'Runs flagged', numeric: true },
   { key: null, label: 'By week: merged, tokens', numeric: false },
@@ -33,7 +32,7 @@ function Rate({ rate, n, of }: { rate: number | null; n: number; of: number }) {
   return (
     <>
       {formatRate(rate)}
-      <div className="muted small">{of === 0 ? 'none judged yet' : `${formatInt(n)} of ${formatInt(of)}`}</div>
+      <div className="muted small">{of === 0 ? 'none yet' : `${formatInt(n)} of ${formatInt(of)}`}</div>
     </>
   );
 }
@@ -58,9 +57,6 @@ function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseD
         <div className="muted small verdict-reason">{t.verdict.reason}</div>
       </td>
       <td className="num">{formatDecimal(k.mergedPerWeek)}</td>
-      <td className="num" data-testid="merged-delta">
-        <Delta delta={relativeChange(k.mergedChanges, t.previous.mergedChanges, true)} />
-      </td>
       <td className="num">
         <Rate rate={k.weekSurvival.rate} n={k.weekSurvival.survived} of={k.weekSurvival.eligible} />
       </td>
@@ -68,8 +64,15 @@ function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseD
         <Rate rate={k.defectRate.rate} n={k.defectRate.failed} of={k.defectRate.eligible} />
       </td>
       <td className="num">{formatUsd(k.costUsd)}</td>
-      <td className="num" data-testid="cost-delta">
-        <Delta delta={relativeChange(k.costUsd, t.previous.costUsd, false)} />
+      <td className="deltas">
+        <div data-testid="merged-delta">
+          <span className="muted small">merged </span>
+          <Delta delta={relativeChange(k.mergedChanges, t.previous.mergedChanges, true)} />
+        </div>
+        <div data-testid="cost-delta">
+          <span className="muted small">cost </span>
+          <Delta delta={relativeChange(k.costUsd, t.previous.costUsd, false)} />
+        </div>
       </td>
       <td className="num">{formatUsd(k.costPerSurvivingChange)}</td>
       <td className={`num ${t.runsFlagged > 0 ? 'status-bad' : ''}`} data-testid="runs-flagged">

@@ -73,14 +73,14 @@ test('the verdict chart and its table agree with the API, and the rule is writte
     await expect(bubble).toHaveAttribute('aria-label', /: (burning without outcome|costly|ships) — [\d.]+ surviving changes a week at \$[\d.,]+ each$/);
     // Rates with numerator and denominator, period-over-period merged and cost.
     const cells = row.locator('td');
-    await expect(cells.nth(4)).toContainText(
-      k.weekSurvival.eligible === 0 ? 'none judged yet' : `${k.weekSurvival.survived.toLocaleString('en-US')} of ${k.weekSurvival.eligible.toLocaleString('en-US')}`,
+    await expect(cells.nth(3)).toContainText(
+      k.weekSurvival.eligible === 0 ? 'none yet' : `${k.weekSurvival.survived.toLocaleString('en-US')} of ${k.weekSurvival.eligible.toLocaleString('en-US')}`,
     );
-    await expect(cells.nth(5)).toContainText(k.defectRate.eligible === 0 ? 'none judged yet' : `${k.defectRate.failed} of ${k.defectRate.eligible}`);
+    await expect(cells.nth(4)).toContainText(k.defectRate.eligible === 0 ? 'none yet' : `${k.defectRate.failed} of ${k.defectRate.eligible}`);
     const p = previous[slug];
     const change = (a: number, b: number) => (b === 0 ? null : (a - b) / b);
     for (const [testId, c] of [['merged-delta', change(k.mergedChanges, p.mergedChanges)], ['cost-delta', change(k.costUsd, p.costUsd)]] as const) {
-      const text = await row.getByTestId(testId).innerText();
+      const text = (await row.getByTestId(testId).innerText()).replace(/^(merged|cost)\s+/, '');
       if (c === null) expect(text, testId).toBe('—');
       else if (Math.abs(c) < 0.005) expect(text, testId).toContain('no change');
       else expect(text, testId).toContain(`${c > 0 ? '+' : ''}${Math.round(c * 100)}%`);

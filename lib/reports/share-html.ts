@@ -40,6 +40,7 @@ ul.flags { list-style: none; padding: 0; margin: 0; } ul.flags li { padding: 0.5
 .parts div { display: flex; justify-content: space-between; border-top: 1px dotted var(--border); }
 .parts dd { margin: 0; color: var(--text); }
 .note { font-size: 0.85rem; }
+@media (max-width: 600px) { .grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.5rem; } .kpi { padding: 0.7rem 0.75rem; } .value { font-size: 1.35rem; } }
 code { overflow-wrap: anywhere; }
 ${WEEKLY_SVG_STYLE}
 `;
