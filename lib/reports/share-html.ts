@@ -33,7 +33,7 @@ ul.flags { list-style: none; padding: 0; margin: 0; } ul.flags li { padding: 0.5
 .kind { font-size: 0.75rem; font-weight: 700; text-transform: uppercase; }
 .downloads a { margin-right: 1rem; }
 .scroll { overflow-x: auto; }
-.charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
+.charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; margin-bottom: 1rem; }
 @media (min-width: 900px) { .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
 .charts .card { margin-bottom: 0; }
 .parts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0; margin: 0.35rem 0 0; font-size: 0.8rem; color: var(--muted); }
