@@ -4,7 +4,9 @@ import { E2E_SERVERS, storageStatePath, type E2EServer } from './e2e/servers';
 
 /**
  * End-to-end tests against the production build (`next build` first: see the `test:e2e`
- * script). Two servers, each on a fresh database under test-results/e2e-db/: `demo` (filled
+ * script). Two servers, each on a fresh database (a SQLite file under test-results/e2e-db/, or a
+ * PostgreSQL database when LOOPSCOPE_TEST_DATABASE_URL names a server: `npm run
+ * test:e2e:postgres`): `demo` (filled
  * with the demo organisation at start, upload limit 1 MiB for the 413 test) and `empty`
  * (LOOPSCOPE_DEMO=off). Specs named `*.empty.spec.ts` run against the empty one. Both make the
  * admin E2E_ADMIN at start; `auth.setup.ts` signs in on each and the specs run signed in as it
@@ -14,11 +16,13 @@ import { E2E_SERVERS, storageStatePath, type E2EServer } from './e2e/servers';
 const CI = !!process.env.CI;
 
 
-/** Deletes the server's database folder, then starts the built app on its port (the Loopscope server, as `npm start` does). */
+/**
+ * Empties the server's database (its folder; on PostgreSQL, its database too), then starts the
+ * built app on its port (the Loopscope server, as `npm start` does).
+ */
 function webServer(server: E2EServer) {
-  const wipe = `node -e "require('fs').rmSync(process.argv[1], { recursive: true, force: true })" ${JSON.stringify(server.dbDir)}`;
   return {
-    command: `${wipe} && node scripts/server.mjs -p ${server.port} -H 127.0.0.1`,
+    command: `node scripts/reset-database.mjs ${JSON.stringify(server.dbDir)} && node scripts/server.mjs -p ${server.port} -H 127.0.0.1`,
     url: `${server.baseURL}/api/health`,
     // Making the demo organisation (~42k events) happens before the server answers.
     timeout: 180_000,
@@ -27,7 +31,7 @@ function webServer(server: E2EServer) {
     stderr: 'pipe' as const,
     env: {
       NEXT_TELEMETRY_DISABLED: '1',
-      DATABASE_PATH: server.dbPath,
+      ...server.dbEnv,
       ...server.env,
     },
   };

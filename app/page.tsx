@@ -97,7 +97,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = parseDashboardRange(query, Date.now());
   const sortKey = OVERVIEW_SORT_KEYS.find((k) => k === query.sort) ?? 'verdict';
   const desc = query.dir ? query.dir !== 'asc' : sortKey !== 'name';
-  const { rows: unsorted, reference } = overview(viewer, range);
+  const { rows: unsorted, reference } = await overview(viewer, range);
   const rows = sortOverview(unsorted, sortKey, desc);
   const teamHref = (slug: string) => `/teams/${slug}${withParams(range.query, {})}`;
   return (

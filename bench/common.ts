@@ -2,15 +2,16 @@
  * Helpers shared by the benchmark's child processes (bench/import-child.ts, bench/limit-child.ts).
  */
 import fs from 'node:fs';
-import { openDatabase, type Db } from '@/db/client';
+import { openDatabase } from '@/db/client';
+import type { SqliteSql } from '@/db/sql';
 import { ensureTeams } from '@/lib/data/teams';
 
 /** A fresh, migrated database file (any previous one and its WAL/SHM removed) with one team. */
-export function freshDatabase(file: string, teamSlug: string): { db: Db; team: { id: number; slug: string } } {
+export async function freshDatabase(file: string, teamSlug: string): Promise<{ db: SqliteSql; team: { id: number; slug: string } }> {
   for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
   const db = openDatabase(file);
-  ensureTeams([{ slug: teamSlug, name: teamSlug }], db);
-  const row = db.$client.prepare('SELECT id FROM teams WHERE slug = ?').get(teamSlug) as { id: number };
+  await ensureTeams([{ slug: teamSlug, name: teamSlug }], db);
+  const row = db.client.prepare('SELECT id FROM teams WHERE slug = ?').get(teamSlug) as { id: number };
   return { db, team: { id: row.id, slug: teamSlug } };
 }
 

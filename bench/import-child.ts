@@ -14,21 +14,21 @@ import { freshDatabase, peakRssMb, report, rssMb } from './common';
 async function main(): Promise<void> {
   const [file, dbFile, teamSlug] = process.argv.slice(2);
   if (!file || !dbFile || !teamSlug) throw new Error('usage: import-child.ts <file> <db> <team>');
-  const { db, team } = freshDatabase(dbFile, teamSlug);
+  const { db, team } = await freshDatabase(dbFile, teamSlug);
   const totalBytes = fs.statSync(file).size;
   const rssBefore = rssMb();
 
   const t0 = performance.now();
   const result = await ingest(
-    db.$client,
+    db,
     fs.createReadStream(file, { highWaterMark: 1 << 20 }),
     { format: 'ndjson', team, partial: false, source: 'cli', filename: path.basename(file), totalBytes },
   );
   const seconds = (performance.now() - t0) / 1000;
   const peak = peakRssMb();
 
-  const stored = (db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-  db.$client.close();
+  const stored = (db.client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  db.client.close();
   report({
     ok: result.ok,
     accepted: result.accepted,

@@ -100,13 +100,13 @@ async function importChild(args: string[]): Promise<void> {
   const { ingest } = await import('@/lib/ingest/ingest');
   const { peakRssMb, report } = await import('./common');
   const db = openDatabase(dbFile);
-  ensureTeams(Array.from({ length: TEAMS }, (_, i) => ({ slug: `bench-${i + 1}`, name: `Bench ${i + 1}` })), db);
+  await ensureTeams(Array.from({ length: TEAMS }, (_, i) => ({ slug: `bench-${i + 1}`, name: `Bench ${i + 1}` })), db);
   const events = relabelled(generateBenchEvents({ count, teams: TEAMS, seed: Number(seedRaw), asOf: Number(asOfRaw) }), tag)[Symbol.iterator]();
   const t0 = performance.now();
   let accepted = 0;
   let rejected = 0;
   for (let done = 0; done < count; done += BATCH) {
-    const r = await ingest(db.$client, ndjsonChunks(take(events, Math.min(BATCH, count - done))), {
+    const r = await ingest(db, ndjsonChunks(take(events, Math.min(BATCH, count - done))), {
       format: 'ndjson', partial: false, source: 'cli', filename: `kpis-bench-${tag || 'base'}`,
     });
     if (!r.ok) throw new Error(`ingest refused a batch: ${JSON.stringify(r.problems.slice(0, 3))}`);
@@ -115,9 +115,9 @@ async function importChild(args: string[]): Promise<void> {
     process.stderr.write(`    … ${fmtInt(done + r.accepted + r.duplicates)} / ${fmtInt(count)} events (${fmt1((performance.now() - t0) / 1000)} s)\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  db.$client.pragma('wal_checkpoint(TRUNCATE)');
-  const stored = (db.$client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-  db.$client.close();
+  db.client.pragma('wal_checkpoint(TRUNCATE)');
+  const stored = (db.client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+  db.client.close();
   report({ accepted, rejected, stored, seconds, eventsPerSecond: accepted / seconds, peakRssMb: peakRssMb() });
 }
 

@@ -16,8 +16,8 @@ import { freshDatabase, peakRssMb, report } from './common';
 async function main(): Promise<void> {
   const [file, dbFile, teamSlug] = process.argv.slice(2);
   if (!file || !dbFile || !teamSlug) throw new Error('usage: limit-child.ts <file> <db> <team>');
-  const { db, team } = freshDatabase(dbFile, teamSlug);
-  const client = db.$client;
+  const { db, team } = await freshDatabase(dbFile, teamSlug);
+  const client = db.client;
 
   // Pre-load (untimed): the row values, parsed once.
   const tLoad = performance.now();

@@ -12,14 +12,14 @@ import { freshDatabase, peakRssMb, report, rssMb } from './common';
 async function main(): Promise<void> {
   const [file, dbFile, teamSlug, encoding] = process.argv.slice(2);
   if (!file || !dbFile || !teamSlug || (encoding !== 'json' && encoding !== 'protobuf')) throw new Error('usage: otlp-child.ts <body> <db> <team> <json|protobuf>');
-  const { db, team } = freshDatabase(dbFile, teamSlug);
+  const { db, team } = await freshDatabase(dbFile, teamSlug);
   const rssBefore = rssMb();
   const t0 = performance.now();
-  const result = await ingest(db.$client, fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
+  const result = await ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), {
     format: 'otlp', team, partial: true, source: 'otlp', totalBytes: fs.statSync(file).size, options: { otlp: { signal: 'traces', encoding } },
   });
   const seconds = (performance.now() - t0) / 1000;
-  db.$client.close();
+  db.client.close();
   report({ ok: result.ok, accepted: result.accepted, rejected: result.rejectedCount, seconds, rssBeforeMb: rssBefore, peakRssMb: peakRssMb() });
 }
 

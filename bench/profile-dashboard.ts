@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { overview } from '@/lib/dashboard/overview';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters } from '@/lib/dashboard/search-params';
-import { getDb } from '@/lib/data/connection';
+import { getDb, sqliteClient } from '@/lib/data/connection';
 import { getFlags, getKpis, getTeamDashboard, getWeeklyKpis } from '@/lib/data/kpis';
 import { getRunDetail, getRuns } from '@/lib/data/runs';
 import { findTeam, listTeamSummaries } from '@/lib/data/teams';
@@ -46,8 +46,7 @@ function timed<T>(label: string, fn: () => T): T {
   }
 }
 
-const db = getDb();
-const conn = db.$client;
+const conn = sqliteClient(await getDb())!;
 if (values.sql) {
   const proto = Object.getPrototypeOf(conn.prepare('SELECT 1'));
   const note = (source: string, ms: number, rows: number) => {

@@ -132,12 +132,12 @@ async function makeSessionChild(dbFile: string, email: string): Promise<void> {
   const { hashSecret } = await import('@/lib/auth/tokens');
   const { report } = await import('./common');
   const db = openDatabase(dbFile);
-  const user = findCredentials(email, db);
+  const user = await findCredentials(email, db);
   if (!user) throw new Error(`no account for ${email}`);
   const sessionId = newSessionId();
   const at = Date.now();
-  insertSession(db, { idHash: hashSecret(sessionId), userId: user.id, at, expiresAt: at + SESSION_TTL_MS });
-  db.$client.close();
+  await insertSession(db, { idHash: hashSecret(sessionId), userId: user.id, at, expiresAt: at + SESSION_TTL_MS });
+  db.client.close();
   report({ sessionId });
 }
 

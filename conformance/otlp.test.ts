@@ -20,16 +20,16 @@ function files(prefix: string): string[] {
 }
 
 async function exportAll(prefix: string) {
-  const db = acmeDatabase();
+  const db = await acmeDatabase();
   for (const f of files(prefix)) {
     const encoding = f.endsWith('.pb') ? 'protobuf' : 'json';
-    const result = await ingest(db.db.$client, chunksOf(fs.readFileSync(path.join(DIR, f)), 64), {
+    const result = await ingest(db.db, chunksOf(fs.readFileSync(path.join(DIR, f)), 64), {
       format: 'otlp', team: db.team, partial: true, source: 'otlp', options: { otlp: { signal: 'traces', encoding } },
     });
     expect(result, f).toMatchObject({ ok: true, rejectedCount: 0 });
   }
-  const runs = db.q<Record<string, unknown>>('SELECT run, agent, repo, branch, status, llm_calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, tool_calls FROM runs');
-  const calls = db.payloads('llm.call');
+  const runs = await db.q<Record<string, unknown>>('SELECT run, agent, repo, branch, status, llm_calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, tool_calls FROM runs');
+  const calls = await db.payloads('llm.call');
   return { db, runs, calls };
 }
 
@@ -51,7 +51,7 @@ describe('real instrumentations, exported one span a request', () => {
     expect(calls.map((c) => [c.model, c.input_tokens, c.cache_read_tokens, c.output_tokens, c.attrs])).toEqual(
       Array(2).fill(['gpt-4o-2024-08-06', 176, 1024, 80, { provider: 'openai', reasoningTokens: 32 }]),
     );
-    expect(db.payloads('run.started')).toEqual([expect.objectContaining({ agent: 'demo-openinference-openai', model: 'gpt-4o', attrs: { agentName: 'demo-agent' } })]);
+    expect(await db.payloads('run.started')).toEqual([expect.objectContaining({ agent: 'demo-openinference-openai', model: 'gpt-4o', attrs: { agentName: 'demo-agent' } })]);
   });
 
   it('Traceloop OpenAI 0.27: input includes the cache, which it does not report', async () => {

@@ -380,6 +380,17 @@ export const loginThrottle = sqliteTable('login_throttle', {
   lockedUntil: integer('locked_until'),
 });
 
+/**
+ * Request limits shared by several instances on one PostgreSQL database (lib/data/request-limits.ts):
+ * a token bucket per key (an API token, a client address guessing share links): `tokens` left at
+ * `updated_at`. A single SQLite instance keeps them in memory instead, so this table stays empty there.
+ */
+export const requestLimits = sqliteTable('request_limits', {
+  key: text('key').primaryKey(),
+  tokens: real('tokens'),
+  updatedAt: integer('updated_at').notNull(),
+});
+
 /** One-time links that let the first visitor of an empty installation make the admin. */
 export const setupTokens = sqliteTable('setup_tokens', {
   tokenHash: text('token_hash').primaryKey(),

@@ -1,13 +1,31 @@
 import { createHmac } from 'node:crypto';
-import { expect, test } from '@playwright/test';
+import { expect, test, type APIRequestContext } from '@playwright/test';
+import { DEMO_TEAMS } from '../lib/demo/generate';
 import { startReceiver } from '../lib/testing/receiver';
 import { E2E_SERVERS } from './servers';
 
-// A demo team with few open flags (the sender posts all of them to the new destination).
-const TEAM = 'payments';
 const SECRET = 'e2e-alert-signing-secret';
 
+/**
+ * The demo team with the fewest open flags over the sender's window (the last 7 days), but at
+ * least one: the sender posts all of them to the new destination. Which team that is depends on
+ * the day the demo was made.
+ */
+async function teamWithFewFlags(request: APIRequestContext): Promise<string> {
+  const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
+  const counts: [string, number][] = [];
+  for (const { slug } of DEMO_TEAMS) {
+    const res = await request.get(`/api/v1/flags?team=${slug}&from=${encodeURIComponent(from)}`);
+    expect(res.status()).toBe(200);
+    counts.push([slug, ((await res.json()) as { flags: unknown[] }).flags.length]);
+  }
+  const flagged = counts.filter(([, n]) => n > 0).sort((a, b) => a[1] - b[1]);
+  expect(flagged.length, JSON.stringify(counts)).toBeGreaterThan(0);
+  return flagged[0][0];
+}
+
 test('an admin adds an alert destination, sends a test and sees its delivery; the sender then posts the team flags', async ({ page }) => {
+  const TEAM = await teamWithFewFlags(page.request);
   const hook = await startReceiver();
   try {
     await page.goto(`/teams/${TEAM}/settings`);
@@ -62,7 +80,7 @@ test('an admin adds an alert destination, sends a test and sees its delivery; th
 });
 
 test('a URL that is not http(s) is refused with the reason', async ({ page }) => {
-  await page.goto(`/teams/${TEAM}/settings`);
+  await page.goto(`/teams/${DEMO_TEAMS[0].slug}/settings`);
   const add = page.getByTestId('add-alert');
   // type=url accepts any scheme; the server refuses what is not http(s).
   await add.getByLabel('Incoming-webhook URL').fill('ftp://example.com/hook');

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
-import Database from 'better-sqlite3';
+import { readServerDb } from './helpers';
 import { E2E_SERVERS, REPO_ROOT } from './servers';
 
 /**
@@ -13,14 +13,12 @@ import { E2E_SERVERS, REPO_ROOT } from './servers';
 const server = E2E_SERVERS.demo;
 const TEAM = 'payments';
 
-/** Share links of a view with this range (read beside the running server: WAL lets both in). */
-function shareLinksFrom(day: string): number {
-  const db = new Database(server.dbPath, { readonly: true });
-  try {
-    return (db.prepare('SELECT count(*) AS n FROM share_links WHERE view LIKE ?').get(`%"from":"${day}"%`) as { n: number }).n;
-  } finally {
-    db.close();
-  }
+/** Share links of a view with this range. */
+function shareLinksFrom(day: string): Promise<number> {
+  return readServerDb(server, async (db) => {
+    const row = await db.get<{ n: number }>('SELECT count(*) AS n FROM share_links WHERE view LIKE @pattern', { pattern: `%"from":"${day}"%` });
+    return Number(row?.n ?? 0);
+  });
 }
 
 test('signed in, /login?next= never sends the browser to another origin, even once normalised', async ({ page }) => {
@@ -55,14 +53,12 @@ test.describe('windows longer than the API allows (3,660 days)', () => {
   const LONG = 'from=0000-01-01&to=2026-11-26';
 
   test('the dashboard says so and shows the last 4 weeks', async ({ page }) => {
-    const t0 = Date.now();
     const res = await page.goto(`/teams/${TEAM}?${LONG}`);
     expect(res?.status()).toBe(200);
+    // The default range's page (the 2,000-year one was 75 MB, built in thirteen seconds of CPU).
     expect((await res!.body()).length).toBeLessThan(2_000_000);
     await expect(page.getByTestId('range-notice')).toContainText('longer than 3660 days; showing the last 4 weeks');
     await expect(page.getByRole('link', { name: '4 weeks' })).toHaveAttribute('aria-current', 'true');
-    // The default range's page, not thirteen seconds of work on 2,000 years.
-    expect(Date.now() - t0).toBeLessThan(10_000);
     for (const p of [`/?${LONG}`, `/flags?${LONG}`]) {
       await page.goto(p);
       await expect(page.getByTestId('range-notice'), p).toContainText('longer than 3660 days');
@@ -90,7 +86,7 @@ test.describe('windows longer than the API allows (3,660 days)', () => {
     await form.getByRole('button', { name: 'Create share link' }).click();
     await expect(form.getByRole('alert')).toHaveText('Cannot share this view: the range 0000-01-01 to 2026-11-26 is longer than 3660 days.');
     await expect(form.getByTestId('secret-value')).toHaveCount(0);
-    expect(shareLinksFrom('0000-01-01')).toBe(0);
+    expect(await shareLinksFrom('0000-01-01')).toBe(0);
   });
 });
 

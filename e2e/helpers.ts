@@ -3,8 +3,24 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
+import { openPostgres } from '../db/postgres';
+import { SqliteSql, type Sql } from '../db/sql';
 import { generateBenchEvents, toNdjsonLines, type WireEvent } from '../lib/demo/generate';
 import { REPO_ROOT, type E2EServer } from './servers';
+
+/**
+ * Reads a running server's database beside it (SQLite read-only: WAL lets both in; PostgreSQL
+ * through a connection of its own), for what no page or endpoint shows.
+ */
+export async function readServerDb<T>(server: E2EServer, read: (db: Sql) => Promise<T>): Promise<T> {
+  const db = server.dbUrl ? await openPostgres(server.dbUrl, { max: 1, migrate: false }) : new SqliteSql(new Database(server.dbPath, { readonly: true }));
+  try {
+    return await read(db);
+  } finally {
+    await db.close();
+  }
+}
 
 /** A prefix that makes event ids unique to this test run (and this call). */
 export function uniqueTag(label: string): string {
@@ -43,7 +59,7 @@ function* mapIter<T, U>(items: Iterable<T>, f: (t: T) => U): Generator<U> {
 export function cli(server: E2EServer, ...args: string[]): string {
   const out = execFileSync('npm', ['run', '-s', 'cli', '--', ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_PATH: server.dbPath },
+    env: { ...process.env, ...server.dbEnv },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,
@@ -108,7 +124,7 @@ export async function signInThroughPage(
 export function cliUser(server: E2EServer, email: string, password: string, ...args: string[]): string {
   const out = execFileSync('npm', ['run', '-s', 'cli', '--', 'user', 'create', email, ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, DATABASE_PATH: server.dbPath, LOOPSCOPE_PASSWORD: password },
+    env: { ...process.env, ...server.dbEnv, LOOPSCOPE_PASSWORD: password },
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'pipe'],
     timeout: 60_000,

@@ -6,8 +6,12 @@ export interface E2EServer {
   baseURL: string;
   /** Folder of the server's database; deleted before the server starts. */
   dbDir: string;
-  /** DATABASE_PATH of the server (and of CLI calls made against it). */
+  /** DATABASE_PATH of the server (and of CLI calls made against it): its SQLite file, or where its uploads are spooled. */
   dbPath: string;
+  /** Its PostgreSQL database, when the suite runs on PostgreSQL (LOOPSCOPE_TEST_DATABASE_URL). */
+  dbUrl: string | null;
+  /** What points the server, and the CLI, at its database. */
+  dbEnv: { DATABASE_PATH: string; DATABASE_URL?: string };
   env: Record<string, string>;
 }
 
@@ -25,9 +29,20 @@ export function storageStatePath(name: string): string {
 /** Upload limit of the demo server, so a 413 needs only a 2 MB body. */
 export const DEMO_MAX_UPLOAD_BYTES = 1024 * 1024;
 
+/** The PostgreSQL server the suite runs on (`npm run test:e2e:postgres`), or null for SQLite files. */
+const PG_SERVER = process.env.LOOPSCOPE_TEST_DATABASE_URL?.trim() || null;
+
 function server(name: string, port: number, env: Record<string, string>): E2EServer {
   const dbDir = path.join(REPO_ROOT, 'test-results', 'e2e-db', name);
-  return { port, baseURL: `http://127.0.0.1:${port}`, dbDir, dbPath: path.join(dbDir, 'loopscope.db'), env };
+  const dbPath = path.join(dbDir, 'loopscope.db');
+  let dbUrl: string | null = null;
+  if (PG_SERVER) {
+    const u = new URL(PG_SERVER);
+    u.pathname = `/loopscope_e2e_${name}_${PORT_BASE}`;
+    dbUrl = u.toString();
+  }
+  const dbEnv = dbUrl ? { DATABASE_PATH: dbPath, DATABASE_URL: dbUrl } : { DATABASE_PATH: dbPath };
+  return { port, baseURL: `http://127.0.0.1:${port}`, dbDir, dbPath, dbUrl, dbEnv, env };
 }
 
 /** Ports of the two servers: 3210 and 3211 (and 3212 for OTLP/gRPC) unless LOOPSCOPE_E2E_PORT_BASE moves them (two checkouts testing at once). */

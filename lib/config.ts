@@ -11,6 +11,17 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(/*turbopackIgnore: true*/ env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 }
 
+/**
+ * The PostgreSQL server to use (`DATABASE_URL`, `postgres://user:pass@host:port/db`), or null for
+ * the SQLite file of DATABASE_PATH.
+ */
+export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string | null {
+  const raw = env.DATABASE_URL?.trim();
+  if (!raw) return null;
+  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error(`DATABASE_URL must be a postgres:// URL (PostgreSQL), got '${raw.replace(/\/\/[^@/]*@/, '//…@')}'`);
+  return raw;
+}
+
 /** Where request bodies are spooled before the ingest worker reads them: beside the database. */
 export function spoolDirectory(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(path.dirname(databasePath(env)), 'tmp');

@@ -6,7 +6,7 @@
  *
  *   node --conditions=react-server --import tsx reliability/fixtures-child.ts '<FixtureSpec JSON>'
  *
- * Prints one line, `FIXTURES <FixtureResult JSON>`. DATABASE_PATH names the database.
+ * Prints one line, `FIXTURES <FixtureResult JSON>`. DATABASE_URL or DATABASE_PATH names the database.
  */
 import { newSessionId, SESSION_TTL_MS } from '@/lib/auth/session-cookie';
 import { hashSecret } from '@/lib/auth/tokens';
@@ -40,12 +40,14 @@ async function main(): Promise<void> {
   const ctx = dataContext();
   const out: FixtureResult = { tokens: {}, teamIds: {}, sessions: {}, shareTokens: [] };
   for (const t of spec.teams ?? []) {
-    const team = findTeam(OPERATOR, t.slug, ctx.db) ?? createTeam(OPERATOR, { slug: t.slug, name: t.name }, ctx.db);
+    const team = (await findTeam(OPERATOR, t.slug, ctx.db)) ?? (await createTeam(OPERATOR, { slug: t.slug, name: t.name }, ctx.db));
     out.teamIds[t.slug] = team.id;
-    out.tokens[t.slug] = (t.tokens ?? []).map((scopes) => createApiToken(OPERATOR, { teamId: team.id, scopes }, ctx.db).token);
+    out.tokens[t.slug] = [];
+    for (const scopes of t.tokens ?? []) out.tokens[t.slug].push((await createApiToken(OPERATOR, { teamId: team.id, scopes }, ctx.db)).token);
   }
+  const db = await ctx.db;
   for (const u of spec.users ?? []) {
-    const existing = findCredentials(u.email, ctx.db);
+    const existing = await findCredentials(u.email, db);
     const id = existing?.id ?? (await createUser(OPERATOR, { email: u.email, password: u.password, role: u.role, teamSlugs: u.teams ?? [] }, ctx)).id;
     out.sessions[u.email] = [];
     for (let i = 0; i < (u.sessions ?? 0); i++) {
@@ -56,8 +58,8 @@ async function main(): Promise<void> {
     }
   }
   for (const l of spec.shareLinks ?? []) {
-    const user = findCredentials(l.by, ctx.db);
-    const viewer = user ? userViewer(user.id, ctx.db) : null;
+    const user = await findCredentials(l.by, db);
+    const viewer = user ? await userViewer(user.id, db) : null;
     if (!viewer) throw new Error(`no user ${l.by}`);
     const made = await createShareLink(viewer, { teamSlug: l.team, searchParams: {}, mode: l.mode ?? 'live' }, ctx);
     out.shareTokens.push(made.token);

@@ -108,18 +108,18 @@ const inputArb = (format: ImportFormat): fc.Arbitrary<Buffer> =>
   );
 
 /** Runs a parser over `input` cut at `cuts`; throws on a contract violation. */
-function parseAll(format: ImportFormat, input: Buffer, cuts: number[]): number {
+async function parseAll(format: ImportFormat, input: Buffer, cuts: number[]): Promise<number> {
   const parser = createParser(format, { fixedTeam: 'fz', repoMap: [{ path: '*', repo: 'fz' }] });
   const points = [...new Set(cuts.map((c) => (input.length ? c % input.length : 0)))].sort((a, b) => a - b);
   const items = [];
   let from = 0;
   const started = performance.now();
-  if (parser.startFile) items.push(...parser.startFile('fuzz/input.jsonl'));
+  if (parser.startFile) items.push(...(await parser.startFile('fuzz/input.jsonl')));
   for (const p of [...points, input.length]) {
     items.push(...parser.push(input.subarray(from, p)));
     from = p;
   }
-  items.push(...parser.end());
+  items.push(...(await parser.end()));
   const ms = performance.now() - started;
   if (ms > 2_000) throw new Error(`hang: ${fmt(ms)} ms`);
   for (const item of items) {
@@ -137,12 +137,12 @@ const crashes: string[] = [];
 
 describe('parsers, in process', () => {
   for (const format of FORMATS) {
-    it(`${format}: ${RUNS} random and mutated inputs, never a throw or a hang`, () => {
+    it(`${format}: ${RUNS} random and mutated inputs, never a throw or a hang`, async () => {
       tried[format] = 0;
-      const result = fc.check(
-        fc.property(inputArb(format), fc.array(fc.nat(), { maxLength: 6 }), (input, cuts) => {
+      const result = await fc.check(
+        fc.asyncProperty(inputArb(format), fc.array(fc.nat(), { maxLength: 6 }), async (input, cuts) => {
           tried[format]++;
-          parseAll(format, input, cuts);
+          await parseAll(format, input, cuts);
         }),
         { numRuns: RUNS, seed: SOAK ? undefined : 0x100c5c0e },
       );

@@ -39,8 +39,25 @@ export function workDir(name: string): string {
 }
 
 
+/**
+ * A test's database: a SQLite file (`dbPath`), or a PostgreSQL database (`url`; `dbPath` then
+ * only places the uploads' spool folder). See reliability/backends.ts.
+ */
+export interface TestDb {
+  dbPath: string;
+  url?: string;
+}
+
+/** The environment that points a server, the CLI or the fixtures at a database. */
+export function dbEnv(db: TestDb | string): Record<string, string> {
+  const d = typeof db === 'string' ? { dbPath: db } : db;
+  return d.url ? { DATABASE_PATH: d.dbPath, DATABASE_URL: d.url } : { DATABASE_PATH: d.dbPath };
+}
+
 export interface ServerOptions {
   dbPath: string;
+  /** A PostgreSQL database instead of the SQLite file (DATABASE_URL). */
+  url?: string;
   /** Where stdout and stderr go (appended). */
   logFile: string;
   env?: Record<string, string>;
@@ -74,7 +91,7 @@ export class Server {
         NODE_ENV: 'production',
         NEXT_TELEMETRY_DISABLED: '1',
         LOOPSCOPE_DIST_DIR: DIST_DIR,
-        DATABASE_PATH: options.dbPath,
+        ...dbEnv(options),
         LOOPSCOPE_DEMO: 'off',
         // Several servers run at once: none takes the OTLP/gRPC port unless a test asks.
         LOOPSCOPE_OTLP_GRPC_PORT: '0',
@@ -163,10 +180,10 @@ export class Server {
 }
 
 /** Teams, tokens, accounts, sessions and share links in a database (reliability/fixtures-child.ts). */
-export function makeFixtures(dbPath: string, spec: FixtureSpec): FixtureResult {
+export function makeFixtures(db: TestDb | string, spec: FixtureSpec): FixtureResult {
   const r = spawnSync(process.execPath, [...TSX, path.join(ROOT, 'reliability', 'fixtures-child.ts'), JSON.stringify(spec)], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: dbPath },
+    env: { ...process.env, ...dbEnv(db) },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -176,18 +193,18 @@ export function makeFixtures(dbPath: string, spec: FixtureSpec): FixtureResult {
 }
 
 /** `npm run -s cli -- ...args` on a database; the whole run's result. */
-export function cli(dbPath: string, args: string[], timeoutMs = 120_000) {
+export function cli(db: TestDb | string, args: string[], timeoutMs = 120_000) {
   return spawnSync('npm', ['run', '-s', 'cli', '--', ...args], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_PATH: dbPath },
+    env: { ...process.env, ...dbEnv(db) },
     encoding: 'utf8',
     timeout: timeoutMs,
   });
 }
 
 /** The `cli` run, started in the background. */
-export function cliAsync(dbPath: string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn('npm', ['run', '-s', 'cli', '--', ...args], { cwd: ROOT, env: { ...process.env, DATABASE_PATH: dbPath } });
+export function cliAsync(db: TestDb | string, args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn('npm', ['run', '-s', 'cli', '--', ...args], { cwd: ROOT, env: { ...process.env, ...dbEnv(db) } });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

@@ -54,7 +54,8 @@ export function renderReport(meta: { seconds: number; exitCode: number; buildSec
   lines.push(
     '## How each fault is made',
     '',
-    '- Crash: `SIGKILL` to the server\'s process group at a random moment of an upload; ids are counted in SQLite after each restart.',
+    '- Crash: `SIGKILL` to the server\'s process group at a random moment of an upload; ids are counted in the database after each restart. On PostgreSQL a second instance on the same database stays up throughout.',
+    '- PostgreSQL rows: a throwaway PostgreSQL server (scripts/with-postgres.mjs), two Loopscope instances per database.',
     '- Disk full: the database on a small tmpfs mounted by the test (it runs as root; the server runs as `nobody`), filled with a file; read-only: the database files made mode 0444 and the worker\'s connection reopened.',
     '- Shutdown: `SIGTERM` as a process manager sends it; `LOOPSCOPE_SHUTDOWN_GRACE_MS` shortens the grace period for the roll-back case.',
     '- Fuzzing: fast-check, seeded (fixed seed in quick runs, random in soak runs).',

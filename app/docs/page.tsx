@@ -5,7 +5,10 @@ import { listDocs } from '@/lib/docs/files';
 export const metadata: Metadata = { title: 'Docs' };
 export const dynamic = 'force-dynamic';
 
-/** The project's docs, as shipped with this installation. */
+/**
+ * The project's docs, as shipped with this installation. Open without signing in (README, First
+ * sign-in): the text is the repository's own and names no team.
+ */
 export default function DocsIndex() {
   const docs = listDocs();
   return (

@@ -28,9 +28,9 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
   const sort = FLAG_SORT_KEYS.find((k) => k === query.sort) ?? 'time';
   // Newest and costliest first; kinds in the order the pages list them.
   const desc = query.dir ? first(query.dir) !== 'asc' : sort !== 'kind';
-  const teams = listTeamSummaries(viewer);
+  const teams = await listTeamSummaries(viewer);
   const onlyTeam = teams.find((t) => t.slug === first(query.team));
-  const all = getFlagRows(viewer, onlyTeam ? [onlyTeam] : teams, range.window);
+  const all = await getFlagRows(viewer, onlyTeam ? [onlyTeam] : teams, range.window);
   const rows = sortFlagRows(kind ? all.filter((r) => r.flag.kind === kind) : all, sort, desc);
   const page = flagPage(rows, Number(first(query.page) ?? '1'));
   const counts = summariseFlags(rows.map((r) => r.flag));

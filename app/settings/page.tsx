@@ -15,8 +15,8 @@ const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 export default async function SettingsPage() {
   await connection();
   const viewer = await requireAdmin('/settings');
-  const users = listUsers(viewer);
-  const teams = listTeamSummaries(viewer);
+  const users = await listUsers(viewer);
+  const teams = await listTeamSummaries(viewer);
   return (
     <>
       <h1>Settings</h1>

@@ -8,7 +8,7 @@ export const metadata: Metadata = { title: 'Upload' };
 
 export default async function UploadPage() {
   await connection();
-  const teams = listTeamSummaries(await currentViewer('/upload')).map((t) => ({ slug: t.slug, name: t.name }));
+  const teams = (await listTeamSummaries(await currentViewer('/upload'))).map((t) => ({ slug: t.slug, name: t.name }));
   return (
     <>
       <h1>Upload run logs</h1>

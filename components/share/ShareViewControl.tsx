@@ -1,7 +1,6 @@
 import { createShareLinkAction } from '@/app/teams/[slug]/share-actions';
 import { ActionForm } from '@/components/forms/ActionForm';
-import { DEFAULT_SHARE_DAYS } from '@/lib/data/share-links';
-import { listShareLinks } from '@/lib/data/share-links';
+import { DEFAULT_SHARE_DAYS, type ShareLinkSummary } from '@/lib/data/share-links';
 import type { UserViewer } from '@/lib/data/viewer';
 import { ShareLinkList } from './ShareLinkList';
 
@@ -15,15 +14,17 @@ const EXPIRY_DAYS = [1, 7, 30, 90, 365];
 export function ShareViewControl({
   viewer,
   teamSlug,
+  links,
   searchParams,
 }: {
   viewer: UserViewer;
   teamSlug: string;
+  /** The viewer's active links for the team (an admin's: all of them). */
+  links: ShareLinkSummary[];
   searchParams: Record<string, string | string[] | undefined>;
 }) {
   const params: Record<string, string> = {};
   for (const [k, v] of Object.entries(searchParams)) if (typeof v === 'string') params[k] = v;
-  const links = listShareLinks(viewer, teamSlug) ?? [];
   return (
     <details className="card share-control" data-testid="share-control">
       <summary>Share this view</summary>

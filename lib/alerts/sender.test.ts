@@ -1,10 +1,9 @@
 /**
- * The alert sender against a real SQLite file and a real HTTP receiver on this machine: each
+ * The alert sender against a real database and a real HTTP receiver on this machine: each
  * test calls rounds directly, at chosen times, instead of waiting for the timer.
  */
 import { createHmac } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openDatabase, type Db } from '@/db/client';
 import { addAlertDestination, listAlertDestinations, setAlertDestinationPaused } from '@/lib/data/alerts';
 import { claimDueDeliveries, finishDelivery } from '@/lib/data/alert-outbox';
 import { directContext, type DataContext } from '@/lib/data/context';
@@ -12,7 +11,7 @@ import { getFlags, getKpis } from '@/lib/data/kpis';
 import { OPERATOR } from '@/lib/data/viewer';
 import { ingest } from '@/lib/ingest/ingest';
 import { DAY_MS, HOUR_MS } from '@/lib/kpi/time';
-import { acmeDatabase, chunksOf, ndjson } from '@/lib/testing/db';
+import { acmeDatabase, chunksOf, ndjson, openAgain } from '@/lib/testing/db';
 import { startReceiver, type Answer, type Receiver, type ReceivedRequest } from '@/lib/testing/receiver';
 import { AlertSender, CLAIM_MS, sendTestAlert } from './sender';
 
@@ -33,13 +32,13 @@ const BASE = 'https://loopscope.example';
 const SECRET = 'a-shared-signing-secret';
 const iso = (ms: number) => new Date(ms).toISOString();
 
-function setup() {
-  const t = acmeDatabase();
+async function setup() {
+  const t = await acmeDatabase();
   const ctx = directContext(t.db);
   let n = 0;
   const ev = (type: string, ts: number, fields: Record<string, unknown>) => ({ id: `e${++n}`, type, ts: iso(ts), ...fields });
   const send = async (events: object[]) => {
-    const result = await ingest(t.db.$client, chunksOf(ndjson(events)), { format: 'ndjson', partial: false, source: 'cli', team: t.team });
+    const result = await ingest(t.db, chunksOf(ndjson(events)), { format: 'ndjson', partial: false, source: 'cli', team: t.team });
     if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 3)));
   };
   const sender = (options: { holder?: string; ctx?: DataContext; timeoutMs?: number } = {}) =>
@@ -60,7 +59,7 @@ function setup() {
 }
 
 /** A run that ends with 300,000 tokens and nothing merged: burn_without_outcome. */
-function burningRun(ev: ReturnType<typeof setup>['ev'], run = 'r-burn') {
+function burningRun(ev: Awaited<ReturnType<typeof setup>>['ev'], run = 'r-burn') {
   return [
     ev('run.started', NOW - 5 * HOUR_MS, { run, agent: 'codex' }),
     ev('llm.call', NOW - 4.5 * HOUR_MS, { run, model: 'gpt-5', input_tokens: 290_000, output_tokens: 10_000 }),
@@ -69,7 +68,7 @@ function burningRun(ev: ReturnType<typeof setup>['ev'], run = 'r-burn') {
 }
 
 /** A run of 25 agent messages against 2 tool calls and no change: chatter. */
-function chattyRun(ev: ReturnType<typeof setup>['ev'], run = 'r-chat') {
+function chattyRun(ev: Awaited<ReturnType<typeof setup>>['ev'], run = 'r-chat') {
   const events = [ev('run.started', NOW - 3 * HOUR_MS, { run })];
   for (let i = 0; i < 25; i++) events.push(ev('message', NOW - 3 * HOUR_MS + (i + 1) * 60_000, { run, from: 'planner', to: 'coder' }));
   for (let i = 0; i < 2; i++) events.push(ev('tool.call', NOW - 2 * HOUR_MS + i * 60_000, { run, tool: 'bash' }));
@@ -80,10 +79,10 @@ const signature = (body: string) => `sha256=${createHmac('sha256', SECRET).updat
 
 describe('alert sender', () => {
   it('sends the two flags one upload trips, once each, signed, with their evidence and links', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send([...burningRun(s.ev), ...chattyRun(s.ev)]);
-    const flags = getFlags(OPERATOR, ['acme'], { from: NOW - 7 * DAY_MS, to: NOW, asOf: NOW }, { db: s.db })!.flags;
+    const flags = (await getFlags(OPERATOR, ['acme'], { from: NOW - 7 * DAY_MS, to: NOW, asOf: NOW }, { db: s.db }))!.flags;
     expect(flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['burn_without_outcome', 'r-burn'], ['chatter', 'r-chat']]);
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, secret: SECRET }, s.ctx, NOW - DAY_MS);
 
@@ -114,7 +113,7 @@ describe('alert sender', () => {
     expect(await sender.round(NOW + HOUR_MS)).toEqual({ leader: true, queued: 0, delivered: 0, retrying: 0, failed: 0 });
     expect(await sender.round(NOW + HOUR_MS + 60_000)).toMatchObject({ queued: 0, delivered: 0 });
     expect(hook.received).toHaveLength(2);
-    expect(s.deliveries().map((d) => [d.kind, d.run, d.status, d.attempts, d.last_http_status, d.last_answer]).sort()).toEqual([
+    expect((await s.deliveries()).map((d) => [d.kind, d.run, d.status, d.attempts, d.last_http_status, d.last_answer]).sort()).toEqual([
       ['burn_without_outcome', 'r-burn', 'delivered', 1, 200, 'HTTP 200: ok'],
       ['chatter', 'r-chat', 'delivered', 1, 200, 'HTTP 200: ok'],
     ]);
@@ -129,7 +128,7 @@ describe('alert sender', () => {
   });
 
   it('sends nothing again after a restart: a new sender over the same database file, after a clean stop or a crash', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send([...burningRun(s.ev), ...chattyRun(s.ev)]);
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, secret: SECRET }, s.ctx, NOW - DAY_MS);
@@ -137,7 +136,7 @@ describe('alert sender', () => {
     expect(await first.round(NOW)).toMatchObject({ leader: true, queued: 2, delivered: 2 });
     await first.stop();
 
-    const reopened = openDatabase(s.file);
+    const reopened = await openAgain(s);
     try {
       const second = s.sender({ holder: 'second', ctx: directContext(reopened) });
       // A clean stop gave the lease up, so the new instance is the sender at once.
@@ -147,13 +146,13 @@ describe('alert sender', () => {
       expect((await third.round(NOW + 61_000)).leader).toBe(false);
       expect(await third.round(NOW + 61_000 + 3 * 1000)).toEqual({ leader: true, queued: 0, delivered: 0, retrying: 0, failed: 0 });
     } finally {
-      reopened.$client.close();
+      await reopened.close();
     }
     expect(hook.received).toHaveLength(2);
   });
 
   it('on stop, gives the lease up and cuts an attempt in flight short, to be retried', async () => {
-    const s = setup();
+    const s = await setup();
     const silent = await receiver(() => 'hang');
     await s.send(burningRun(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: silent.url }, s.ctx, NOW - DAY_MS);
@@ -162,21 +161,21 @@ describe('alert sender', () => {
     await expect.poll(() => silent.received.length).toBe(1);
     await sender.stop();
     expect(await round).toMatchObject({ leader: true, queued: 1, retrying: 1 });
-    expect(s.deliveries()).toMatchObject([{ status: 'pending', attempts: 1, next_attempt_at: NOW + 60_000 }]);
-    expect(s.deliveries()[0].last_answer).toBe('interrupted: the server is stopping (it will be sent again)');
-    expect(s.q('SELECT holder, expires_at FROM leases')).toEqual([{ holder: 'instance-a', expires_at: 0 }]);
+    expect(await s.deliveries()).toMatchObject([{ status: 'pending', attempts: 1, next_attempt_at: NOW + 60_000 }]);
+    expect((await s.deliveries())[0].last_answer).toBe('interrupted: the server is stopping (it will be sent again)');
+    expect(await s.q('SELECT holder, expires_at FROM leases')).toEqual([{ holder: 'instance-a', expires_at: 0 }]);
     // A stopped sender takes no lease again.
     expect((await sender.round(NOW + 1000)).leader).toBe(false);
   });
 
   it('retries a receiver that answered 500, with the same id, and records only one acceptance', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver((_req, n) => (n === 1 ? { status: 500, body: 'boom' } : { status: 204 }));
     await s.send(burningRun(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, secret: SECRET }, s.ctx, NOW - DAY_MS);
     const sender = s.sender();
     expect(await sender.round(NOW)).toMatchObject({ queued: 1, delivered: 0, retrying: 1 });
-    expect(s.deliveries()).toMatchObject([{ status: 'pending', attempts: 1, next_attempt_at: NOW + 60_000, last_http_status: 500, last_answer: 'HTTP 500: boom' }]);
+    expect(await s.deliveries()).toMatchObject([{ status: 'pending', attempts: 1, next_attempt_at: NOW + 60_000, last_http_status: 500, last_answer: 'HTTP 500: boom' }]);
     // Not due yet.
     expect(await sender.round(NOW + 30_000)).toMatchObject({ queued: 0, delivered: 0, retrying: 0 });
     expect(hook.received).toHaveLength(1);
@@ -186,11 +185,11 @@ describe('alert sender', () => {
     expect(hook.received[1].body).toBe(hook.received[0].body);
     expect(hook.received[1].headers['x-loopscope-delivery']).toBe(hook.received[0].headers['x-loopscope-delivery']);
     expect(hook.received[1].headers['x-loopscope-signature-256']).toBe(signature(hook.received[1].body));
-    expect(s.deliveries()).toMatchObject([{ status: 'delivered', attempts: 2, last_http_status: 204, last_answer: 'HTTP 204' }]);
+    expect(await s.deliveries()).toMatchObject([{ status: 'delivered', attempts: 2, last_http_status: 204, last_answer: 'HTTP 204' }]);
   });
 
   it('backs off 1 min, 2, 4 … up to an hour, and gives up after 24 hours', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver(() => ({ status: 503, body: 'down' }));
     await s.send(burningRun(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url }, s.ctx, NOW - DAY_MS);
@@ -199,12 +198,12 @@ describe('alert sender', () => {
     let now = NOW;
     for (let i = 0; i < 100; i++) {
       await sender.round(now);
-      const [d] = s.deliveries();
+      const [d] = await s.deliveries();
       if (d.status === 'failed') break;
       waits.push(d.next_attempt_at - now);
       now = d.next_attempt_at;
     }
-    const [d] = s.deliveries();
+    const [d] = await s.deliveries();
     expect(d.status).toBe('failed');
     expect(waits.slice(0, 8)).toEqual([1, 2, 4, 8, 16, 32, 60, 60].map((m) => m * 60_000));
     expect(d.attempts).toBe(waits.length + 1);
@@ -216,7 +215,7 @@ describe('alert sender', () => {
   });
 
   it('sends nothing to a paused destination, and the open flags once it is resumed', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send([...burningRun(s.ev), ...chattyRun(s.ev)]);
     const { id } = await addAlertDestination(OPERATOR, 'acme', { url: hook.url }, s.ctx, NOW - DAY_MS);
@@ -224,7 +223,7 @@ describe('alert sender', () => {
     const sender = s.sender();
     expect(await sender.round(NOW)).toEqual({ leader: true, queued: 0, delivered: 0, retrying: 0, failed: 0 });
     expect(hook.received).toHaveLength(0);
-    expect(s.deliveries()).toHaveLength(0);
+    expect(await s.deliveries()).toHaveLength(0);
     expect((await listAlertDestinations(OPERATOR, 'acme', s.db))![0]).toMatchObject({ id, paused: true });
 
     await setAlertDestinationPaused(OPERATOR, id, false, s.ctx);
@@ -233,7 +232,7 @@ describe('alert sender', () => {
   });
 
   it('holds back a pending retry while its destination is paused', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver((_r, n) => (n === 1 ? { status: 500 } : { status: 200 }));
     await s.send(burningRun(s.ev));
     const { id } = await addAlertDestination(OPERATOR, 'acme', { url: hook.url }, s.ctx, NOW - DAY_MS);
@@ -247,53 +246,53 @@ describe('alert sender', () => {
   });
 
   it('does not follow a redirect: a 3xx is a failed attempt that names where it pointed', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver((req) => (req.path === '/elsewhere' ? { status: 200 } : { status: 302, headers: { Location: '/elsewhere' } }));
     await s.send(burningRun(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url }, s.ctx, NOW - DAY_MS);
     expect(await s.sender().round(NOW)).toMatchObject({ queued: 1, delivered: 0, retrying: 1 });
     expect(hook.received.map((r) => r.path)).toEqual(['/hooks/T123/abcdef']);
-    const [d] = s.deliveries();
+    const [d] = await s.deliveries();
     expect(d).toMatchObject({ status: 'pending', last_http_status: 302 });
     expect(d.last_answer).toBe('HTTP 302: a redirect to /elsewhere, not followed (give the final URL)');
   });
 
   it('gives up an attempt the receiver does not answer within the timeout, and reads at most 4 KiB of an answer', async () => {
-    const s = setup();
+    const s = await setup();
     const silent = await receiver(() => 'hang');
     await s.send(burningRun(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: silent.url }, s.ctx, NOW - DAY_MS);
     const started = Date.now();
     expect(await s.sender({ timeoutMs: 300 }).round(NOW)).toMatchObject({ retrying: 1 });
     expect(Date.now() - started).toBeLessThan(5000);
-    expect(s.deliveries()[0]).toMatchObject({ last_http_status: null, last_answer: 'no answer within 300 ms' });
+    expect((await s.deliveries())[0]).toMatchObject({ last_http_status: null, last_answer: 'no answer within 300 ms' });
 
     const chatty = await receiver(() => ({ status: 400, body: 'x'.repeat(1_000_000) }));
     const other = await addAlertDestination(OPERATOR, 'acme', { url: chatty.url }, s.ctx, NOW - DAY_MS);
     expect(await s.sender().round(NOW + 1000)).toMatchObject({ queued: 1, retrying: 1 });
-    const answer = s.q<{ last_answer: string }>('SELECT last_answer FROM alert_deliveries WHERE destination_id = ?', other.id)[0].last_answer;
+    const answer = (await s.q<{ last_answer: string }>('SELECT last_answer FROM alert_deliveries WHERE destination_id = @id', { id: other.id }))[0].last_answer;
     expect(answer.startsWith('HTTP 400: xxx')).toBe(true);
     expect(answer.length).toBeLessThanOrEqual(500);
   });
 
   it('records why a delivery could not connect', async () => {
-    const s = setup();
+    const s = await setup();
     const gone = await receiver();
     await gone.close();
     receivers.splice(receivers.indexOf(gone), 1);
     await s.send(burningRun(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: gone.url }, s.ctx, NOW - DAY_MS);
     expect(await s.sender().round(NOW)).toMatchObject({ retrying: 1 });
-    expect(s.deliveries()[0].last_answer).toMatch(/^could not deliver: ECONNREFUSED/);
+    expect((await s.deliveries())[0].last_answer).toMatch(/^could not deliver: ECONNREFUSED/);
   });
 
   it('two senders on one database: one holds the lease, and each alert is sent once', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send([...burningRun(s.ev), ...chattyRun(s.ev), ...burningRun(s.ev, 'r-burn-2')]);
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url }, s.ctx, NOW - DAY_MS);
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, kinds: ['burn_without_outcome'] }, s.ctx, NOW - DAY_MS);
-    const other: Db = openDatabase(s.file);
+    const other = await openAgain(s);
     try {
       const a = s.sender({ holder: 'a' });
       const b = s.sender({ holder: 'b', ctx: directContext(other) });
@@ -307,16 +306,16 @@ describe('alert sender', () => {
       expect(later.filter((r) => r.leader)).toHaveLength(1);
       expect(hook.received).toHaveLength(5);
     } finally {
-      other.$client.close();
+      await other.close();
     }
   });
 
   it('two senders claiming the same due deliveries (no lease): each is sent once; an abandoned claim is taken back only after it expires', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send([...burningRun(s.ev), ...chattyRun(s.ev)]);
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url }, s.ctx, NOW - DAY_MS);
-    const other = openDatabase(s.file);
+    const other = await openAgain(s);
     try {
       const ctxB = directContext(other);
       const a = s.sender({ holder: 'a' });
@@ -336,15 +335,15 @@ describe('alert sender', () => {
       expect(await b.deliverDue(ctxB, NOW + 1000 + CLAIM_MS)).toMatchObject({ delivered: 1 });
       // The dead sender's late outcome no longer counts.
       expect(await finishDelivery(s.ctx, { id: abandoned.id, holder: 'a', now: NOW + 1000 + CLAIM_MS + 1 }, { status: 'failed', httpStatus: null, answer: 'late' })).toBe(false);
-      expect(s.q<{ status: string }>('SELECT status FROM alert_deliveries WHERE id = ?', abandoned.id)[0].status).toBe('delivered');
+      expect((await s.q<{ status: string }>('SELECT status FROM alert_deliveries WHERE id = @id', { id: abandoned.id }))[0].status).toBe('delivered');
       expect(hook.received).toHaveLength(3);
     } finally {
-      other.$client.close();
+      await other.close();
     }
   });
 
   it('sends a test message at once, paused or not, and never retries it', async () => {
-    const s = setup();
+    const s = await setup();
     let status = 200;
     const hook = await receiver(() => ({ status, body: status === 200 ? 'ok' : 'no_team' }));
     const { id } = await addAlertDestination(OPERATOR, 'acme', { url: hook.url, secret: SECRET }, s.ctx, NOW - DAY_MS);
@@ -382,7 +381,7 @@ describe('weekly digest', () => {
   const BEFORE = { from: Date.UTC(2026, 5, 1), to: Date.UTC(2026, 5, 8), asOf: MONDAY_8 };
 
   /** Runs, merges, tokens and a defect spread over the three weeks before the digest. */
-  function history(ev: ReturnType<typeof setup>['ev']) {
+  function history(ev: Awaited<ReturnType<typeof setup>>['ev']) {
     const events: object[] = [];
     for (let day = 0; day < 21; day++) {
       const t = Date.UTC(2026, 4, 25) + day * DAY_MS + 9 * HOUR_MS;
@@ -406,7 +405,7 @@ describe('weekly digest', () => {
   }
 
   it("shows exactly getKpis' figures for the last whole ISO week against the week before, with the week's flags, once", async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send(history(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, kinds: [], digest: true }, s.ctx, Date.UTC(2026, 5, 1));
@@ -416,13 +415,13 @@ describe('weekly digest', () => {
     expect(await sender.round(MONDAY_8 + 30_000)).toMatchObject({ queued: 1, delivered: 1 });
     expect(hook.received).toHaveLength(1);
     const body = hook.bodies()[0];
-    const kpis = getKpis(OPERATOR, ['acme'], WEEK, { db: s.db })!;
-    const previous = getKpis(OPERATOR, ['acme'], BEFORE, { db: s.db })!;
+    const kpis = (await getKpis(OPERATOR, ['acme'], WEEK, { db: s.db }))!;
+    const previous = (await getKpis(OPERATOR, ['acme'], BEFORE, { db: s.db }))!;
     expect(kpis.mergedChanges).toBeGreaterThan(0);
     expect(kpis.tokens.total).not.toBe(previous.tokens.total);
     expect(body.kpis).toEqual(JSON.parse(JSON.stringify(kpis)));
     expect(body.previous).toEqual(JSON.parse(JSON.stringify(previous)));
-    expect(body.flags).toEqual(JSON.parse(JSON.stringify(getFlags(OPERATOR, ['acme'], WEEK, { db: s.db })!.flags)));
+    expect(body.flags).toEqual(JSON.parse(JSON.stringify((await getFlags(OPERATOR, ['acme'], WEEK, { db: s.db }))!.flags)));
     expect(body.digest).toEqual({ week: '2026-06-08', from: '2026-06-08T00:00:00.000Z', to: '2026-06-15T00:00:00.000Z', asOf: '2026-06-15T08:00:00.000Z' });
     expect(body.url).toBe(`${BASE}/teams/acme?from=2026-06-08&to=2026-06-14&asOf=2026-06-15T08%3A00%3A00.000Z`);
     const text = String(body.text);
@@ -439,13 +438,13 @@ describe('weekly digest', () => {
   });
 
   it('skips a destination that did not want it or did not exist at digest time, and a digest more than a day late', async () => {
-    const s = setup();
+    const s = await setup();
     const hook = await receiver();
     await s.send(history(s.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, kinds: ['stalled'] }, s.ctx, Date.UTC(2026, 5, 1));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, kinds: [], digest: true }, s.ctx, MONDAY_8 + 1);
     expect(await s.sender().round(MONDAY_8 + 60_000)).toMatchObject({ queued: 0 });
-    const late = setup();
+    const late = await setup();
     await late.send(history(late.ev));
     await addAlertDestination(OPERATOR, 'acme', { url: hook.url, kinds: [], digest: true }, late.ctx, Date.UTC(2026, 5, 1));
     expect(await late.sender().round(MONDAY_8 + DAY_MS)).toMatchObject({ queued: 0 });

@@ -3,7 +3,7 @@ import { closeDb, getDb } from '@/lib/data/connection';
 import { createTeam } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
 import { OPERATOR } from '@/lib/data/viewer';
-import { tempDatabase } from '@/lib/testing/db';
+import { pointServerAt, tempDatabase, type TempDatabase } from '@/lib/testing/db';
 
 // The token-use timestamp is written through the ingest worker; not under test here.
 vi.mock('@/lib/ingest/queue', () => ({ writeInWorker: async () => undefined }));
@@ -11,30 +11,30 @@ vi.mock('@/lib/ingest/queue', () => ({ writeInWorker: async () => undefined }));
 const { authenticateToken, rateLimitToken } = await import('./request');
 
 describe('authenticateToken rate limit (LOOPSCOPE_RATE_LIMIT_PER_MINUTE)', () => {
-  const temp = tempDatabase();
+  let temp: TempDatabase;
   const saved = { ...process.env };
   let tokenA = '';
   let tokenB = '';
-  beforeAll(() => {
-    temp.db.$client.close();
-    process.env.DATABASE_PATH = temp.file;
+  beforeAll(async () => {
+    temp = await tempDatabase();
+    pointServerAt(temp);
     process.env.LOOPSCOPE_RATE_LIMIT_PER_MINUTE = '5';
-    const db = getDb();
-    const a = createTeam(OPERATOR, { slug: 'rl-a' }, db);
-    const b = createTeam(OPERATOR, { slug: 'rl-b' }, db);
-    tokenA = createApiToken(OPERATOR, { teamId: a.id, scopes: ['ingest', 'read'] }, db).token;
-    tokenB = createApiToken(OPERATOR, { teamId: b.id, scopes: ['read'] }, db).token;
+    const db = await getDb();
+    const a = await createTeam(OPERATOR, { slug: 'rl-a' }, db);
+    const b = await createTeam(OPERATOR, { slug: 'rl-b' }, db);
+    tokenA = (await createApiToken(OPERATOR, { teamId: a.id, scopes: ['ingest', 'read'] }, db)).token;
+    tokenB = (await createApiToken(OPERATOR, { teamId: b.id, scopes: ['read'] }, db)).token;
   });
-  afterAll(() => {
-    closeDb();
+  afterAll(async () => {
+    await closeDb();
     process.env = saved;
-    temp.cleanup();
+    await temp.cleanup();
   });
   const req = (token: string) => new Request('http://127.0.0.1/api/v1/kpis', { headers: { authorization: `Bearer ${token}` } });
 
   it('answers 429 with Retry-After past the limit, per token', async () => {
-    for (let i = 0; i < 5; i++) expect(authenticateToken(req(tokenA), 'read').ok).toBe(true);
-    const over = authenticateToken(req(tokenA), 'read');
+    for (let i = 0; i < 5; i++) expect((await authenticateToken(req(tokenA), 'read')).ok).toBe(true);
+    const over = await authenticateToken(req(tokenA), 'read');
     expect(over.ok).toBe(false);
     const res = (over as { response: Response }).response;
     expect(res.status).toBe(429);
@@ -45,24 +45,24 @@ describe('authenticateToken rate limit (LOOPSCOPE_RATE_LIMIT_PER_MINUTE)', () =>
     expect(body.error).toMatch(/rate limit/);
     expect(body.retryAfter).toBe(wait);
     // Another team's token has its own bucket.
-    expect(authenticateToken(req(tokenB), 'read').ok).toBe(true);
+    expect((await authenticateToken(req(tokenB), 'read')).ok).toBe(true);
   });
 
-  it('counts requests refused for scope too, and never limits unknown tokens as someone else', () => {
+  it('counts requests refused for scope too, and never limits unknown tokens as someone else', async () => {
     // tokenB lacks `ingest`: 403, but the request still counts against tokenB.
     for (let i = 0; i < 4; i++) {
-      const r = authenticateToken(req(tokenB), 'ingest');
+      const r = await authenticateToken(req(tokenB), 'ingest');
       expect(r.ok).toBe(false);
     }
-    const r = authenticateToken(req(tokenB), 'read');
+    const r = await authenticateToken(req(tokenB), 'read');
     expect((r as { response: Response }).response.status).toBe(429);
-    const unknown = authenticateToken(req('lsk_nope'), 'read');
+    const unknown = await authenticateToken(req('lsk_nope'), 'read');
     expect((unknown as { response: Response }).response.status).toBe(401);
   });
 
-  it('0 turns the limit off', () => {
+  it('0 turns the limit off', async () => {
     process.env.LOOPSCOPE_RATE_LIMIT_PER_MINUTE = '0';
-    for (let i = 0; i < 50; i++) expect(rateLimitToken(999)).toBeNull();
+    for (let i = 0; i < 50; i++) expect(await rateLimitToken(999)).toBeNull();
     process.env.LOOPSCOPE_RATE_LIMIT_PER_MINUTE = '5';
   });
 });

@@ -5,39 +5,34 @@
  */
 import 'server-only';
 import { rateLimitPerMinute } from '@/lib/config';
+import { dataContext } from '@/lib/data/context';
+import { takeRequest } from '@/lib/data/request-limits';
 import { viewerForToken } from '@/lib/data/tokens';
 import type { Viewer } from '@/lib/data/viewer';
-import { TokenBucket } from '@/lib/http/rate-limit';
 import { json, jsonError } from '@/lib/http/responses';
-import { writeInWorker } from '@/lib/ingest/queue';
 import { bearerToken, type TokenScope } from './tokens';
 import { viewerForRequest } from './viewer';
 
 export type TokenViewer = Viewer & { kind: 'token'; teamSlug: string };
 
-/** Last-use times are written at most once a minute per token, off the request thread. */
+/** Last-use times are written at most once a minute per token and process: the minute is all the list shows. */
 const TOUCH_INTERVAL_MS = 60_000;
 const lastTouched = new Map<number, number>();
-
-/** One bucket per token id, in this process (lib/http/rate-limit.ts); rebuilt if the setting changes. */
-let limiter: TokenBucket | null = null;
 
 /**
  * Counts one request against the token's rate limit (LOOPSCOPE_RATE_LIMIT_PER_MINUTE): null when
  * it may go on, else the seconds to wait (`Retry-After`). Each token has its own bucket, so one
  * team's flood never slows or refuses another team's requests.
  */
-function rateLimitWait(tokenId: number, now: number): number | null {
+async function rateLimitWait(tokenId: number, now: number): Promise<number | null> {
   const perMinute = rateLimitPerMinute();
   if (perMinute === 0) return null;
-  if (limiter?.perMinute !== perMinute) limiter = new TokenBucket(perMinute);
-  const decision = limiter.take(tokenId, now);
-  return decision.ok ? null : decision.retryAfterSeconds;
+  return takeRequest(`token:${tokenId}`, { perMinute }, now);
 }
 
 /** The same, as the 429 answer with `Retry-After`. */
-export function rateLimitToken(tokenId: number, now: number = Date.now()): Response | null {
-  const wait = rateLimitWait(tokenId, now);
+export async function rateLimitToken(tokenId: number, now: number = Date.now()): Promise<Response | null> {
+  const wait = await rateLimitWait(tokenId, now);
   if (wait === null) return null;
   return json({ error: rateLimitMessage(wait), retryAfter: wait }, 429, { 'retry-after': String(wait) });
 }
@@ -56,27 +51,27 @@ export type TokenCheck =
  * OTEL_EXPORTER_OTLP_HEADERS holds, gRPC the `authorization` metadata) for `scope`, and counts the
  * request against the token's rate limit.
  */
-export function checkBearerToken(authorization: string | null | undefined, scope: TokenScope): TokenCheck {
+export async function checkBearerToken(authorization: string | null | undefined, scope: TokenScope): Promise<TokenCheck> {
   const token = bearerToken(authorization ?? null);
   if (!token) return { ok: false, status: 401, message: 'missing bearer token (Authorization: Bearer <token>)' };
-  const viewer = viewerForToken(token);
+  const viewer = await viewerForToken(token);
   if (!viewer) return { ok: false, status: 401, message: 'unknown or revoked token' };
   const now = Date.now();
-  const wait = rateLimitWait(viewer.tokenId, now);
+  const wait = await rateLimitWait(viewer.tokenId, now);
   if (wait !== null) return { ok: false, status: 429, message: rateLimitMessage(wait), retryAfter: wait };
   if (!viewer.scopes.includes(scope)) return { ok: false, status: 403, message: `this token lacks the '${scope}' scope` };
   if (now - (lastTouched.get(viewer.tokenId) ?? 0) > TOUCH_INTERVAL_MS) {
     lastTouched.set(viewer.tokenId, now);
-    writeInWorker({ name: 'touchToken', tokenId: viewer.tokenId, at: now }).catch(() => {});
+    dataContext().write({ name: 'touchToken', tokenId: viewer.tokenId, at: now }).catch(() => {});
   }
   return { ok: true, viewer };
 }
 
-export function authenticateToken(
+export async function authenticateToken(
   request: Request,
   scope: TokenScope,
-): { ok: true; viewer: TokenViewer } | { ok: false; response: Response } {
-  const check = checkBearerToken(request.headers.get('authorization'), scope);
+): Promise<{ ok: true; viewer: TokenViewer } | { ok: false; response: Response }> {
+  const check = await checkBearerToken(request.headers.get('authorization'), scope);
   if (check.ok) return check;
   if (check.status === 429) {
     return { ok: false, response: json({ error: check.message, retryAfter: check.retryAfter }, 429, { 'retry-after': String(check.retryAfter) }) };
@@ -89,14 +84,14 @@ export function authenticateToken(
  * Authorization header, else the session of the Cookie header (api-v1.md: "A signed-in user's
  * session may call the read endpoints"). `defaultTeam` is the token's team (sessions have none).
  */
-export function authenticateRead(
+export async function authenticateRead(
   request: Request,
-): { ok: true; viewer: Viewer; defaultTeam: string | null } | { ok: false; response: Response } {
+): Promise<{ ok: true; viewer: Viewer; defaultTeam: string | null } | { ok: false; response: Response }> {
   if (request.headers.get('authorization') === null) {
-    const user = viewerForRequest(request);
+    const user = await viewerForRequest(request);
     if (user) return { ok: true, viewer: user, defaultTeam: null };
     return { ok: false, response: jsonError(401, 'missing bearer token (Authorization: Bearer <token>) or session') };
   }
-  const auth = authenticateToken(request, 'read');
+  const auth = await authenticateToken(request, 'read');
   return auth.ok ? { ok: true, viewer: auth.viewer, defaultTeam: auth.viewer.teamSlug } : auth;
 }

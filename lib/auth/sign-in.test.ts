@@ -10,11 +10,13 @@ import { hashSecret } from './tokens';
 vi.mock('@/lib/ingest/queue', () => ({ writeInWorker: () => Promise.resolve() }));
 
 const PASSWORD = 'tangerine-orbit-42';
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
 async function setup() {
-  const t = tempDatabase();
+  const t = await tempDatabase();
   cleanups.push(t.cleanup);
   const ctx = directContext(t.db);
   const { id } = await createUser(OPERATOR, { email: 'Ana@Example.com', password: PASSWORD, role: 'member' }, ctx);
@@ -29,10 +31,10 @@ describe('signing in', () => {
     if (!a.ok || !b.ok) throw new Error('sign-in failed');
     expect(a.sessionId).not.toBe(b.sessionId);
     expect(a.sessionId).toMatch(/^[A-Za-z0-9_-]{43}$/);
-    expect(viewerForSession(hashSecret(a.sessionId), Date.now(), db)).toMatchObject({ kind: 'user', userId, role: 'member' });
-    expect(viewerForSession(a.sessionId, Date.now(), db)).toBeNull(); // the id itself is not what is stored
-    expect(viewerForSession(hashSecret(a.sessionId), a.expiresAt, db)).toBeNull(); // expired
-    const rows = db.$client.prepare('SELECT id_hash FROM sessions').all() as { id_hash: string }[];
+    expect(await viewerForSession(hashSecret(a.sessionId), Date.now(), db)).toMatchObject({ kind: 'user', userId, role: 'member' });
+    expect(await viewerForSession(a.sessionId, Date.now(), db)).toBeNull(); // the id itself is not what is stored
+    expect(await viewerForSession(hashSecret(a.sessionId), a.expiresAt, db)).toBeNull(); // expired
+    const rows = await db.all<{ id_hash: string }>('SELECT id_hash FROM sessions');
     expect(rows.map((r) => r.id_hash)).not.toContain(a.sessionId);
 
     const wrong = await signIn({ email: 'ana@example.com', password: 'nope-nope-nope', clientAddress: '10.0.0.1' }, ctx);
@@ -80,7 +82,7 @@ describe('signing in', () => {
     const a = await signIn({ email: 'ana@example.com', password: PASSWORD, clientAddress: '10.0.0.1' }, ctx);
     if (!a.ok) throw new Error('sign-in failed');
     await setUserPassword(OPERATOR, userId, 'another-long-one-7', ctx);
-    expect(viewerForSession(hashSecret(a.sessionId), Date.now(), db)).toBeNull();
+    expect(await viewerForSession(hashSecret(a.sessionId), Date.now(), db)).toBeNull();
     expect((await signIn({ email: 'ana@example.com', password: PASSWORD, clientAddress: '10.0.0.1' }, ctx)).ok).toBe(false);
     expect((await signIn({ email: 'ana@example.com', password: 'another-long-one-7', clientAddress: '10.0.0.1' }, ctx)).ok).toBe(true);
   });

@@ -42,17 +42,18 @@ export async function signIn(
     { key: `address:${input.clientAddress}:${email}`, limit: FAILURES_PER_ADDRESS },
   ];
   const names = keys.map((k) => k.key);
-  const locked = lockedUntil(names, now(), ctx.db);
+  const db = await ctx.db;
+  const locked = await lockedUntil(names, now(), db);
   if (locked !== null) return { ok: false, error: lockedMessage(locked, now()) };
   if (names.some((k) => inFlight.has(k))) return { ok: false, error: 'A sign-in for this account is in progress; try again in a moment.' };
   names.forEach((k) => inFlight.add(k));
   try {
-    const account = findCredentials(email, ctx.db);
+    const account = await findCredentials(email, db);
     const matches = await verifyPassword(input.password, account?.passwordHash ?? (await decoyHash()));
     if (!account || !matches) {
       const at = now();
       await ctx.write({ name: 'recordLoginFailure', keys, at, lockMs: LOCK_MS });
-      const lockedNow = lockedUntil(names, at, ctx.db);
+      const lockedNow = await lockedUntil(names, at, db);
       return { ok: false, error: lockedNow !== null ? lockedMessage(lockedNow, at) : WRONG_CREDENTIALS };
     }
     await ctx.write({ name: 'clearLoginFailures', keys: names });

@@ -14,9 +14,9 @@ import type { UserViewer } from '@/lib/data/viewer';
 import { cookieFromHeader, isHttps, sessionCookieName } from './session-cookie';
 import { hashSecret } from './tokens';
 
-function viewerForSessionId(sessionId: string | null | undefined): UserViewer | null {
+async function viewerForSessionId(sessionId: string | null | undefined): Promise<UserViewer | null> {
   if (!sessionId || sessionId.length > 256) return null;
-  return viewerForSession(hashSecret(sessionId), Date.now(), getDb());
+  return viewerForSession(hashSecret(sessionId), Date.now(), await getDb());
 }
 
 /** The session id the browser sent (the `__Host-` cookie over HTTPS, the plain one otherwise). */
@@ -46,7 +46,7 @@ export async function requireAdmin(next?: string): Promise<UserViewer> {
 }
 
 /** The signed-in user of a route handler's request, from its Cookie header, or null. */
-export function viewerForRequest(request: Request): UserViewer | null {
+export function viewerForRequest(request: Request): Promise<UserViewer | null> {
   const id = cookieFromHeader(request.headers.get('cookie'), sessionCookieName(isHttps(request.headers)));
   return viewerForSessionId(id);
 }

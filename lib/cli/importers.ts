@@ -85,7 +85,7 @@ export async function runImport(target: string, team: Team, values: { format?: s
     ? (p: IngestProgress) => process.stderr.write(`\r${Math.round((100 * p.bytesRead) / Math.max(1, p.totalBytes ?? total))}%  ${p.events} events`)
     : undefined;
   let result: IngestResult;
-  const db = getDb().$client;
+  const db = await getDb();
   if (isDir) {
     const source = directorySource(target, format);
     total = source.totalBytes;
@@ -120,7 +120,7 @@ export async function runImportGit(
   if (!Number.isFinite(days) || days <= 0 || days > 365) throw new CliUsageError(`--days must be a number of days (1–365), got '${values.days}'`);
   const stats: GitImportStats = { commits: 0, changes: 0, modified: 0, reverted: 0 };
   const started = Date.now();
-  const result = await ingest(getDb().$client, ndjsonChunks(gitHistoryEvents({ repoPath, repo, days, ref: values.ref }, stats)), {
+  const result = await ingest(await getDb(), ndjsonChunks(gitHistoryEvents({ repoPath, repo, days, ref: values.ref }, stats)), {
     format: 'ndjson',
     team: { id: team.id, slug: team.slug },
     partial: false,
@@ -149,10 +149,10 @@ async function* ndjsonChunks(events: AsyncIterable<Record<string, unknown>>): As
   if (buf) yield buf;
 }
 
-export function runTeamSet(
+export async function runTeamSet(
   team: Team,
   values: { 'github-secret'?: string; 'bug-label'?: string; 'repo-map'?: string[]; 'no-repo-map'?: string[] },
-): void {
+): Promise<void> {
   const changes: ImportSettingsChanges = {};
   if (values['github-secret'] !== undefined) changes.githubWebhookSecret = values['github-secret'] === '' ? null : values['github-secret'];
   if (values['bug-label'] !== undefined) changes.bugLabel = values['bug-label'] === '' ? null : values['bug-label'];
@@ -165,12 +165,12 @@ export function runTeamSet(
   }
   if (values['no-repo-map']) changes.removeRepoMap = values['no-repo-map'].map((p) => parseRepoMapping(`${p}=x/x`).path);
   if (Object.keys(changes).length === 0) throw new CliUsageError('team set needs --github-secret, --bug-label, --repo-map or --no-repo-map');
-  saveImportSettings(OPERATOR, team.id, changes);
-  showTeamSettings(team);
+  await saveImportSettings(OPERATOR, team.id, changes);
+  await showTeamSettings(team);
 }
 
-export function showTeamSettings(team: Team): void {
-  const s = getImportSettings(team.id);
+export async function showTeamSettings(team: Team): Promise<void> {
+  const s = await getImportSettings(team.id);
   const secret = s.githubWebhookSecret ? `set (${s.githubWebhookSecret.length} characters)` : 'not set: the webhook refuses every delivery';
   console.log(`Team ${team.slug}: GitHub webhook secret ${secret}; bug label '${s.bugLabel}'`);
   for (const m of s.repoMap) console.log(`  repo map ${m.path} = ${m.repo}`);

@@ -3,13 +3,12 @@
  * database as the server. The last line of standard output is the thing made; errors go to
  * standard error with a non-zero exit.
  */
-import fs from 'node:fs';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import Database from 'better-sqlite3';
 import { parseScopes } from '@/lib/auth/tokens';
-import { databasePath } from '@/lib/config';
-import { getDb } from '@/lib/data/connection';
+import { databasePath, databaseUrl } from '@/lib/config';
+import { backupDatabase } from '@/lib/data/backup';
+import { getDb, sqliteClient } from '@/lib/data/connection';
+import { migrateToPostgres } from '@/lib/data/migrate-to-postgres';
 import { useDirectWrites } from '@/lib/data/context';
 import { createTeam, findTeam } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
@@ -30,10 +29,14 @@ const USAGE = `Usage: npm run cli -- <command>
   user password <email>                              set a new password (same input); ends its sessions
 ${IMPORT_USAGE}
 ${ALERT_USAGE}
-  backup <path>                                      consistent copy of the live database
+  backup <path>                                      consistent copy of the live SQLite database
+                                                     (PostgreSQL: use pg_dump)
+  migrate-to-postgres <postgres-url>                 copy this SQLite database into an empty
+                                                     PostgreSQL database, and check the counts
   demo                                               rebuild the demo organisation
 
-Database: DATABASE_PATH (default ./data/loopscope.db)`;
+Database: DATABASE_URL (postgres://…) when set, else the SQLite file DATABASE_PATH
+(default ./data/loopscope.db)`;
 
 async function main(argv: string[]): Promise<void> {
   const { positionals, values } = parseArgs({
@@ -73,15 +76,15 @@ async function main(argv: string[]): Promise<void> {
     case 'team create': {
       const slug = rest[0];
       if (!slug) throw new UsageError('team create needs a slug');
-      const team = createTeam(OPERATOR, { slug, name: values.name });
+      const team = await createTeam(OPERATOR, { slug, name: values.name });
       console.log(`Created team ${team.slug} (${team.name})`);
       console.log(team.slug);
       return;
     }
     case 'token create': {
-      const team = requireTeam(values.team);
+      const team = await requireTeam(values.team);
       const scopes = parseScopes(values.scope ?? 'ingest,read');
-      const made = createApiToken(OPERATOR, { teamId: team.id, scopes });
+      const made = await createApiToken(OPERATOR, { teamId: team.id, scopes });
       console.log(`Token for team ${team.slug} with scopes ${scopes.join(',')}; it is shown only this once:`);
       console.log(made.token);
       return;
@@ -98,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
     case 'user password': {
       const email = normalizeEmail(rest[0] ?? '');
       if (!email) throw new UsageError('user password needs an e-mail address');
-      const user = findCredentials(email, getDb());
+      const user = await findCredentials(email, await getDb());
       if (!user) throw new Error(`no account for ${email}`);
       await setUserPassword(OPERATOR, user.id, await readPassword());
       console.log(`Set a new password for ${email}; its sessions have ended`);
@@ -108,13 +111,13 @@ async function main(argv: string[]): Promise<void> {
     case 'import': {
       const target = sub;
       if (!target) throw new UsageError('import needs a file, a directory or a zip');
-      const result = await runImport(target, requireTeam(values.team), values);
+      const result = await runImport(target, await requireTeam(values.team), values);
       console.log(String(result.uploadId));
       return;
     }
     case 'import-git': {
       if (!sub) throw new UsageError('import-git needs the path of a git repository');
-      const { result } = await runImportGit(sub, requireTeam(values.team), values);
+      const { result } = await runImportGit(sub, await requireTeam(values.team), values);
       console.log(String(result.uploadId));
       return;
     }
@@ -122,15 +125,15 @@ async function main(argv: string[]): Promise<void> {
     case 'team show': {
       const slug = rest[0];
       if (!slug) throw new UsageError(`team ${sub} needs a team slug`);
-      const team = requireTeam([slug]);
-      if (sub === 'set') runTeamSet(team, values);
-      else showTeamSettings(team);
+      const team = await requireTeam([slug]);
+      if (sub === 'set') await runTeamSet(team, values);
+      else await showTeamSettings(team);
       return;
     }
     case 'alert add':
-      return alertAdd(requireTeam(values.team), values);
+      return alertAdd(await requireTeam(values.team), values);
     case 'alert list':
-      return alertList(requireTeam(values.team));
+      return alertList(await requireTeam(values.team));
     case 'alert test':
       return alertTest(destinationId(rest[0], 'test'));
     case 'alert pause':
@@ -141,25 +144,24 @@ async function main(argv: string[]): Promise<void> {
     case 'backup': {
       const target = sub;
       if (!target) throw new UsageError('backup needs a target path');
-      if (fs.existsSync(target)) throw new Error(`${target} already exists; choose a new path`);
-      fs.mkdirSync(path.dirname(path.resolve(target)), { recursive: true });
-      // The online backup API, copying every page in one step: one read transaction, so the copy
-      // is the database as of that moment (every commit before it, none after) while the server
-      // goes on writing. In smaller steps, each write by the server would restart the copy.
-      await getDb().$client.backup(target, { progress: () => 0x7fffffff });
-      const check = new Database(target);
-      try {
-        const verdict = check.pragma('integrity_check', { simple: true });
-        if (verdict !== 'ok') throw new Error(`the copy at ${target} fails integrity_check: ${String(verdict)}`);
-      } finally {
-        check.close();
-      }
+      const copy = await backupDatabase(target);
       console.log(`Backed up ${databasePath()} to ${target}`);
-      console.log(path.resolve(target));
+      console.log(copy);
+      return;
+    }
+    case 'migrate-to-postgres': {
+      if (!sub || !/^postgres(ql)?:\/\//.test(sub)) throw new UsageError('migrate-to-postgres needs the postgres:// URL of an empty database');
+      if (databaseUrl()) throw new UsageError('migrate-to-postgres copies the SQLite file of DATABASE_PATH: unset DATABASE_URL');
+      const source = sqliteClient(await getDb())!;
+      const copies = await migrateToPostgres(source, sub, (c) => console.log(`  ${c.table}: ${c.rows} rows`));
+      const total = copies.reduce((n, c) => n + c.rows, 0);
+      console.log(`Copied ${databasePath()} into PostgreSQL: ${copies.length} tables, ${total} rows, every count checked.`);
+      console.log('Start Loopscope with DATABASE_URL set to that URL to use it.');
+      console.log(String(total));
       return;
     }
     case 'demo': {
-      const summary = await rebuildDemo(getDb());
+      const summary = await rebuildDemo(await getDb());
       console.log(`Rebuilt the demo organisation: ${summary.teams} teams, ${summary.events} events`);
       console.log(String(summary.events));
       return;
@@ -169,11 +171,11 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
-function requireTeam(slugs: string[] | undefined) {
+async function requireTeam(slugs: string[] | undefined) {
   if (!slugs || slugs.length === 0) throw new UsageError('--team <slug> is required');
   if (slugs.length > 1) throw new UsageError('give one --team');
   const slug = slugs[0];
-  const team = findTeam(OPERATOR, slug);
+  const team = await findTeam(OPERATOR, slug);
   if (!team) throw new Error(`no team '${slug}' (make it with: npm run cli -- team create ${slug})`);
   return team;
 }

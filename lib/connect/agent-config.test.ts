@@ -1,7 +1,7 @@
 /**
  * The pasted configuration, run for real: the hook commands through `sh`, `bash` and `curl`
  * against the hooks route handler (behind a plain Node HTTP server, with the real ingest worker
- * on a real SQLite file), the TOML and JSON parsed by real parsers.
+ * on a real database), the TOML and JSON parsed by real parsers.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -21,15 +21,15 @@ const FIXTURES = path.join(__dirname, '..', 'importers', 'fixtures');
 const CC_SESSION = 'c0ffee00-1111-4222-8333-444455556666';
 const CODEX_SESSION = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
 let dir = '';
-let db: ReturnType<typeof serverDatabase>;
+let db: Awaited<ReturnType<typeof serverDatabase>>;
 let token = '';
 let server: http.Server;
 let url = '';
 
 beforeAll(async () => {
-  db = serverDatabase('hooks');
+  db = await serverDatabase();
   dir = db.dir;
-  token = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db.db).token;
+  token = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db.db)).token;
   server = http.createServer(async (req, res) => {
     const agent = /^\/api\/v1\/hooks\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
     const headers = new Headers();
@@ -48,7 +48,7 @@ afterAll(async () => {
   await db.close();
 });
 
-const q = <T>(sql: string, ...args: unknown[]) => getDb().$client.prepare(sql).all(...args) as T[];
+const q = async <T>(sql: string) => (await getDb()).all<T>(sql);
 
 /** Runs a command line as an agent runs a hook: in a shell, the hook input on standard input. */
 function runHook(shell: string, command: string, input: string, env: Record<string, string> = {}): Promise<number> {
@@ -63,7 +63,7 @@ function runHook(shell: string, command: string, input: string, env: Record<stri
 /** The hook returns at once and curl goes on in the background: wait for its upload. */
 async function waitForUploads(n: number): Promise<void> {
   const deadline = Date.now() + 20_000;
-  while ((q<{ n: number }>('SELECT count(*) n FROM uploads')[0].n) < n) {
+  while (((await q<{ n: number }>('SELECT count(*) n FROM uploads'))[0].n) < n) {
     if (Date.now() > deadline) throw new Error(`no upload ${n} after 20 s`);
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -96,15 +96,15 @@ describe('the Claude Code settings', () => {
     expect(await runHook('/bin/sh', command, input)).toBe(0);
     expect(Date.now() - started).toBeLessThan(3000);
     await waitForUploads(1);
-    expect(q('SELECT run, branch FROM runs')).toEqual([{ run: CC_SESSION, branch: 'fix-login-redirect' }]);
-    expect(q(`SELECT id FROM events WHERE type = 'llm.call' AND id LIKE '%msg_sub_1%'`)).toEqual([{ id: `cc:${CC_SESSION}:msg_sub_1:req_sub_1` }]);
+    expect(await q('SELECT run, branch FROM runs')).toEqual([{ run: CC_SESSION, branch: 'fix-login-redirect' }]);
+    expect(await q(`SELECT id FROM events WHERE type = 'llm.call' AND id LIKE '%msg_sub_1%'`)).toEqual([{ id: `cc:${CC_SESSION}:msg_sub_1:req_sub_1` }]);
 
     // The session ends; bash runs it the same.
     const end = JSON.stringify({ session_id: CC_SESSION, transcript_path: transcript, cwd: '/home/dev/src/api', hook_event_name: 'SessionEnd', reason: 'other' });
     expect(await runHook('bash', command, end)).toBe(0);
     await waitForUploads(2);
-    expect(q('SELECT status FROM runs')).toEqual([{ status: 'finished' }]);
-    expect(q('SELECT source, agent, accepted FROM uploads ORDER BY id')).toEqual([
+    expect(await q('SELECT status FROM runs')).toEqual([{ status: 'finished' }]);
+    expect(await q('SELECT source, agent, accepted FROM uploads ORDER BY id')).toEqual([
       { source: 'hook', agent: 'claude-code', accepted: expect.any(Number) },
       { source: 'hook', agent: 'claude-code', accepted: 1 },
     ]);
@@ -126,12 +126,12 @@ describe('the Codex config.toml', () => {
     const rollout = path.join(dir, 'codex', `rollout-2026-11-03T10-00-00-${CODEX_SESSION}.jsonl`);
     fs.mkdirSync(path.dirname(rollout), { recursive: true });
     fs.copyFileSync(path.join(FIXTURES, 'codex', 'sessions', '2026', '11', '03', path.basename(rollout)), rollout);
-    const before = q<{ n: number }>('SELECT count(*) n FROM uploads')[0].n;
+    const before = (await q<{ n: number }>('SELECT count(*) n FROM uploads'))[0].n;
     // codex-rs runs a hook as `$SHELL -lc <command>`.
     const input = JSON.stringify({ session_id: CODEX_SESSION, transcript_path: rollout, cwd: '/home/dev/src/api', hook_event_name: 'SessionEnd', reason: 'other' });
     expect(await runHook('bash', command, input)).toBe(0);
     await waitForUploads(before + 1);
-    expect(q(`SELECT run, status, llm_calls FROM runs WHERE agent = 'codex'`)).toEqual([{ run: CODEX_SESSION, status: 'finished', llm_calls: 2 }]);
+    expect(await q(`SELECT run, status, llm_calls FROM runs WHERE agent = 'codex'`)).toEqual([{ run: CODEX_SESSION, status: 'finished', llm_calls: 2 }]);
   });
 
   it('has a notify program for Codex releases without hooks, that finds the rollout by thread id', async () => {
@@ -140,7 +140,7 @@ describe('the Codex config.toml', () => {
     const home = path.join(dir, 'codex-home');
     fs.mkdirSync(path.join(home, 'sessions', '2026', '11', '03'), { recursive: true });
     fs.copyFileSync(path.join(dir, 'codex', `rollout-2026-11-03T10-00-00-${CODEX_SESSION}.jsonl`), path.join(home, 'sessions', '2026', '11', '03', `rollout-2026-11-03T10-00-00-${CODEX_SESSION}.jsonl`));
-    const before = q<{ n: number }>('SELECT count(*) n FROM uploads')[0].n;
+    const before = (await q<{ n: number }>('SELECT count(*) n FROM uploads'))[0].n;
     const payload = JSON.stringify({ type: 'agent-turn-complete', 'thread-id': CODEX_SESSION, 'turn-id': '1', cwd: '/home/dev/src/api', 'input-messages': [], 'last-assistant-message': "it's done" });
     // Codex runs the argv itself, the notification appended as its last argument.
     await new Promise((resolve, reject) => {
@@ -149,7 +149,7 @@ describe('the Codex config.toml', () => {
       child.on('close', resolve);
     });
     await waitForUploads(before + 1);
-    expect(q('SELECT agent, accepted, duplicates FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ agent: 'codex', accepted: 0, duplicates: 6 }]);
+    expect(await q('SELECT agent, accepted, duplicates FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ agent: 'codex', accepted: 0, duplicates: 6 }]);
   });
 });
 

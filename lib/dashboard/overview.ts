@@ -40,9 +40,10 @@ export interface Overview {
   reference: VerdictReference;
 }
 
-export function overview(viewer: Viewer, range: DashboardRange): Overview {
-  const loaded = listTeamSummaries(viewer).map((t) => {
-    const d = getTeamDashboard(viewer, t.slug, { window: range.window, previous: range.previous, runs: {} })!;
+export async function overview(viewer: Viewer, range: DashboardRange): Promise<Overview> {
+  const teams = await listTeamSummaries(viewer);
+  const loaded = await Promise.all(teams.map(async (t) => {
+    const d = (await getTeamDashboard(viewer, t.slug, { window: range.window, previous: range.previous, runs: {} }))!;
     const { runFlags, runsFlagged } = summariseFlags(d.flags.flags);
     return {
       t,
@@ -51,7 +52,7 @@ export function overview(viewer: Viewer, range: DashboardRange): Overview {
       runsFlagged,
       divergence: (d.flags.flags.find((f) => f.kind === 'divergence') as DivergenceFlag | undefined) ?? null,
     };
-  });
+  }));
   const { reference, verdicts } = judgeTeams(loaded.map((x) => x.d.kpis));
   const rows = loaded.map(({ t, d, runFlags, runsFlagged, divergence }, i): OverviewRow => ({
     slug: t.slug,

@@ -17,6 +17,7 @@ import { GET as teamCsvRoute } from '@/app/teams/[slug]/export.csv/route';
 import { GET as teamJsonRoute } from '@/app/teams/[slug]/export.json/route';
 import { startSession } from '@/lib/auth/sign-in';
 import { accessFixture, type AccessFixture } from '@/lib/testing/accounts';
+import { pointServerAt } from '@/lib/testing/db';
 import { closeDb } from './connection';
 import { DataError } from './errors';
 import { getFlags, getKpis, getWeeklyKpis } from './kpis';
@@ -58,19 +59,20 @@ const apiTokenIds: Record<Team, number> = { alpha: 0, beta: 0 };
 const adminLinkIds: Record<Team, number> = { alpha: 0, beta: 0 };
 const shareTokens: Record<Team, string> = { alpha: '', beta: '' };
 let cells = 0;
+let restoreEnv: () => void = () => {};
 
 beforeAll(async () => {
   fx = await accessFixture();
-  process.env.DATABASE_PATH = fx.file;
+  restoreEnv = pointServerAt(fx);
   const { ctx, users } = fx;
-  tokens.alpha = createApiToken(users.admin, { teamId: fx.teamIds.alpha, scopes: ['read', 'ingest'] }, ctx.db).token;
+  tokens.alpha = (await createApiToken(users.admin, { teamId: fx.teamIds.alpha, scopes: ['read', 'ingest'] }, ctx.db)).token;
   for (const t of TEAMS) {
-    apiTokenIds[t] = createApiToken(users.admin, { teamId: fx.teamIds[t], scopes: ['read'] }, ctx.db).id;
+    apiTokenIds[t] = (await createApiToken(users.admin, { teamId: fx.teamIds[t], scopes: ['read'] }, ctx.db)).id;
     const link = await createShareLink(users.admin, { teamSlug: t, searchParams: {}, mode: 'live' }, ctx);
     shareTokens[t] = link.token;
     adminLinkIds[t] = link.id;
   }
-  const alphaShare = findShareLink(shareTokens.alpha, Date.now(), ctx.db);
+  const alphaShare = await findShareLink(shareTokens.alpha, Date.now(), ctx.db);
   if (alphaShare.status !== 'active') throw new Error('share link');
   viewers = {
     ...users,
@@ -81,11 +83,12 @@ beforeAll(async () => {
     cookies[v] = `loopscope_session=${(await startSession(users[v].userId, ctx)).sessionId}`;
   }
   await createUser(users.admin, { email: 'spare@example.com', password: 'tangerine-orbit-42', role: 'member' }, ctx);
-});
+}, 60_000); // five accounts, each password hashed with scrypt
 
-afterAll(() => {
-  closeDb();
-  fx?.cleanup();
+afterAll(async () => {
+  await closeDb();
+  restoreEnv();
+  await fx?.cleanup();
   // 6 viewers × 2 teams × 17 data-layer operations, 6 × 5 installation-wide ones,
   // 6 callers × 2 teams × 5 route handlers, 7 callers × 2 links × 3 share routes.
   expect(cells).toBe(6 * 2 * 17 + 6 * 5 + 6 * 2 * 5 + 7 * 2 * 3);
@@ -135,7 +138,7 @@ const OPS: Op[] = [
   {
     name: 'listTeamSummaries',
     who: 'sees',
-    run: (v, t) => listTeamSummaries(v, fx.ctx.db).find((s) => s.slug === t) ?? null,
+    run: async (v, t) => (await listTeamSummaries(v, fx.ctx.db)).find((s) => s.slug === t) ?? null,
     showsData: true,
   },
   { name: 'listShareLinks', who: 'users', run: (v, t) => listShareLinks(v, t, Date.now(), fx.ctx.db) },
@@ -147,7 +150,7 @@ const OPS: Op[] = [
     who: 'users',
     run: async (v, t) => {
       const link = await createShareLink(v, { teamSlug: t, searchParams: {}, mode: 'snapshot' }, fx.ctx);
-      const found = findShareLink(link.token, Date.now(), fx.ctx.db);
+      const found = await findShareLink(link.token, Date.now(), fx.ctx.db);
       return found.status === 'active' ? JSON.parse(found.link.snapshot!) : null;
     },
     showsData: true,
@@ -255,7 +258,7 @@ describe('route handlers', () => {
           cells++;
           const token = shareTokens[team];
           // The link was made live by the admin; a revoked one (data-layer cells) is remade here.
-          if (findShareLink(token, Date.now(), fx.ctx.db).status !== 'active') {
+          if ((await findShareLink(token, Date.now(), fx.ctx.db)).status !== 'active') {
             const link = await createShareLink(fx.users.admin, { teamSlug: team, searchParams: {}, mode: 'live' }, fx.ctx);
             shareTokens[team] = link.token;
           }

@@ -12,13 +12,12 @@
  * connection; writes go through ctx.write (the ingest worker on the server).
  */
 import 'server-only';
-import { and, eq, inArray, isNull, lte, or, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { alertDeliveries, alertDestinations, leases, teams } from '@/db/schema';
 import type { NewAlert } from '@/lib/alerts/messages';
 import type { FlagKind } from '@/lib/flags/flags';
 import { isFlagKind } from '@/lib/flags/kinds';
+import type { Sql } from './connection';
 import type { DataContext } from './context';
+import { inList } from './dialect';
 
 /** A delivery this sender has claimed: what it needs to send it and to decide what comes next. */
 export interface ClaimedDelivery {
@@ -61,38 +60,26 @@ export async function releaseLease(ctx: DataContext, lease: { name: string; hold
 
 /** Every destination that is not paused, oldest first. */
 export async function activeAlertDestinations(ctx: DataContext): Promise<ActiveDestination[]> {
-  return ctx.db
-    .select({
-      id: alertDestinations.id,
-      teamId: teams.id,
-      slug: teams.slug,
-      name: teams.name,
-      kinds: alertDestinations.kinds,
-      digest: alertDestinations.digest,
-      createdAt: alertDestinations.createdAt,
-    })
-    .from(alertDestinations)
-    .innerJoin(teams, eq(teams.id, alertDestinations.teamId))
-    .where(isNull(alertDestinations.pausedAt))
-    .orderBy(alertDestinations.id)
-    .all()
-    .map((r) => ({
-      id: r.id,
-      team: { id: r.teamId, slug: r.slug, name: r.name },
-      kinds: r.kinds.split(',').filter(isFlagKind),
-      digest: r.digest,
-      createdAt: r.createdAt,
-    }));
+  const rows = await (await ctx.db).all<{ id: number; teamId: number; slug: string; name: string; kinds: string; digest: number; createdAt: number }>(
+    `SELECT d.id, t.id AS "teamId", t.slug, t.name, d.kinds, d.digest, d.created_at AS "createdAt"
+     FROM alert_destinations d JOIN teams t ON t.id = d.team_id WHERE d.paused_at IS NULL ORDER BY d.id`,
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    team: { id: r.teamId, slug: r.slug, name: r.name },
+    kinds: r.kinds.split(',').filter(isFlagKind),
+    digest: r.digest === 1,
+    createdAt: r.createdAt,
+  }));
 }
 
 /** Which of these alert ids the outbox already has (whatever their status). */
 export async function knownAlertIds(ctx: DataContext, ids: readonly string[]): Promise<Set<string>> {
+  const db = await ctx.db;
   const known = new Set<string>();
-  // Chunks stay under SQLite's limit of bound parameters.
-  for (let i = 0; i < ids.length; i += 500) {
-    const rows = ctx.db.select({ id: alertDeliveries.id }).from(alertDeliveries).where(inArray(alertDeliveries.id, ids.slice(i, i + 500))).all();
-    for (const r of rows) known.add(r.id);
-  }
+  if (ids.length === 0) return known;
+  const rows = await db.all<{ id: string }>(`SELECT id FROM alert_deliveries WHERE ${inList(db.dialect, 'id', 'ids')}`, { ids: [...ids] });
+  for (const r of rows) known.add(r.id);
   return known;
 }
 
@@ -122,109 +109,83 @@ export async function finishDelivery(ctx: DataContext, delivery: { id: string; h
 
 // Raw writes (writes.ts)
 
-export function takeLeaseRow(db: Db, name: string, holder: string, now: number, ttlMs: number): boolean {
+export async function takeLeaseRow(db: Sql, name: string, holder: string, now: number, ttlMs: number): Promise<boolean> {
   const expiresAt = now + ttlMs;
-  const renewed = db
-    .update(leases)
-    .set({ holder, expiresAt })
-    .where(and(eq(leases.name, name), or(eq(leases.holder, holder), lte(leases.expiresAt, now))))
-    .run();
-  if (renewed.changes === 1) return true;
-  return db.insert(leases).values({ name, holder, expiresAt }).onConflictDoNothing().run().changes === 1;
+  const renewed = await db.run(
+    'UPDATE leases SET holder = @holder, expires_at = @expiresAt WHERE name = @name AND (holder = @holder OR expires_at <= @now)',
+    { name, holder, now, expiresAt },
+  );
+  if (renewed === 1) return true;
+  return (await db.run('INSERT INTO leases (name, holder, expires_at) VALUES (@name, @holder, @expiresAt) ON CONFLICT DO NOTHING', { name, holder, expiresAt })) === 1;
 }
 
-export function releaseLeaseRow(db: Db, name: string, holder: string): void {
-  db.update(leases).set({ expiresAt: 0 }).where(and(eq(leases.name, name), eq(leases.holder, holder))).run();
+export async function releaseLeaseRow(db: Sql, name: string, holder: string): Promise<void> {
+  await db.run('UPDATE leases SET expires_at = 0 WHERE name = @name AND holder = @holder', { name, holder });
 }
 
-export function insertAlerts(db: Db, alerts: NewAlert[], at: number): number {
-  return db.transaction((tx) => {
+export async function insertAlerts(db: Sql, alerts: NewAlert[], at: number): Promise<number> {
+  return db.transaction(async (tx) => {
     let made = 0;
     for (const a of alerts) {
-      made += tx
-        .insert(alertDeliveries)
-        .values({ id: a.id, destinationId: a.destinationId, kind: a.kind, run: a.run, week: a.week, body: a.body, status: 'pending', nextAttemptAt: at, createdAt: at })
-        .onConflictDoNothing()
-        .run().changes;
+      made += await tx.run(
+        `INSERT INTO alert_deliveries (id, destination_id, kind, run, week, body, status, next_attempt_at, created_at)
+         VALUES (@id, @destinationId, @kind, @run, @week, @body, 'pending', @at, @at) ON CONFLICT DO NOTHING`,
+        { ...a, at },
+      );
     }
     return made;
   });
 }
 
-const claimedColumns = {
-  id: alertDeliveries.id,
-  destinationId: alertDeliveries.destinationId,
-  kind: alertDeliveries.kind,
-  url: alertDestinations.url,
-  secret: alertDestinations.secret,
-  body: alertDeliveries.body,
-  attempts: alertDeliveries.attempts,
-  createdAt: alertDeliveries.createdAt,
-};
-
 /**
  * Claims deliveries: the due ones of destinations that are not paused (`limit` of them, oldest
  * due first), or exactly `ids` when given (a test message, whatever its destination's state).
  */
-export function claimDeliveryRows(db: Db, claim: Claim & { limit: number; ids?: readonly string[] }): ClaimedDelivery[] {
-  return db.transaction(
-    (tx) => {
-      tx.update(alertDeliveries)
-        .set({ status: 'pending', claimedBy: null, claimExpiresAt: null })
-        .where(and(eq(alertDeliveries.status, 'sending'), lte(alertDeliveries.claimExpiresAt, claim.now)))
-        .run();
-      const candidates = claim.ids
-        ? [...claim.ids]
-        : tx
-            .select({ id: alertDeliveries.id })
-            .from(alertDeliveries)
-            .innerJoin(alertDestinations, eq(alertDestinations.id, alertDeliveries.destinationId))
-            .where(and(eq(alertDeliveries.status, 'pending'), lte(alertDeliveries.nextAttemptAt, claim.now), isNull(alertDestinations.pausedAt)))
-            .orderBy(alertDeliveries.nextAttemptAt, alertDeliveries.id)
-            .limit(claim.limit)
-            .all()
-            .map((r) => r.id);
-      const claimed: ClaimedDelivery[] = [];
-      for (const id of candidates) {
-        const taken = tx
-          .update(alertDeliveries)
-          .set({
-            status: 'sending',
-            claimedBy: claim.holder,
-            claimExpiresAt: claim.now + claim.claimMs,
-            attempts: sql`${alertDeliveries.attempts} + 1`,
-            lastAttemptAt: claim.now,
-          })
-          .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.status, 'pending')))
-          .run();
-        if (taken.changes !== 1) continue;
-        const row = tx
-          .select(claimedColumns)
-          .from(alertDeliveries)
-          .innerJoin(alertDestinations, eq(alertDestinations.id, alertDeliveries.destinationId))
-          .where(eq(alertDeliveries.id, id))
-          .get();
-        if (row) claimed.push(row);
-      }
-      return claimed;
-    },
-    { behavior: 'immediate' },
-  );
+export async function claimDeliveryRows(db: Sql, claim: Claim & { limit: number; ids?: readonly string[] }): Promise<ClaimedDelivery[]> {
+  return db.transaction(async (tx) => {
+    await tx.run(
+      `UPDATE alert_deliveries SET status = 'pending', claimed_by = NULL, claim_expires_at = NULL
+       WHERE status = 'sending' AND claim_expires_at <= @now`,
+      { now: claim.now },
+    );
+    const candidates = claim.ids
+      ? [...claim.ids]
+      : (
+          await tx.all<{ id: string }>(
+            `SELECT a.id FROM alert_deliveries a JOIN alert_destinations d ON d.id = a.destination_id
+             WHERE a.status = 'pending' AND a.next_attempt_at <= @now AND d.paused_at IS NULL
+             ORDER BY a.next_attempt_at, a.id LIMIT @limit`,
+            { now: claim.now, limit: claim.limit },
+          )
+        ).map((r) => r.id);
+    const claimed: ClaimedDelivery[] = [];
+    for (const id of candidates) {
+      const row = await tx.get<ClaimedDelivery>(
+        `UPDATE alert_deliveries SET status = 'sending', claimed_by = @holder, claim_expires_at = @until,
+           attempts = attempts + 1, last_attempt_at = @now
+         WHERE id = @id AND status = 'pending'
+         RETURNING id, destination_id AS "destinationId", kind, body, attempts, created_at AS "createdAt",
+           (SELECT url FROM alert_destinations WHERE id = alert_deliveries.destination_id) AS url,
+           (SELECT secret FROM alert_destinations WHERE id = alert_deliveries.destination_id) AS secret`,
+        { id, holder: claim.holder, now: claim.now, until: claim.now + claim.claimMs },
+      );
+      if (row) claimed.push(row);
+    }
+    return claimed;
+  });
 }
 
-export function finishDeliveryRow(db: Db, id: string, holder: string, at: number, result: DeliveryResult): boolean {
-  const common = { lastHttpStatus: result.httpStatus, lastAnswer: result.answer, claimedBy: null, claimExpiresAt: null };
+export async function finishDeliveryRow(db: Sql, id: string, holder: string, at: number, result: DeliveryResult): Promise<boolean> {
   const set =
     result.status === 'delivered'
-      ? { ...common, status: 'delivered' as const, deliveredAt: at }
+      ? `status = 'delivered', delivered_at = @at`
       : result.status === 'pending'
-        ? { ...common, status: 'pending' as const, nextAttemptAt: result.nextAttemptAt }
-        : { ...common, status: 'failed' as const };
-  return (
-    db
-      .update(alertDeliveries)
-      .set(set)
-      .where(and(eq(alertDeliveries.id, id), eq(alertDeliveries.status, 'sending'), eq(alertDeliveries.claimedBy, holder)))
-      .run().changes === 1
+        ? `status = 'pending', next_attempt_at = @next`
+        : `status = 'failed'`;
+  const changed = await db.run(
+    `UPDATE alert_deliveries SET ${set}, last_http_status = @httpStatus, last_answer = @answer, claimed_by = NULL, claim_expires_at = NULL
+     WHERE id = @id AND status = 'sending' AND claimed_by = @holder`,
+    { id, holder, at, next: result.status === 'pending' ? result.nextAttemptAt : null, httpStatus: result.httpStatus, answer: result.answer },
   );
+  return changed === 1;
 }

@@ -5,15 +5,13 @@
  * the GitHub webhook secret is: computing the HMAC needs it.
  */
 import 'server-only';
-import { desc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { alertDeliveries, alertDestinations, teams } from '@/db/schema';
 import { checkDestinationUrl, maskDestinationUrl } from '@/lib/alerts/destination-url';
 import { testAlert } from '@/lib/alerts/messages';
 import type { FlagKind } from '@/lib/flags/flags';
 import { FLAG_KINDS, isFlagKind } from '@/lib/flags/kinds';
 import type { Claim, ClaimedDelivery } from './alert-outbox';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
+import { inList } from './dialect';
 import type { DataContext } from './context';
 import { DataError } from './errors';
 import { findTeam, type Team } from './teams';
@@ -78,8 +76,8 @@ function requireAdmin(viewer: Viewer): void {
   if (!isAdmin(viewer)) throw new DataError('only an admin can manage alerts');
 }
 
-function requireTeam(viewer: Viewer, teamSlug: string, db: Db): Team {
-  const team = findTeam(viewer, teamSlug, db);
+async function requireTeam(viewer: Viewer, teamSlug: string, db: DbArg): Promise<Team> {
+  const team = await findTeam(viewer, teamSlug, db);
   if (!team) throw new DataError(`no team '${teamSlug}'`);
   return team;
 }
@@ -93,20 +91,18 @@ export async function addAlertDestination(
   now: number = Date.now(),
 ): Promise<{ id: number }> {
   requireAdmin(viewer);
-  const team = requireTeam(viewer, teamSlug, ctx.db);
+  const team = await requireTeam(viewer, teamSlug, ctx.db);
   const checked = checkDestinationInput(input);
   return ctx.write({ name: 'createAlertDestination', teamId: team.id, ...checked, kinds: checked.kinds.join(','), at: now });
 }
 
 /** A destination the viewer may manage, with its team; a DataError when there is none (or it is another team's, when `teamSlug` is given). */
-async function manageableDestination(viewer: Viewer, id: number, db: Db, teamSlug?: string) {
+async function manageableDestination(viewer: Viewer, id: number, db: DbArg, teamSlug?: string) {
   requireAdmin(viewer);
-  const row = db
-    .select({ id: alertDestinations.id, teamId: alertDestinations.teamId, slug: teams.slug, name: teams.name })
-    .from(alertDestinations)
-    .innerJoin(teams, eq(teams.id, alertDestinations.teamId))
-    .where(eq(alertDestinations.id, id))
-    .get();
+  const row = await (await db).get<{ id: number; teamId: number; slug: string; name: string }>(
+    `SELECT d.id, d.team_id AS "teamId", t.slug, t.name FROM alert_destinations d JOIN teams t ON t.id = d.team_id WHERE d.id = @id`,
+    { id },
+  );
   if (!row || !canSeeTeam(viewer, row.teamId) || (teamSlug !== undefined && row.slug !== teamSlug)) {
     throw new DataError(`no alert destination ${id}`);
   }
@@ -146,99 +142,85 @@ export async function queueTestAlert(
 }
 
 /** A team's destinations, oldest first, each with its latest deliveries (admins); null when the team is not visible. */
-export async function listAlertDestinations(viewer: Viewer, teamSlug: string, db: Db = getDb()): Promise<AlertDestinationSummary[] | null> {
+export async function listAlertDestinations(viewer: Viewer, teamSlug: string, db: DbArg = getDb()): Promise<AlertDestinationSummary[] | null> {
   requireAdmin(viewer);
-  const team = findTeam(viewer, teamSlug, db);
+  const sql = await db;
+  const team = await findTeam(viewer, teamSlug, sql);
   if (!team) return null;
-  const rows = db.select().from(alertDestinations).where(eq(alertDestinations.teamId, team.id)).orderBy(alertDestinations.id).all();
-  const recent = recentDeliveries(db, rows.map((r) => r.id));
+  const rows = await sql.all<{ id: number; url: string; secret: string | null; kinds: string; digest: number; pausedAt: number | null; createdAt: number }>(
+    `SELECT id, url, secret, kinds, digest, paused_at AS "pausedAt", created_at AS "createdAt"
+     FROM alert_destinations WHERE team_id = @teamId ORDER BY id`,
+    { teamId: team.id },
+  );
+  const recent = await recentDeliveries(sql, rows.map((r) => r.id));
   return rows.map((r) => ({
     id: r.id,
     teamSlug: team.slug,
     url: maskDestinationUrl(r.url),
     signed: r.secret !== null,
     kinds: r.kinds.split(',').filter(isFlagKind),
-    digest: r.digest,
+    digest: r.digest === 1,
     paused: r.pausedAt !== null,
     createdAt: r.createdAt,
     recent: recent.get(r.id) ?? [],
   }));
 }
 
+const DELIVERY_COLUMNS = `d.id, d.destination_id AS "destinationId", d.kind, d.run, d.week, d.status, d.attempts,
+  d.next_attempt_at AS "nextAttemptAt", d.last_attempt_at AS "lastAttemptAt", d.last_http_status AS "lastHttpStatus",
+  d.last_answer AS "lastAnswer", d.created_at AS "createdAt", d.delivered_at AS "deliveredAt"`;
+
 /** The status of one delivery (admins), or null when there is none the viewer may see. */
-export async function findDelivery(viewer: Viewer, deliveryId: string, db: Db): Promise<DeliverySummary | null> {
+export async function findDelivery(viewer: Viewer, deliveryId: string, db: DbArg): Promise<DeliverySummary | null> {
   requireAdmin(viewer);
-  const row = db
-    .select({ delivery: alertDeliveries, teamId: alertDestinations.teamId })
-    .from(alertDeliveries)
-    .innerJoin(alertDestinations, eq(alertDestinations.id, alertDeliveries.destinationId))
-    .where(eq(alertDeliveries.id, deliveryId))
-    .get();
-  return row && canSeeTeam(viewer, row.teamId) ? summary(row.delivery) : null;
+  const row = await (await db).get<DeliverySummary & { destinationId: number; teamId: number }>(
+    `SELECT ${DELIVERY_COLUMNS}, a.team_id AS "teamId" FROM alert_deliveries d
+     JOIN alert_destinations a ON a.id = d.destination_id WHERE d.id = @deliveryId`,
+    { deliveryId },
+  );
+  if (!row || !canSeeTeam(viewer, row.teamId)) return null;
+  const { destinationId: _d, teamId: _t, ...delivery } = row;
+  return delivery;
 }
 
-function recentDeliveries(db: Db, destinationIds: number[]): Map<number, DeliverySummary[]> {
+async function recentDeliveries(db: Sql, destinationIds: number[]): Promise<Map<number, DeliverySummary[]>> {
   const out = new Map<number, DeliverySummary[]>();
   if (destinationIds.length === 0) return out;
   // The latest LISTED_DELIVERIES of each destination, by a window over the destination index.
-  const ranked = db
-    .select({ id: alertDeliveries.id, n: sql<number>`row_number() over (partition by ${alertDeliveries.destinationId} order by ${alertDeliveries.createdAt} desc, ${alertDeliveries.id})`.as('n') })
-    .from(alertDeliveries)
-    .where(inArray(alertDeliveries.destinationId, destinationIds))
-    .as('ranked');
-  const rows = db
-    .select({ delivery: alertDeliveries })
-    .from(alertDeliveries)
-    .innerJoin(ranked, eq(ranked.id, alertDeliveries.id))
-    .where(sql`${ranked.n} <= ${LISTED_DELIVERIES}`)
-    .orderBy(desc(alertDeliveries.createdAt), alertDeliveries.id)
-    .all();
-  for (const { delivery } of rows) {
-    const list = out.get(delivery.destinationId) ?? [];
-    list.push(summary(delivery));
-    out.set(delivery.destinationId, list);
+  const rows = await db.all<DeliverySummary & { destinationId: number }>(
+    `SELECT ${DELIVERY_COLUMNS} FROM (
+       SELECT id, row_number() OVER (PARTITION BY destination_id ORDER BY created_at DESC, id) AS n
+       FROM alert_deliveries WHERE ${inList(db.dialect, 'destination_id', 'ids', 'bigint')}
+     ) ranked JOIN alert_deliveries d ON d.id = ranked.id
+     WHERE ranked.n <= ${LISTED_DELIVERIES} ORDER BY d.created_at DESC, d.id`,
+    { ids: destinationIds },
+  );
+  for (const { destinationId, ...delivery } of rows) {
+    const list = out.get(destinationId) ?? [];
+    list.push(delivery);
+    out.set(destinationId, list);
   }
   return out;
 }
 
-function summary(d: typeof alertDeliveries.$inferSelect): DeliverySummary {
-  return {
-    id: d.id,
-    kind: d.kind,
-    run: d.run,
-    week: d.week,
-    status: d.status,
-    attempts: d.attempts,
-    nextAttemptAt: d.nextAttemptAt,
-    lastAttemptAt: d.lastAttemptAt,
-    lastHttpStatus: d.lastHttpStatus,
-    lastAnswer: d.lastAnswer,
-    createdAt: d.createdAt,
-    deliveredAt: d.deliveredAt,
-  };
-}
-
 // Raw writes (writes.ts)
 
-export function insertAlertDestination(
-  db: Db,
+export async function insertAlertDestination(
+  db: Sql,
   input: { teamId: number; url: string; secret: string | null; kinds: string; digest: boolean; at: number },
-): { id: number } {
-  return db
-    .insert(alertDestinations)
-    .values({ teamId: input.teamId, url: input.url, secret: input.secret, kinds: input.kinds, digest: input.digest, createdAt: input.at })
-    .returning({ id: alertDestinations.id })
-    .get();
+): Promise<{ id: number }> {
+  return (await db.get<{ id: number }>(
+    `INSERT INTO alert_destinations (team_id, url, secret, kinds, digest, created_at)
+     VALUES (@teamId, @url, @secret, @kinds, @digest, @at) RETURNING id`,
+    input,
+  ))!;
 }
 
-export function updateAlertDestinationPaused(db: Db, id: number, paused: boolean, at: number): void {
+export async function updateAlertDestinationPaused(db: Sql, id: number, paused: boolean, at: number): Promise<void> {
   // Pausing a paused destination keeps the time it was first paused.
-  db.update(alertDestinations)
-    .set({ pausedAt: paused ? sql`coalesce(${alertDestinations.pausedAt}, ${at})` : null })
-    .where(eq(alertDestinations.id, id))
-    .run();
+  await db.run(`UPDATE alert_destinations SET paused_at = ${paused ? 'coalesce(paused_at, @at)' : 'NULL'} WHERE id = @id`, { id, at });
 }
 
-export function deleteAlertDestination(db: Db, id: number): void {
-  db.delete(alertDestinations).where(eq(alertDestinations.id, id)).run();
+export async function deleteAlertDestination(db: Sql, id: number): Promise<void> {
+  await db.run('DELETE FROM alert_destinations WHERE id = @id', { id });
 }

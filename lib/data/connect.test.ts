@@ -14,16 +14,16 @@ const member: UserViewer = { kind: 'user', userId: 2, email: 'm@x.test', role: '
 
 describe('what agents have sent (Connect agents)', () => {
   it('gives each source and agent its latest request and the last hour\'s, from the uploads', async () => {
-    const s = acmeDatabase();
+    const s = await acmeDatabase();
     expect(await sourceActivity(admin, 'acme', NOW, s.db)).toEqual([]);
     const end = (session: string) => `${JSON.stringify({ session_id: session, transcript_path: null, hook_event_name: 'SessionEnd' })}\n`;
     const send = (agent: 'claude-code' | 'codex', body: string, minutesAgo: number) =>
-      ingest(s.db.$client, chunksOf(body), { format: `${agent}-hook`, team: s.team, partial: true, source: 'hook', agent, options: { receivedAt: NOW } }, undefined, () => NOW - minutesAgo * 60_000);
+      ingest(s.db, chunksOf(body), { format: `${agent}-hook`, team: s.team, partial: true, source: 'hook', agent, options: { receivedAt: NOW } }, undefined, () => NOW - minutesAgo * 60_000);
     await send('claude-code', end('a'), 90);
     await send('claude-code', end('b'), 30);
     await send('claude-code', end('b'), 10); // a duplicate: received, nothing new
     await send('codex', '{"not a hook"}\n', 5);
-    await ingest(s.db.$client, chunksOf('{"id":"x","type":"run.started","ts":"2026-11-21T11:00:00Z","run":"r"}\n'), { format: 'ndjson', team: s.team, partial: false, source: 'api' });
+    await ingest(s.db, chunksOf('{"id":"x","type":"run.started","ts":"2026-11-21T11:00:00Z","run":"r"}\n'), { format: 'ndjson', team: s.team, partial: false, source: 'api' });
     expect(await sourceActivity(admin, 'acme', NOW, s.db)).toEqual([
       { source: 'hook', agent: 'codex', lastAt: NOW - 5 * 60_000, lastHour: { requests: 1, accepted: 0, rejected: 1 } },
       { source: 'hook', agent: 'claude-code', lastAt: NOW - 10 * 60_000, lastHour: { requests: 2, accepted: 1, rejected: 0 } },
@@ -33,12 +33,12 @@ describe('what agents have sent (Connect agents)', () => {
   });
 
   it('makes a new GitHub webhook secret, stored at once, for admins only', async () => {
-    const s = acmeDatabase();
+    const s = await acmeDatabase();
     expect(await githubWebhookSecretIsSet(admin, 'acme', s.db)).toBe(false);
     const secret = (await newGithubWebhookSecret(OPERATOR, 'acme', directContext(s.db)))!;
     expect(secret).toMatch(/^[0-9a-f]{48}$/);
     expect(await githubWebhookSecretIsSet(admin, 'acme', s.db)).toBe(true);
-    expect(verifyGithubSignature(getImportSettings(1, s.db).githubWebhookSecret!, Buffer.from('{}'), signGithubBody(secret, '{}'))).toBe(true);
+    expect(verifyGithubSignature((await getImportSettings(1, s.db)).githubWebhookSecret!, Buffer.from('{}'), signGithubBody(secret, '{}'))).toBe(true);
     await expect(newGithubWebhookSecret(member, 'acme', directContext(s.db))).rejects.toThrow(/admin/);
   });
 });

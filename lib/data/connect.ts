@@ -4,11 +4,11 @@
  */
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import type { Db } from '@/db/client';
-import { getDb } from './connection';
+import { getDb, type DbArg } from './connection';
 import type { DataContext } from './context';
 import { DataError } from './errors';
 import { getImportSettings } from './import-settings';
+import { inList } from './dialect';
 import { findTeam } from './teams';
 import { isAdmin, type Viewer } from './viewer';
 
@@ -27,29 +27,28 @@ export interface SourceActivity {
 const HOUR_MS = 3_600_000;
 
 /** What each source and agent has sent the team: its latest request and the last hour's; null when the team is not visible. */
-export async function sourceActivity(viewer: Viewer, teamSlug: string, now: number = Date.now(), db: Db = getDb()): Promise<SourceActivity[] | null> {
+export async function sourceActivity(viewer: Viewer, teamSlug: string, now: number = Date.now(), db: DbArg = getDb()): Promise<SourceActivity[] | null> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can see what agents send');
-  const team = findTeam(viewer, teamSlug, db);
+  const sql = await db;
+  const team = await findTeam(viewer, teamSlug, sql);
   if (!team) return null;
-  const since = now - HOUR_MS;
-  const rows = db.$client
-    .prepare(
-      `SELECT source, agent, max(created_at) AS lastAt,
-         sum(created_at >= ?) AS requests,
-         coalesce(sum(CASE WHEN created_at >= ? THEN accepted END), 0) AS accepted,
-         coalesce(sum(CASE WHEN created_at >= ? THEN rejected END), 0) AS rejected
-       FROM uploads WHERE team_id = ? AND source IN (${PUSHED_SOURCES.map(() => '?').join(', ')})
-       GROUP BY source, agent ORDER BY lastAt DESC`,
-    )
-    .all(since, since, since, team.id, ...PUSHED_SOURCES) as { source: string; agent: string | null; lastAt: number; requests: number; accepted: number; rejected: number }[];
+  const rows = await sql.all<{ source: string; agent: string | null; lastAt: number; requests: number; accepted: number; rejected: number }>(
+    `SELECT source, agent, max(created_at) AS "lastAt",
+       sum(CASE WHEN created_at >= @since THEN 1 ELSE 0 END) AS requests,
+       coalesce(sum(CASE WHEN created_at >= @since THEN accepted END), 0) AS accepted,
+       coalesce(sum(CASE WHEN created_at >= @since THEN rejected END), 0) AS rejected
+     FROM uploads WHERE team_id = @teamId AND ${inList(sql.dialect, 'source', 'sources')}
+     GROUP BY source, agent ORDER BY max(created_at) DESC`,
+    { since: now - HOUR_MS, teamId: team.id, sources: [...PUSHED_SOURCES] },
+  );
   return rows.map((r) => ({ source: r.source, agent: r.agent, lastAt: r.lastAt, lastHour: { requests: r.requests, accepted: r.accepted, rejected: r.rejected } }));
 }
 
 /** Whether the team's GitHub webhook has a secret (admins); null when the team is not visible. */
-export async function githubWebhookSecretIsSet(viewer: Viewer, teamSlug: string, db: Db = getDb()): Promise<boolean | null> {
+export async function githubWebhookSecretIsSet(viewer: Viewer, teamSlug: string, db: DbArg = getDb()): Promise<boolean | null> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can see webhook settings');
-  const team = findTeam(viewer, teamSlug, db);
-  return team ? getImportSettings(team.id, db).githubWebhookSecret !== null : null;
+  const team = await findTeam(viewer, teamSlug, db);
+  return team ? (await getImportSettings(team.id, db)).githubWebhookSecret !== null : null;
 }
 
 /**
@@ -58,7 +57,7 @@ export async function githubWebhookSecretIsSet(viewer: Viewer, teamSlug: string,
  */
 export async function newGithubWebhookSecret(viewer: Viewer, teamSlug: string, ctx: DataContext): Promise<string | null> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can change webhook settings');
-  const team = findTeam(viewer, teamSlug, ctx.db);
+  const team = await findTeam(viewer, teamSlug, ctx.db);
   if (!team) return null;
   const secret = randomBytes(24).toString('hex');
   await ctx.write({ name: 'saveImportSettings', teamId: team.id, changes: { githubWebhookSecret: secret }, at: Date.now() });

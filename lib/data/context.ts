@@ -1,24 +1,25 @@
 /**
- * Where lib/data reads and writes. Reads use this process's connection; writes go through the
- * ingest worker on the server, so a request never waits on an upload's write lock (queue.ts),
- * and straight to the database in the CLI and in tests (`directWrites`).
+ * Where lib/data reads and writes. Reads use this process's connection. On the SQLite server,
+ * writes go through the ingest worker, so a request never waits on an upload's write lock
+ * (queue.ts); on PostgreSQL, which locks rows rather than the file, and in the CLI and tests
+ * (`useDirectWrites`), they go straight to the database.
  */
-import type { Db } from '@/db/client';
 import type { WriteOperation, WriteResult } from '@/lib/ingest/messages';
 import { writeInWorker } from '@/lib/ingest/queue';
-import { getDb } from './connection';
+import { databaseUrl } from '@/lib/config';
+import { getDb, type DbArg } from './connection';
 import { applyWrite } from './writes';
 
 export type Writer = <O extends WriteOperation>(operation: O) => Promise<WriteResult<O>>;
 
 export interface DataContext {
-  db: Db;
+  db: DbArg;
   write: Writer;
 }
 
-/** Applies writes at once on `db` (the CLI, tests). */
-export function directWriter(db: Db): Writer {
-  return async (operation) => applyWrite(db, operation);
+/** Applies writes at once on `db` (the CLI, tests, PostgreSQL). */
+export function directWriter(db: DbArg): Writer {
+  return async (operation) => applyWrite(await db, operation);
 }
 
 const mode = globalThis as unknown as { loopscopeDirectWrites?: boolean };
@@ -30,10 +31,10 @@ export function useDirectWrites(): void {
 
 export function dataContext(): DataContext {
   const db = getDb();
-  return { db, write: mode.loopscopeDirectWrites ? directWriter(db) : writeInWorker };
+  return { db, write: mode.loopscopeDirectWrites || databaseUrl() !== null ? directWriter(db) : writeInWorker };
 }
 
 /** A context on an explicit database with direct writes (tests). */
-export function directContext(db: Db): DataContext {
+export function directContext(db: DbArg): DataContext {
   return { db, write: directWriter(db) };
 }

@@ -1,10 +1,10 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
 import { getDb } from './connection';
 
-export function databaseReady(): { ok: true } | { ok: false; error: string } {
+/** Whether the database is open and migrated (GET /api/health). */
+export async function databaseReady(): Promise<{ ok: true } | { ok: false; error: string }> {
   try {
-    getDb().get(sql`select 1`);
+    await (await getDb()).get('SELECT 1 AS ok');
     return { ok: true };
   } catch (err) {
     return { ok: false, error: (err as Error).message };

@@ -3,16 +3,13 @@
  * deliveries (`webhook_deliveries`). See db/schema.ts for what each column holds; the GitHub
  * webhook secret is a shared secret kept in clear, since checking a signature needs it.
  *
- * Reads take the drizzle `Db` (request threads) or, on the ingest path, the raw connection the
- * ingest transaction runs on; writes come from the CLI (operator) and, for deliveries, from
- * ingestion inside the upload's own transaction.
+ * On the ingest path these run on the connection of the upload's transaction (inside it); writes
+ * come from the CLI and the settings pages (admins), and, for deliveries, from ingestion inside
+ * the upload's own transaction.
  */
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import type { Db, SqliteConnection } from '@/db/client';
-import { teamImportSettings } from '@/db/schema';
 import { DEFAULT_BUG_LABEL, type DefectEpisode, type RepoMapping } from '@/lib/importers/types';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import { isAdmin, type Viewer } from './viewer';
 
 export interface ImportSettings {
@@ -50,28 +47,16 @@ function parseRepoMap(text: string | null): RepoMapping[] {
 }
 
 /** A team's importer settings (defaults when it has none). No viewer: callers have found the team already. */
-export function getImportSettings(teamId: number, db: Db = getDb()): ImportSettings {
-  const row = db
-    .select({
-      githubWebhookSecret: teamImportSettings.githubWebhookSecret,
-      bugLabel: teamImportSettings.bugLabel,
-      repoMap: teamImportSettings.repoMap,
-    })
-    .from(teamImportSettings)
-    .where(eq(teamImportSettings.teamId, teamId))
-    .get();
-  return fromRow(row);
+export async function getImportSettings(teamId: number, db: DbArg = getDb()): Promise<ImportSettings> {
+  return fromRow(await storedRow(await db, teamId));
 }
 
-/** The same, on the ingest path's raw connection (inside or outside its transaction). */
-export function importSettingsOn(conn: SqliteConnection, teamId: number): ImportSettings {
-  const row = conn
-    .prepare(
-      `SELECT github_webhook_secret AS githubWebhookSecret, bug_label AS bugLabel, repo_map AS repoMap
-       FROM team_import_settings WHERE team_id = ?`,
-    )
-    .get(teamId) as Row | undefined;
-  return fromRow(row);
+function storedRow(db: Sql, teamId: number): Promise<Row | undefined> {
+  return db.get<Row>(
+    `SELECT github_webhook_secret AS "githubWebhookSecret", bug_label AS "bugLabel", repo_map AS "repoMap"
+     FROM team_import_settings WHERE team_id = @teamId`,
+    { teamId },
+  );
 }
 
 export interface ImportSettingsChanges {
@@ -86,15 +71,16 @@ export interface ImportSettingsChanges {
 }
 
 /** Stores a team's importer settings (admins and the operator: the CLI). */
-export function saveImportSettings(
+export async function saveImportSettings(
   viewer: Viewer,
   teamId: number,
   changes: ImportSettingsChanges,
-  db: Db = getDb(),
+  db: DbArg = getDb(),
   now: number = Date.now(),
-): ImportSettings {
+): Promise<ImportSettings> {
   if (!isAdmin(viewer)) throw new Error('only an admin can change team settings');
-  const current = db.select().from(teamImportSettings).where(eq(teamImportSettings.teamId, teamId)).get();
+  const sql = await db;
+  const current = await storedRow(sql, teamId);
   let secret = current?.githubWebhookSecret ?? null;
   let label = current?.bugLabel ?? null;
   let map = parseRepoMap(current?.repoMap ?? null);
@@ -110,11 +96,14 @@ export function saveImportSettings(
   }
   if (changes.removeRepoMap) map = map.filter((m) => !changes.removeRepoMap!.includes(m.path));
   for (const m of changes.repoMap ?? []) map = [...map.filter((x) => x.path !== m.path), m];
-  const values = { githubWebhookSecret: secret, bugLabel: label, repoMap: map.length > 0 ? JSON.stringify(map) : null, updatedAt: now };
-  db.insert(teamImportSettings)
-    .values({ teamId, ...values })
-    .onConflictDoUpdate({ target: teamImportSettings.teamId, set: values })
-    .run();
+  const values = { githubWebhookSecret: secret, bugLabel: label, repoMap: map.length > 0 ? JSON.stringify(map) : null };
+  await sql.run(
+    `INSERT INTO team_import_settings (team_id, github_webhook_secret, bug_label, repo_map, updated_at)
+     VALUES (@teamId, @githubWebhookSecret, @bugLabel, @repoMap, @now)
+     ON CONFLICT (team_id) DO UPDATE SET github_webhook_secret = excluded.github_webhook_secret,
+       bug_label = excluded.bug_label, repo_map = excluded.repo_map, updated_at = excluded.updated_at`,
+    { teamId, ...values, now },
+  );
   return fromRow(values);
 }
 
@@ -122,46 +111,43 @@ export function saveImportSettings(
  * Records a webhook delivery inside the ingest transaction; false when the team already has it
  * (a redelivery: the caller rolls back and reports it processed).
  */
-export function recordDelivery(
-  conn: SqliteConnection,
+export async function recordDelivery(
+  db: Sql,
   delivery: { teamId: number; id: string; event: string; uploadId: number; at: number },
-): boolean {
-  const info = conn
-    .prepare(
-      `INSERT INTO webhook_deliveries (team_id, delivery_id, event, upload_id, received_at)
-       VALUES (?, ?, ?, ?, ?) ON CONFLICT (team_id, delivery_id) DO NOTHING`,
-    )
-    .run(delivery.teamId, delivery.id, delivery.event, delivery.uploadId, delivery.at);
-  return info.changes === 1;
+): Promise<boolean> {
+  const added = await db.run(
+    `INSERT INTO webhook_deliveries (team_id, delivery_id, event, upload_id, received_at)
+     VALUES (@teamId, @id, @event, @uploadId, @at) ON CONFLICT (team_id, delivery_id) DO NOTHING`,
+    delivery,
+  );
+  return added === 1;
 }
 
 /** Whether a team already processed a delivery (a cheap check before queueing one). */
-export function deliverySeen(conn: SqliteConnection, teamId: number, deliveryId: string): boolean {
-  return conn.prepare('SELECT 1 FROM webhook_deliveries WHERE team_id = ? AND delivery_id = ?').get(teamId, deliveryId) !== undefined;
+export async function deliverySeen(teamId: number, deliveryId: string, db: DbArg = getDb()): Promise<boolean> {
+  return (await (await db).get('SELECT 1 AS seen FROM webhook_deliveries WHERE team_id = @teamId AND delivery_id = @deliveryId', { teamId, deliveryId })) !== undefined;
 }
 
 /**
  * The latest of an issue's defects in a team (`owner/name#N` or `owner/name#N@<time>`: the one
  * opened last), for the GitHub importer's reopened and unlabelled bugs.
  */
-export function findDefectOn(conn: SqliteConnection, teamId: number, issue: string): DefectEpisode | null {
-  const row = conn
-    .prepare(
-      `SELECT defect, opened_at AS openedAt, fixed_at AS fixedAt FROM defects
-       WHERE team_id = ? AND (defect = ? OR substr(defect, 1, ?) = ?)
-       ORDER BY opened_at IS NULL, opened_at DESC LIMIT 1`,
-    )
-    .get(teamId, issue, issue.length + 1, `${issue}@`) as DefectEpisode | undefined;
+export async function findDefect(db: Sql, teamId: number, issue: string): Promise<DefectEpisode | null> {
+  const row = await db.get<DefectEpisode>(
+    `SELECT defect, opened_at AS "openedAt", fixed_at AS "fixedAt" FROM defects
+     WHERE team_id = @teamId AND (defect = @issue OR substr(defect, 1, @prefixLength) = @prefix)
+     ORDER BY CASE WHEN opened_at IS NULL THEN 1 ELSE 0 END, opened_at DESC LIMIT 1`,
+    { teamId, issue, prefixLength: issue.length + 1, prefix: `${issue}@` },
+  );
   return row ?? null;
 }
 
 /** The change of a team's repository with this title (its latest-opened one), for `Revert "<title>"`. */
-export function findChangeByTitle(conn: SqliteConnection, teamId: number, repo: string, title: string): string | null {
-  const row = conn
-    .prepare(
-      `SELECT change FROM changes WHERE team_id = ? AND repo = ? AND title = ?
-       ORDER BY coalesce(opened_at, first_event_at) DESC LIMIT 1`,
-    )
-    .get(teamId, repo, title) as { change: string } | undefined;
+export async function findChangeByTitle(db: Sql, teamId: number, repo: string, title: string): Promise<string | null> {
+  const row = await db.get<{ change: string }>(
+    `SELECT change FROM changes WHERE team_id = @teamId AND repo = @repo AND title = @title
+     ORDER BY coalesce(opened_at, first_event_at) DESC LIMIT 1`,
+    { teamId, repo, title },
+  );
   return row?.change ?? null;
 }

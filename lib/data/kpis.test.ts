@@ -12,6 +12,7 @@ import type { KpiInput, KpiWindow } from '@/lib/kpi/types';
 import { naiveRows, roundCosts, type OracleEvent } from '@/lib/kpi/testing/oracle';
 import { loadPriceTable } from '@/lib/pricing/lookup';
 import { chunksOf, ndjson, tempDatabase, seededShuffle } from '@/lib/testing/db';
+import type { Sql } from './connection';
 import { getFlags, getKpis, getTeamDashboard, getWeeklyKpis, type KpiFilters } from './kpis';
 import { runRows } from './rows/runs';
 import { usageRows } from './rows/usage';
@@ -19,21 +20,21 @@ import { getFlagThresholds, saveFlagThresholds } from './team-settings';
 import { ensureTeams } from './teams';
 import { OPERATOR, type Viewer } from './viewer';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
 type Ev = OracleEvent;
 
-function setup(teams = [{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }]) {
-  const t = tempDatabase();
+async function setup(teams = [{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }]) {
+  const t = await tempDatabase();
   cleanups.push(t.cleanup);
-  ensureTeams(teams, t.db);
-  const ids = new Map(
-    (t.db.$client.prepare('SELECT id, slug FROM teams').all() as { id: number; slug: string }[]).map((r) => [r.slug, r.id]),
-  );
+  await ensureTeams(teams, t.db);
+  const ids = new Map((await t.db.all<{ id: number; slug: string }>('SELECT id, slug FROM teams')).map((r) => [r.slug, r.id]));
   /** Ingests into `team` (events without `team`), or into the teams the events name. */
   const send = async (events: object[], team?: string) => {
-    const result = await ingest(t.db.$client, chunksOf(ndjson(events), 4096), {
+    const result = await ingest(t.db, chunksOf(ndjson(events), 4096), {
       format: 'ndjson', partial: false, source: 'cli', team: team ? { id: ids.get(team)!, slug: team } : undefined,
     });
     if (!result.ok) throw new Error(JSON.stringify(result.problems.slice(0, 3)));
@@ -59,7 +60,7 @@ function eventMaker() {
 
 describe('Linking (events-v1) in SQL', () => {
   it('links a change to the run it names, else to the latest run on its repo and branch started strictly before it opened', async () => {
-    const s = setup();
+    const s = await setup();
     const ev = eventMaker();
     const started = (run: string, at: number, repo: string, branch: string) => ev('run.started', at, { run, repo, branch });
     const h = (n: number) => T0 + n * HOUR_MS;
@@ -82,18 +83,18 @@ describe('Linking (events-v1) in SQL', () => {
       ev('change.opened', h(7), { change: 'ch10', repo: 'x/y' }), // no branch → none
     ], 'acme');
     const w: KpiWindow = { from: T0, to: T0 + DAY_MS, asOf: T0 + DAY_MS };
-    const rows = runRows(s.db.$client, { teamId: s.ids.get('acme')!, prefix: '' }, { asOf: w.asOf, window: w, kpiIntervals: [], thresholds: DEFAULT_FLAG_THRESHOLDS }).flags;
+    const rows = (await runRows(s.db, { teamId: s.ids.get('acme')!, prefix: '' }, { asOf: w.asOf, window: w, kpiIntervals: [], thresholds: DEFAULT_FLAG_THRESHOLDS })).flags;
     const links = Object.fromEntries(rows.map((r) => [r.run, r.linkedChanges.map((c) => c.change).sort()]));
     expect(links).toEqual({ r1: ['ch1', 'ch3', 'ch6'], r2: [], r3: ['ch2'], r4: ['ch5', 'ch8'], r5: ['ch9'] });
     const ch6 = rows.find((r) => r.run === 'r1')!.linkedChanges.find((c) => c.change === 'ch6');
     expect(ch6).toEqual({ change: 'ch6', firstEventAt: h(2.5), mergedAt: h(2.5) });
     // The same as the in-memory oracle's linking.
-    const oracle = naiveRows((s.db.$client.prepare('SELECT payload FROM events').all() as { payload: string }[]).map((r) => JSON.parse(r.payload)));
+    const oracle = naiveRows((await s.db.all<{ payload: string }>('SELECT payload FROM events')).map((r) => JSON.parse(r.payload)));
     expect(Object.fromEntries(oracle.runs.map((r) => [r.run, r.linkedChanges.map((c) => c.change).sort()]))).toEqual(links);
   });
 
   it('gives /kpis run rows their end, start, totals and links', async () => {
-    const s = setup();
+    const s = await setup();
     const ev = eventMaker();
     await s.send([
       ev('run.started', D(1), { run: 'r1', repo: 'x/y', branch: 'b' }),
@@ -104,7 +105,7 @@ describe('Linking (events-v1) in SQL', () => {
       ev('change.merged', D(2), { change: 'c' }),
     ], 'acme');
     const src = { teamId: s.ids.get('acme')!, prefix: 'acme/' };
-    expect(runRows(s.db.$client, src, { asOf: D(7), window: null, kpiIntervals: [[D(0), D(7)]], thresholds: DEFAULT_FLAG_THRESHOLDS }).kpi).toEqual([{
+    expect((await runRows(s.db, src, { asOf: D(7), window: null, kpiIntervals: [[D(0), D(7)]], thresholds: DEFAULT_FLAG_THRESHOLDS })).kpi).toEqual([{
       run: 'acme/r1', startsAt: [D(1)], endsAt: [D(1, 2)], iterationsAt: [], tests: [], messagesAt: [], toolCallsAt: [], llmCalls: [],
       linkedChanges: [{ change: 'acme/c', firstEventAt: D(1, 1), mergedAt: D(2) }],
       totals: { lastEventAt: D(1, 3), tokens: 0, iterations: 1, messages: 0, toolCalls: 0 },
@@ -117,7 +118,7 @@ describe('figures at asOf: events after it do not exist', () => {
     Array.from({ length: 20 }, (_, k) => ev('message', at + k * 60_000, { run, from: 'a', to: 'b' }));
 
   it('links a change by its earliest event at asOf: a later change.merged naming another run moves nothing', async () => {
-    const s = setup();
+    const s = await setup();
     const ev = eventMaker();
     await s.send([
       ev('run.started', D(1), { run: 'A', repo: 'x/y', branch: 'relink' }),
@@ -130,17 +131,17 @@ describe('figures at asOf: events after it do not exist', () => {
       ev('change.merged', D(3), { change: 'x/y#1', run: 'B' }),
     ], 'acme');
     const before = { from: D(0), to: D(2, 12), asOf: D(2, 12) };
-    const flags = getFlags(OPERATOR, ['acme'], before, { db: s.db })!.flags;
+    const flags = (await getFlags(OPERATOR, ['acme'], before, { db: s.db }))!.flags;
     expect(flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['chatter', 'B']]);
     const after = { from: D(0), to: D(4), asOf: D(4) };
     // Once the merge exists, its `run` is the earliest at asOf that names one: B converged, A is linked to nothing.
-    expect(getFlags(OPERATOR, ['acme'], after, { db: s.db })!.flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['chatter', 'A']]);
-    expect(getKpis(OPERATOR, ['acme'], after, { db: s.db })!.runs).toEqual({ ended: 2, converged: 1, convergenceRate: 0.5 });
-    expect(getKpis(OPERATOR, ['acme'], before, { db: s.db })!.runs).toEqual({ ended: 2, converged: 0, convergenceRate: 0 });
+    expect((await getFlags(OPERATOR, ['acme'], after, { db: s.db }))!.flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['chatter', 'A']]);
+    expect((await getKpis(OPERATOR, ['acme'], after, { db: s.db }))!.runs).toEqual({ ended: 2, converged: 1, convergenceRate: 0.5 });
+    expect((await getKpis(OPERATOR, ['acme'], before, { db: s.db }))!.runs).toEqual({ ended: 2, converged: 0, convergenceRate: 0 });
   });
 
   it('judges a run by its own events up to asOf: later tokens, end and iterations do not count', async () => {
-    const s = setup();
+    const s = await setup();
     const ev = eventMaker();
     await s.send([
       ev('run.started', D(1), { run: 'r' }),
@@ -149,14 +150,14 @@ describe('figures at asOf: events after it do not exist', () => {
       ev('run.ended', D(3, 1), { run: 'r', status: 'failed' }),
     ], 'acme');
     const w = { from: D(0), to: D(2), asOf: D(2) };
-    expect(getFlags(OPERATOR, ['acme'], w, { db: s.db })!.flags).toEqual([]);
-    expect(getFlags(OPERATOR, ['acme'], { from: D(0), to: D(4), asOf: D(4) }, { db: s.db })!.flags.map((f) => f.kind)).toEqual(['burn_without_outcome']);
-    const d = getTeamDashboard(OPERATOR, 'acme', { window: w, runs: {} }, { db: s.db })!;
+    expect((await getFlags(OPERATOR, ['acme'], w, { db: s.db }))!.flags).toEqual([]);
+    expect((await getFlags(OPERATOR, ['acme'], { from: D(0), to: D(4), asOf: D(4) }, { db: s.db }))!.flags.map((f) => f.kind)).toEqual(['burn_without_outcome']);
+    const d = (await getTeamDashboard(OPERATOR, 'acme', { window: w, runs: {} }, { db: s.db }))!;
     expect(d.runList!.rows.map((r) => [r.run, r.tokens.total, r.status, r.endedAt, r.lastEventAt])).toEqual([['r', 100, 'running', null, D(1, 1)]]);
   });
 
   it('judges each run of several teams against its own team’s thresholds', async () => {
-    const s = setup();
+    const s = await setup();
     const ev = eventMaker();
     const burner = (team: string) => [
       { ...ev('run.started', D(1), { run: 'r' }), team },
@@ -164,17 +165,17 @@ describe('figures at asOf: events after it do not exist', () => {
       { ...ev('run.ended', D(1, 2), { run: 'r', status: 'failed' }), team },
     ];
     await s.send([...burner('acme'), ...burner('other')]);
-    saveFlagThresholds(OPERATOR, s.ids.get('other')!, { burnMinTokens: 1_000_000 }, s.db);
+    await saveFlagThresholds(OPERATOR, s.ids.get('other')!, { burnMinTokens: 1_000_000 }, s.db);
     const w = { from: D(0), to: D(4), asOf: D(4) };
-    const flags = getFlags(OPERATOR, ['acme', 'other'], w, { db: s.db })!.flags;
+    const flags = (await getFlags(OPERATOR, ['acme', 'other'], w, { db: s.db }))!.flags;
     expect(flags.map((f) => [f.kind, 'run' in f ? f.run : null])).toEqual([['burn_without_outcome', 'acme/r']]);
-    expect(getFlags(OPERATOR, ['other', 'acme'], w, { db: s.db })!.flags.map((f) => 'run' in f && f.run)).toEqual(['acme/r']);
+    expect((await getFlags(OPERATOR, ['other', 'acme'], w, { db: s.db }))!.flags.map((f) => 'run' in f && f.run)).toEqual(['acme/r']);
   });
 });
 
 describe('usage rows', () => {
   it('split partial days at from, to and asOf, giving what summing the raw events gives', async () => {
-    const s = setup();
+    const s = await setup();
     const ev = eventMaker();
     const events: Ev[] = [ev('run.started', D(0), { run: 'r' })];
     const models = ['m-a', 'm-b', 'unknown'];
@@ -189,8 +190,8 @@ describe('usage rows', () => {
     await s.send(events, 'acme');
     const oracle = naiveRows(events).usage;
     const teamId = s.ids.get('acme')!;
-    const check = (w: KpiWindow) => {
-      const rows = usageRows(s.db.$client, teamId, w);
+    const check = async (w: KpiWindow) => {
+      const rows = await usageRows(s.db, teamId, w);
       expect(tokenTotals(rows, w)).toEqual(tokenTotals(oracle, w));
       const got = costUsd(rows, w, PRICES);
       const want = costUsd(oracle, w, PRICES);
@@ -202,16 +203,16 @@ describe('usage rows', () => {
         if (sub.to > sub.from) expect(tokenTotals(rows, sub)).toEqual(tokenTotals(oracle, sub));
       }
     };
-    check({ from: D(0), to: D(9), asOf: D(9) }); // whole days only
-    check({ from: D(1, 3.5), to: D(6, 20), asOf: D(8) }); // partial days at from and to
-    check({ from: D(1, 3.5), to: D(8), asOf: D(5, 10, 1) }); // asOf inside the window
-    check({ from: D(2, 1), to: D(2, 23), asOf: D(2, 12) }); // all in one day
-    check({ from: D(2, 12), to: D(3, 12), asOf: D(9) }); // two partial days, no whole one
-    check({ from: D(3), to: D(5), asOf: D(3, 0, -1) }); // asOf before the window
-    check({ from: D(3), to: D(5), asOf: D(4) }); // asOf at midnight: that day's first ms counts
-    fc.assert(
-      fc.property(fc.integer({ min: D(0) - DAY_MS, max: D(10) }), fc.integer({ min: 1, max: 6 * DAY_MS }), fc.integer({ min: D(0), max: D(10) }), (from, len, asOf) => {
-        check({ from, to: from + len, asOf });
+    await check({ from: D(0), to: D(9), asOf: D(9) }); // whole days only
+    await check({ from: D(1, 3.5), to: D(6, 20), asOf: D(8) }); // partial days at from and to
+    await check({ from: D(1, 3.5), to: D(8), asOf: D(5, 10, 1) }); // asOf inside the window
+    await check({ from: D(2, 1), to: D(2, 23), asOf: D(2, 12) }); // all in one day
+    await check({ from: D(2, 12), to: D(3, 12), asOf: D(9) }); // two partial days, no whole one
+    await check({ from: D(3), to: D(5), asOf: D(3, 0, -1) }); // asOf before the window
+    await check({ from: D(3), to: D(5), asOf: D(4) }); // asOf at midnight: that day's first ms counts
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: D(0) - DAY_MS, max: D(10) }), fc.integer({ min: 1, max: 6 * DAY_MS }), fc.integer({ min: D(0), max: D(10) }), async (from, len, asOf) => {
+        await check({ from, to: from + len, asOf });
       }),
       { numRuns: 40 },
     );
@@ -326,14 +327,14 @@ const HAND_WINDOW: KpiWindow = { from: D(0), to: D(28), asOf: D(27, 12) };
 
 describe('figures of a hand-built dataset', () => {
   async function handDb() {
-    const s = setup();
+    const s = await setup();
     await s.send(handDataset(), 'acme');
     return s;
   }
 
   it('GET /kpis', async () => {
     const s = await handDb();
-    const k = getKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES })!;
+    const k = (await getKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES }))!;
     // Costs: week 1 u9 $2 + u1 $4.5 + u2 $0.25 = 6.75; week 2 u3 $2.5 + u5 $0.5 = 3; week 4 u6 $0.3.
     const cost = 10.05;
     expect(k.costUsd).toBeCloseTo(cost, 12);
@@ -364,7 +365,7 @@ describe('figures of a hand-built dataset', () => {
 
   it('GET /kpis/weekly', async () => {
     const s = await handDb();
-    const { weeks } = getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES })!;
+    const { weeks } = (await getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES }))!;
     expect(weeks.map((w) => [w.week, w.mergedChanges, w.tokens.total, w.unpricedCalls])).toEqual([
       ['2026-06-01', 6, 3_300_000, 0],
       ['2026-06-08', 0, 1_920_000, 1],
@@ -372,7 +373,7 @@ describe('figures of a hand-built dataset', () => {
       ['2026-06-22', 1, 100_000, 0],
     ]);
     expect(weeks.map((w) => w.costUsd)).toEqual([6.75, 3, 0, expect.closeTo(0.3, 12)]);
-    expect(weeks.reduce((sum, w) => sum + w.costUsd, 0)).toBe(getKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES })!.costUsd);
+    expect(weeks.reduce((sum, w) => sum + w.costUsd, 0)).toBe((await getKpis(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db, prices: PRICES }))!.costUsd);
   });
 
   it('GET /flags, at the default thresholds and at the team’s own', async () => {
@@ -389,7 +390,7 @@ describe('figures of a hand-built dataset', () => {
       },
     };
     const burnCommon = { threshold: 200_000, minTokens: 200_000, multiplier: 3, medianConvergedTokens: null, convergedRuns: 3, minConvergedRuns: 5, maxIdleHours: 24 };
-    expect(getFlags(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db })).toEqual({
+    expect(await getFlags(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db })).toEqual({
       flags: [
         { kind: 'burn_without_outcome', run: 'rBurn', evidence: { ...burnCommon, tokens: 2_300_000, ended: true, lastEventAt: iso(D(3, 12)), idleHours: 24 * 24 } },
         { kind: 'chatter', run: 'rChat', evidence: { messages: 20, toolCalls: 8, messageShare: 20 / 28, minMessages: 20, minMessageShare: 0.7, linkedChanges: 0 } },
@@ -402,13 +403,13 @@ describe('figures of a hand-built dataset', () => {
       ],
     });
 
-    expect(getFlagThresholds(acme, s.db)).toEqual(DEFAULT_FLAG_THRESHOLDS);
-    saveFlagThresholds(OPERATOR, acme, { burnMinTokens: 3_000_000, chatterMinMessageShare: 0.8 }, s.db);
-    expect(getFlagThresholds(acme, s.db)).toEqual({ ...DEFAULT_FLAG_THRESHOLDS, burnMinTokens: 3_000_000, chatterMinMessageShare: 0.8 });
-    expect(getFlags(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db })!.flags.map((f) => f.kind)).toEqual(['stalled', 'divergence']);
-    saveFlagThresholds(OPERATOR, acme, { burnMinTokens: null }, s.db);
-    expect(getFlagThresholds(acme, s.db).burnMinTokens).toBe(200_000);
-    expect(() => saveFlagThresholds(tokenViewer(acme), acme, {}, s.db)).toThrow();
+    expect(await getFlagThresholds(acme, s.db)).toEqual(DEFAULT_FLAG_THRESHOLDS);
+    await saveFlagThresholds(OPERATOR, acme, { burnMinTokens: 3_000_000, chatterMinMessageShare: 0.8 }, s.db);
+    expect(await getFlagThresholds(acme, s.db)).toEqual({ ...DEFAULT_FLAG_THRESHOLDS, burnMinTokens: 3_000_000, chatterMinMessageShare: 0.8 });
+    expect((await getFlags(OPERATOR, ['acme'], HAND_WINDOW, { db: s.db }))!.flags.map((f) => f.kind)).toEqual(['stalled', 'divergence']);
+    await saveFlagThresholds(OPERATOR, acme, { burnMinTokens: null }, s.db);
+    expect((await getFlagThresholds(acme, s.db)).burnMinTokens).toBe(200_000);
+    await expect(saveFlagThresholds(tokenViewer(acme), acme, {}, s.db)).rejects.toThrow();
   });
 
   it('answers only for teams the viewer may see, and sums several teams as one', async () => {
@@ -423,19 +424,19 @@ describe('figures of a hand-built dataset', () => {
     ], 'other');
     const acme = s.ids.get('acme')!;
     const opts = { db: s.db, prices: PRICES };
-    expect(getKpis(tokenViewer(acme), ['other'], HAND_WINDOW, opts)).toBeNull();
-    expect(getKpis(tokenViewer(acme), ['acme', 'other'], HAND_WINDOW, opts)).toBeNull();
-    expect(getWeeklyKpis(tokenViewer(acme), ['nope'], HAND_WINDOW, opts)).toBeNull();
-    expect(getFlags(tokenViewer(acme), ['other'], HAND_WINDOW, opts)).toBeNull();
-    expect(getKpis(tokenViewer(acme), ['acme'], HAND_WINDOW, opts)!.mergedChanges).toBe(8);
-    const both = getKpis(OPERATOR, ['acme', 'other'], HAND_WINDOW, opts)!;
+    expect(await getKpis(tokenViewer(acme), ['other'], HAND_WINDOW, opts)).toBeNull();
+    expect(await getKpis(tokenViewer(acme), ['acme', 'other'], HAND_WINDOW, opts)).toBeNull();
+    expect(await getWeeklyKpis(tokenViewer(acme), ['nope'], HAND_WINDOW, opts)).toBeNull();
+    expect(await getFlags(tokenViewer(acme), ['other'], HAND_WINDOW, opts)).toBeNull();
+    expect((await getKpis(tokenViewer(acme), ['acme'], HAND_WINDOW, opts))!.mergedChanges).toBe(8);
+    const both = (await getKpis(OPERATOR, ['acme', 'other'], HAND_WINDOW, opts))!;
     expect(both.team).toBe('acme,other');
     expect(both.mergedChanges).toBe(9);
     expect(both.timeToFix.opened).toBe(7);
     expect(both.runs).toEqual({ ended: 8, converged: 3, convergenceRate: 3 / 8 });
     // Run ids are told apart by team; other's merge of D(3) makes the later period's merges grow
     // (9 > 8), so the two teams together do not diverge.
-    const flags = getFlags(OPERATOR, ['acme', 'other'], HAND_WINDOW, opts)!.flags;
+    const flags = (await getFlags(OPERATOR, ['acme', 'other'], HAND_WINDOW, opts))!.flags;
     expect(flags.map((f) => ('run' in f ? f.run : f.team))).toEqual(['acme/rBurn', 'acme/rChat', 'acme/rIdle', 'acme/rStall']);
   });
 
@@ -443,8 +444,8 @@ describe('figures of a hand-built dataset', () => {
     const s = await handDb();
     const rows = naiveRows(handDataset());
     for (const w of [HAND_WINDOW, { from: D(2, 7), to: D(20, 3), asOf: D(17, 5) }, { from: D(-30), to: D(40), asOf: D(40) }]) {
-      expect(roundCosts(getKpis(OPERATOR, ['acme'], w, { db: s.db, prices: PRICES }))).toEqual(roundCosts({ team: 'acme', ...computeKpis(rows, w, PRICES) }));
-      expect(getFlags(OPERATOR, ['acme'], w, { db: s.db })).toEqual({
+      expect(roundCosts(await getKpis(OPERATOR, ['acme'], w, { db: s.db, prices: PRICES }))).toEqual(roundCosts({ team: 'acme', ...computeKpis(rows, w, PRICES) }));
+      expect(await getFlags(OPERATOR, ['acme'], w, { db: s.db })).toEqual({
         flags: computeFlags({ runs: rows.runs, weeks: weekTotals(rows.changes, rows.usage, w.asOf, 8) }, w, DEFAULT_FLAG_THRESHOLDS, 'acme'),
       });
     }
@@ -463,45 +464,45 @@ describe('answers from generated data', () => {
     { from: asOf - 40 * DAY_MS - 7 * HOUR_MS, to: asOf - 2 * DAY_MS + 5 * HOUR_MS, asOf: asOf - 5 * DAY_MS - 3 * HOUR_MS },
     { from: asOf - 70 * DAY_MS, to: asOf + DAY_MS, asOf: asOf + DAY_MS },
   ];
-  const answers = (db: ReturnType<typeof setup>['db'], slugs: string[]) =>
-    windows.map((w) => roundCosts({
-      kpis: getKpis(OPERATOR, slugs, w, { db, prices }),
-      weekly: getWeeklyKpis(OPERATOR, slugs, w, { db, prices }),
-      flags: getFlags(OPERATOR, slugs, w, { db }),
-    }));
+  const answers = (db: Sql, slugs: string[]) =>
+    Promise.all(windows.map(async (w) => roundCosts({
+      kpis: await getKpis(OPERATOR, slugs, w, { db, prices }),
+      weekly: await getWeeklyKpis(OPERATOR, slugs, w, { db, prices }),
+      flags: await getFlags(OPERATOR, slugs, w, { db }),
+    })));
 
   it('equal computeKpis / computeWeeklyKpis / computeFlags over naive in-memory rows', async () => {
-    const s = setup(teams);
+    const s = await setup(teams);
     await s.send(demo);
     for (const team of teams) {
       const rows = naiveRows(demo.filter((e) => e.team === team.slug));
       for (const w of windows) {
-        expect(roundCosts(getKpis(OPERATOR, [team.slug], w, { db: s.db, prices }))).toEqual(roundCosts({ team: team.slug, ...computeKpis(rows, w, prices) }));
-        expect(roundCosts(getWeeklyKpis(OPERATOR, [team.slug], w, { db: s.db, prices }))).toEqual(roundCosts(computeWeeklyKpis(rows, w, prices)));
-        expect(getFlags(OPERATOR, [team.slug], w, { db: s.db })).toEqual({
+        expect(roundCosts(await getKpis(OPERATOR, [team.slug], w, { db: s.db, prices }))).toEqual(roundCosts({ team: team.slug, ...computeKpis(rows, w, prices) }));
+        expect(roundCosts(await getWeeklyKpis(OPERATOR, [team.slug], w, { db: s.db, prices }))).toEqual(roundCosts(computeWeeklyKpis(rows, w, prices)));
+        expect(await getFlags(OPERATOR, [team.slug], w, { db: s.db })).toEqual({
           flags: computeFlags({ runs: rows.runs, weeks: weekTotals(rows.changes, rows.usage, w.asOf, 8) }, w, DEFAULT_FLAG_THRESHOLDS, team.slug),
         });
       }
     }
     // The data trips something: the comparison is not between empty answers.
-    const flags = windows.flatMap((w) => getFlags(OPERATOR, ['search'], w, { db: s.db })!.flags.map((f) => f.kind));
+    const flags = (await Promise.all(windows.map(async (w) => (await getFlags(OPERATOR, ['search'], w, { db: s.db }))!.flags))).flat().map((f) => f.kind);
     expect(new Set(flags).size).toBeGreaterThanOrEqual(3);
   });
 
   it('are the same whatever the order and split of the uploads, and re-sending changes nothing', async () => {
-    const reference = setup(teams);
+    const reference = await setup(teams);
     await reference.send(demo);
     const slugsList = [['growth'], ['search'], ['growth', 'search']];
-    const expected = slugsList.map((slugs) => answers(reference.db, slugs));
+    const expected = await Promise.all(slugsList.map((slugs) => answers(reference.db, slugs)));
     await fc.assert(
       fc.asyncProperty(fc.integer(), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 400 }), async (seed, parts, resend) => {
-        const s = setup(teams);
+        const s = await setup(teams);
         const shuffled = seededShuffle(demo, seed);
         const size = Math.ceil(shuffled.length / parts);
         for (let i = 0; i < shuffled.length; i += size) await s.send(shuffled.slice(i, i + size));
         await s.send(seededShuffle(shuffled, seed + 1).slice(0, resend));
-        slugsList.forEach((slugs, i) => expect(answers(s.db, slugs)).toEqual(expected[i]));
-        s.cleanup();
+        for (const [i, slugs] of slugsList.entries()) expect(await answers(s.db, slugs)).toEqual(expected[i]);
+        await s.cleanup();
       }),
       { numRuns: 3 },
     );
@@ -561,12 +562,12 @@ function filteredRows(all: readonly Ev[], f: KpiFilters, asOf: number): KpiInput
 }
 
 /** What getKpis, getWeeklyKpis and getFlags answer for the team, against the filtered oracle. */
-function expectOracle(db: ReturnType<typeof setup>['db'], team: string, events: readonly Ev[], w: KpiWindow, f: KpiFilters, prices = PRICES) {
+async function expectOracle(db: Sql, team: string, events: readonly Ev[], w: KpiWindow, f: KpiFilters, prices = PRICES) {
   const rows = filteredRows(events, f, w.asOf);
   const opts = { db, prices, filters: f };
-  expect(roundCosts(getKpis(OPERATOR, [team], w, opts))).toEqual(roundCosts({ team, ...computeKpis(rows, w, prices) }));
-  expect(roundCosts(getWeeklyKpis(OPERATOR, [team], w, opts))).toEqual(roundCosts(computeWeeklyKpis(rows, w, prices)));
-  expect(getFlags(OPERATOR, [team], w, opts)).toEqual({
+  expect(roundCosts(await getKpis(OPERATOR, [team], w, opts))).toEqual(roundCosts({ team, ...computeKpis(rows, w, prices) }));
+  expect(roundCosts(await getWeeklyKpis(OPERATOR, [team], w, opts))).toEqual(roundCosts(computeWeeklyKpis(rows, w, prices)));
+  expect(await getFlags(OPERATOR, [team], w, opts)).toEqual({
     flags: computeFlags({ runs: rows.runs, weeks: weekTotals(rows.changes, rows.usage, w.asOf, 8) }, w, DEFAULT_FLAG_THRESHOLDS, team),
   });
 }
@@ -605,30 +606,30 @@ describe('filters: agent, model, repo', () => {
   }
 
   it('narrow runs, changes, usage and defects by hand', async () => {
-    const s = setup();
+    const s = await setup();
     const events = filterDataset();
     await s.send(events, 'acme');
-    const k = (filters: KpiFilters) => getKpis(OPERATOR, ['acme'], W, { db: s.db, prices: PRICES, filters })!;
-    const brief = (filters: KpiFilters) => {
-      const x = k(filters);
+    const k = async (filters: KpiFilters) => (await getKpis(OPERATOR, ['acme'], W, { db: s.db, prices: PRICES, filters }))!;
+    const brief = async (filters: KpiFilters) => {
+      const x = await k(filters);
       return { merged: x.mergedChanges, input: x.tokens.input, calls: x.unpricedCalls, ended: x.runs.ended, converged: x.runs.converged, defects: x.timeToFix.opened };
     };
-    expect(brief({})).toEqual({ merged: 4, input: 2807, calls: 5, ended: 2, converged: 2, defects: 3 });
+    expect(await brief({})).toEqual({ merged: 4, input: 2807, calls: 5, ended: 2, converged: 2, defects: 3 });
     // model alone: every call of that model whatever its run; but no run started with it.
-    expect(brief({ model: 'sonnet' })).toEqual({ merged: 0, input: 507, calls: 2, ended: 0, converged: 0, defects: 0 });
-    expect(brief({ model: 'opus' })).toEqual({ merged: 1, input: 2000, calls: 2, ended: 1, converged: 1, defects: 1 });
+    expect(await brief({ model: 'sonnet' })).toEqual({ merged: 0, input: 507, calls: 2, ended: 0, converged: 0, defects: 0 });
+    expect(await brief({ model: 'opus' })).toEqual({ merged: 1, input: 2000, calls: 2, ended: 1, converged: 1, defects: 1 });
     // agent: all of the run's calls, whatever their model.
-    expect(brief({ agent: 'claude-code' })).toEqual({ merged: 1, input: 2500, calls: 3, ended: 1, converged: 1, defects: 1 });
+    expect(await brief({ agent: 'claude-code' })).toEqual({ merged: 1, input: 2500, calls: 3, ended: 1, converged: 1, defects: 1 });
     // agent and model: the agent's runs' calls of that model; runs must have started with it.
-    expect(brief({ agent: 'claude-code', model: 'sonnet' })).toEqual({ merged: 0, input: 500, calls: 1, ended: 0, converged: 0, defects: 0 });
+    expect(await brief({ agent: 'claude-code', model: 'sonnet' })).toEqual({ merged: 0, input: 500, calls: 1, ended: 0, converged: 0, defects: 0 });
     // repo alone: cA (linked to rA) and the changes whose own repo is x/api, linked or not (cU, cX);
     // d1 (names cU) and d2 (cA); d3 names cA only after asOf.
-    expect(brief({ repo: 'x/api' })).toEqual({ merged: 3, input: 2500, calls: 3, ended: 1, converged: 1, defects: 2 });
+    expect(await brief({ repo: 'x/api' })).toEqual({ merged: 3, input: 2500, calls: 3, ended: 1, converged: 1, defects: 2 });
     // repo with another filter: through the runs only.
-    expect(brief({ repo: 'x/api', agent: 'claude-code' })).toEqual({ merged: 1, input: 2500, calls: 3, ended: 1, converged: 1, defects: 1 });
-    expect(brief({ repo: 'x/web' })).toEqual({ merged: 2, input: 307, calls: 2, ended: 1, converged: 1, defects: 1 });
+    expect(await brief({ repo: 'x/api', agent: 'claude-code' })).toEqual({ merged: 1, input: 2500, calls: 3, ended: 1, converged: 1, defects: 1 });
+    expect(await brief({ repo: 'x/web' })).toEqual({ merged: 2, input: 307, calls: 2, ended: 1, converged: 1, defects: 1 });
     // A filter nothing matches: zeros and nulls, not errors.
-    expect(k({ agent: 'nobody' })).toEqual({
+    expect(await k({ agent: 'nobody' })).toEqual({
       team: 'acme', mergedChanges: 0, mergedPerWeek: 0,
       weekSurvival: { rate: null, survived: 0, eligible: 0, pending: 0 },
       defectRate: { rate: null, failed: 0, eligible: 0, pending: 0 },
@@ -637,15 +638,15 @@ describe('filters: agent, model, repo', () => {
       costUsd: 0, unpricedCalls: 0, costPerMergedChange: null, costPerSurvivingChange: null,
       runs: { ended: 0, converged: 0, convergenceRate: null },
     });
-    const weekly = getWeeklyKpis(OPERATOR, ['acme'], W, { db: s.db, prices: PRICES, filters: { agent: 'nobody' } })!;
+    const weekly = (await getWeeklyKpis(OPERATOR, ['acme'], W, { db: s.db, prices: PRICES, filters: { agent: 'nobody' } }))!;
     expect(weekly.weeks.map((x) => [x.week, x.mergedChanges, x.tokens.total])).toEqual([['2026-06-01', 0, 0], ['2026-06-08', 0, 0]]);
-    expect(getFlags(OPERATOR, ['acme'], W, { db: s.db, filters: { agent: 'nobody' } })).toEqual({ flags: [] });
-    const dash = getTeamDashboard(OPERATOR, 'acme', { window: W, previous: { from: D(-14), to: D(0), asOf: W.asOf }, filters: { agent: 'nobody' } }, { db: s.db, prices: PRICES })!;
+    expect(await getFlags(OPERATOR, ['acme'], W, { db: s.db, filters: { agent: 'nobody' } })).toEqual({ flags: [] });
+    const dash = (await getTeamDashboard(OPERATOR, 'acme', { window: W, previous: { from: D(-14), to: D(0), asOf: W.asOf }, filters: { agent: 'nobody' } }, { db: s.db, prices: PRICES }))!;
     expect(dash.timeToFix).toEqual({ fixedHours: [], kmCurve: [{ hours: 0, survival: 1 }] });
     // And every one of them is the oracle's answer.
     for (const f of [{}, { model: 'sonnet' }, { model: 'opus' }, { agent: 'claude-code' }, { agent: 'claude-code', model: 'sonnet' },
       { repo: 'x/api' }, { repo: 'x/api', agent: 'claude-code' }, { repo: 'x/web' }, { agent: 'nobody' }, { agent: 'codex', model: 'gpt', repo: 'x/web' }]) {
-      expectOracle(s.db, 'acme', events, W, f);
+      await expectOracle(s.db, 'acme', events, W, f);
     }
   });
 
@@ -653,7 +654,7 @@ describe('filters: agent, model, repo', () => {
     const teams = DEMO_TEAMS.filter((t) => t.slug === 'search');
     const asOf = Date.parse('2026-11-26T09:30:00Z');
     const demo = [...generateDemoEvents({ asOf, weeks: 9, teams })] as unknown as Ev[];
-    const s = setup(teams);
+    const s = await setup(teams);
     await s.send(demo);
     const starts = demo.filter((e) => e.type === 'run.started');
     const values = (key: string) => [...new Set(starts.map((e) => e[key]).filter((v): v is string => typeof v === 'string'))].sort();
@@ -673,16 +674,16 @@ describe('filters: agent, model, repo', () => {
       { from: asOf - 28 * DAY_MS, to: asOf, asOf },
       { from: asOf - 40 * DAY_MS - 7 * HOUR_MS, to: asOf - 2 * DAY_MS + 5 * HOUR_MS, asOf: asOf - 5 * DAY_MS - 3 * HOUR_MS },
     ];
-    for (const w of windows) for (const f of filters) expectOracle(s.db, 'search', demo, w, f, prices);
+    for (const w of windows) for (const f of filters) await expectOracle(s.db, 'search', demo, w, f, prices);
     // Not between empty answers: some filter keeps changes and usage but not all of them.
-    const all = getKpis(OPERATOR, ['search'], windows[0], { db: s.db, prices })!;
-    const some = getKpis(OPERATOR, ['search'], windows[0], { db: s.db, prices, filters: filters[0] })!;
+    const all = (await getKpis(OPERATOR, ['search'], windows[0], { db: s.db, prices }))!;
+    const some = (await getKpis(OPERATOR, ['search'], windows[0], { db: s.db, prices, filters: filters[0] }))!;
     expect(some.mergedChanges).toBeGreaterThan(0);
     expect(some.mergedChanges).toBeLessThan(all.mergedChanges);
     expect(some.tokens.total).toBeGreaterThan(0);
     expect(some.tokens.total).toBeLessThan(all.tokens.total);
     expect(callOnly).toBeDefined();
-    const flagged = filters.map((f) => getFlags(OPERATOR, ['search'], windows[0], { db: s.db, filters: f })!.flags.length);
+    const flagged = await Promise.all(filters.map(async (f) => (await getFlags(OPERATOR, ['search'], windows[0], { db: s.db, filters: f }))!.flags.length));
     expect(flagged.filter((n) => n > 0).length).toBeGreaterThan(2);
   });
 });
@@ -691,19 +692,19 @@ describe('filters: agent, model, repo', () => {
 
 describe('getTeamDashboard', () => {
   it('answers what getKpis (window and previous), getWeeklyKpis and getFlags answer, with the time-to-fix curve', async () => {
-    const s = setup();
+    const s = await setup();
     await s.send(handDataset(), 'acme');
     const opts = { db: s.db, prices: PRICES };
     const previous = { from: D(-28), to: D(0), asOf: HAND_WINDOW.asOf };
-    const dash = getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW, previous }, opts);
+    const dash = await getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW, previous }, opts);
     expect(dash).toEqual({
       team: { id: s.ids.get('acme'), slug: 'acme', name: 'Acme' },
       runList: null,
       recentFlags: expect.any(Array),
-      kpis: getKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
-      previousKpis: getKpis(OPERATOR, ['acme'], previous, opts),
-      weekly: getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
-      flags: getFlags(OPERATOR, ['acme'], HAND_WINDOW, opts),
+      kpis: await getKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
+      previousKpis: await getKpis(OPERATOR, ['acme'], previous, opts),
+      weekly: await getWeeklyKpis(OPERATOR, ['acme'], HAND_WINDOW, opts),
+      flags: await getFlags(OPERATOR, ['acme'], HAND_WINDOW, opts),
       // Fixed after 2, 10, 24, 48 h; open 24 h and 180 h. KM: 5/6, 2/3, 1/2 (the fix at 24 h
       // before the censoring), then 2 at risk at 48 h: 1/4.
       timeToFix: {
@@ -714,16 +715,16 @@ describe('getTeamDashboard', () => {
     expect(new Set(dash!.recentFlags)).toEqual(new Set(dash!.flags.flags));
     expect(dash!.recentFlags[0].kind).toBe(dash!.flags.flags.some((f) => f.kind === 'divergence') ? 'divergence' : dash!.recentFlags[0].kind);
     expect(dash!.previousKpis!.mergedChanges).toBe(9); // c9 and e1..e8: the previous window is not empty
-    expect(getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW }, opts)!.previousKpis).toBeNull();
-    expect(getTeamDashboard(tokenViewer(s.ids.get('acme')!), 'other', { window: HAND_WINDOW, previous }, opts)).toBeNull();
-    expect(getTeamDashboard(OPERATOR, 'nope', { window: HAND_WINDOW, previous }, opts)).toBeNull();
+    expect((await getTeamDashboard(OPERATOR, 'acme', { window: HAND_WINDOW }, opts))!.previousKpis).toBeNull();
+    expect(await getTeamDashboard(tokenViewer(s.ids.get('acme')!), 'other', { window: HAND_WINDOW, previous }, opts)).toBeNull();
+    expect(await getTeamDashboard(OPERATOR, 'nope', { window: HAND_WINDOW, previous }, opts)).toBeNull();
   });
 
   it('equals the separate calls on generated data, bit for bit, with and without filters', async () => {
     const teams = DEMO_TEAMS.filter((t) => t.slug === 'growth');
     const asOf = Date.parse('2026-11-26T09:30:00Z');
     const demo = [...generateDemoEvents({ asOf, weeks: 9, teams })] as unknown as Ev[];
-    const s = setup(teams);
+    const s = await setup(teams);
     await s.send(demo);
     const run = demo.find((e) => e.type === 'run.started')!;
     const prices = loadPriceTable({});
@@ -733,12 +734,12 @@ describe('getTeamDashboard', () => {
       const window = { from: now - days * DAY_MS, to: now, asOf: now };
       const previous = { from: window.from - days * DAY_MS, to: window.from, asOf: now };
       for (const filters of [undefined, { agent: run.agent as string }, { repo: run.repo as string }, { model: run.model as string, agent: run.agent as string }]) {
-        const dash = getTeamDashboard(OPERATOR, 'growth', { window, previous, filters }, opts)!;
+        const dash = (await getTeamDashboard(OPERATOR, 'growth', { window, previous, filters }, opts))!;
         const o = { ...opts, filters };
-        expect(dash.kpis).toEqual(getKpis(OPERATOR, ['growth'], window, o));
-        expect(dash.previousKpis).toEqual(getKpis(OPERATOR, ['growth'], previous, o));
-        expect(dash.weekly).toEqual(getWeeklyKpis(OPERATOR, ['growth'], window, o));
-        expect(dash.flags).toEqual(getFlags(OPERATOR, ['growth'], window, o));
+        expect(dash.kpis).toEqual(await getKpis(OPERATOR, ['growth'], window, o));
+        expect(dash.previousKpis).toEqual(await getKpis(OPERATOR, ['growth'], previous, o));
+        expect(dash.weekly).toEqual(await getWeeklyKpis(OPERATOR, ['growth'], window, o));
+        expect(dash.flags).toEqual(await getFlags(OPERATOR, ['growth'], window, o));
         expect(dash.timeToFix.fixedHours.length).toBe(dash.kpis.timeToFix.fixed);
         expect(dash.timeToFix.kmCurve[0]).toEqual({ hours: 0, survival: 1 });
       }
@@ -746,6 +747,6 @@ describe('getTeamDashboard', () => {
     // A previous window seen at another asOf is loaded on its own, with the same answer.
     const window = { from: now - 28 * DAY_MS, to: now, asOf: now };
     const other = { from: now - 56 * DAY_MS, to: now - 28 * DAY_MS, asOf: now - 30 * DAY_MS };
-    expect(getTeamDashboard(OPERATOR, 'growth', { window, previous: other }, opts)!.previousKpis).toEqual(getKpis(OPERATOR, ['growth'], other, opts));
+    expect((await getTeamDashboard(OPERATOR, 'growth', { window, previous: other }, opts))!.previousKpis).toEqual(await getKpis(OPERATOR, ['growth'], other, opts));
   });
 });

@@ -13,7 +13,6 @@
  * partitionInput), which gives each the figures it would get alone.
  */
 import 'server-only';
-import type { Db } from '@/db/client';
 import { computeFlags, type Flag, type FlagKind } from '@/lib/flags/flags';
 import type { FlagThresholds } from '@/lib/flags/thresholds';
 import { computeKpis, weekTotals } from '@/lib/kpi/compute';
@@ -21,7 +20,7 @@ import { timeToFixDurations } from '@/lib/kpi/outcomes';
 import { computeWeeklyKpisPartitioned, partitionInput } from '@/lib/kpi/partition';
 import { kaplanMeierCurve } from '@/lib/kpi/stats';
 import type { KpiInput, KpiWindow, Kpis, PriceLookup, RunRow, WeeklyKpis } from '@/lib/kpi/types';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import { priceTable } from './prices';
 import { buildRunList, type RunList } from './run-list';
 import type { RunQuery } from './run-query';
@@ -50,7 +49,7 @@ export interface FlagsAnswer {
 }
 
 export interface KpiQueryOptions {
-  db?: Db;
+  db?: DbArg;
   /** The price table (default: the installation's). */
   prices?: PriceLookup;
   /** Narrow every figure to matching runs, changes, usage and defects (default: none). */
@@ -58,31 +57,39 @@ export interface KpiQueryOptions {
 }
 
 /** The flag thresholds of each team of a scope. */
-function teamThresholds(scope: TeamScope, db: Db): (src: TeamSource) => FlagThresholds {
-  const byTeam = new Map(scope.sources.map((src) => [src.teamId, getFlagThresholds(src.teamId, db)]));
+async function teamThresholds(scope: TeamScope, db: Sql): Promise<(src: TeamSource) => FlagThresholds> {
+  const byTeam = new Map<number, FlagThresholds>();
+  for (const src of scope.sources) byTeam.set(src.teamId, await getFlagThresholds(src.teamId, db));
   return (src) => byTeam.get(src.teamId)!;
 }
 
+/** The database and the teams asked for; null when a team is not visible. */
+async function scopeOf(viewer: Viewer, teamSlugs: readonly string[], options: { db?: DbArg }): Promise<{ db: Sql; scope: TeamScope } | null> {
+  const db = await (options.db ?? getDb());
+  const scope = await resolveTeamScope(viewer, teamSlugs, db);
+  return scope ? { db, scope } : null;
+}
+
 /** Every figure of kpis-v1.md for the teams and window; null when a team is not visible. */
-export function getKpis(viewer: Viewer, teamSlugs: readonly string[], w: KpiWindow, options: KpiQueryOptions = {}): KpisAnswer | null {
-  const db = options.db ?? getDb();
-  const scope = resolveTeamScope(viewer, teamSlugs, db);
-  if (!scope) return null;
-  const input = loadKpiInput(db.$client, scope.sources, w, teamThresholds(scope, db), options.filters);
+export async function getKpis(viewer: Viewer, teamSlugs: readonly string[], w: KpiWindow, options: KpiQueryOptions = {}): Promise<KpisAnswer | null> {
+  const found = await scopeOf(viewer, teamSlugs, options);
+  if (!found) return null;
+  const { db, scope } = found;
+  const input = await loadKpiInput(db, scope.sources, w, await teamThresholds(scope, db), options.filters);
   return { team: scope.label, ...computeKpis(input, w, options.prices ?? priceTable()) };
 }
 
 /** The window's ISO weeks (kpis-v1.md "Weekly figures"); null when a team is not visible. */
-export function getWeeklyKpis(
+export async function getWeeklyKpis(
   viewer: Viewer,
   teamSlugs: readonly string[],
   w: KpiWindow,
   options: KpiQueryOptions = {},
-): WeeklyKpisAnswer | null {
-  const db = options.db ?? getDb();
-  const scope = resolveTeamScope(viewer, teamSlugs, db);
-  if (!scope) return null;
-  const input = loadKpiInput(db.$client, scope.sources, w, teamThresholds(scope, db), options.filters);
+): Promise<WeeklyKpisAnswer | null> {
+  const found = await scopeOf(viewer, teamSlugs, options);
+  if (!found) return null;
+  const { db, scope } = found;
+  const input = await loadKpiInput(db, scope.sources, w, await teamThresholds(scope, db), options.filters);
   return computeWeeklyKpisPartitioned(input, w, options.prices ?? priceTable());
 }
 
@@ -100,18 +107,14 @@ function flagsOf(scope: TeamScope, reads: readonly RunRows[], weeks: Parameters<
  * The window's run flags and the team's divergence flag; null when a team is not visible. With
  * filters: the matching runs' flags, and divergence over the filtered usage and changes.
  */
-export function getFlags(viewer: Viewer, teamSlugs: readonly string[], w: KpiWindow, options: KpiQueryOptions = {}): FlagsAnswer | null {
-  const db = options.db ?? getDb();
-  const scope = resolveTeamScope(viewer, teamSlugs, db);
-  if (!scope) return null;
-  const thresholds = teamThresholds(scope, db);
-  const reads = loadRunRows(db.$client, scope.sources, w, thresholds, options.filters);
-  const weeks = divergenceWeekTotals(db.$client, scope.sources, w.asOf, thresholds(scope.sources[0]).divergenceWeeks, options.filters);
-  return { flags: flagsOf(scope, reads, weeks, w, thresholds) };
+export async function getFlags(viewer: Viewer, teamSlugs: readonly string[], w: KpiWindow, options: KpiQueryOptions = {}): Promise<FlagsAnswer | null> {
+  const found = await getWindowRuns(viewer, teamSlugs, w, options);
+  return found && { flags: found.flags };
 }
 
 /** The runs whose last event at asOf is in the window, with their links, usage and flag kinds. */
 export interface WindowRuns {
+  db: Sql;
   scope: TeamScope;
   /** Each team's runs (in the order of scope.sources): states, links, and the rows flags read. */
   reads: RunRows[];
@@ -131,15 +134,15 @@ export function flagKindsByRun(flags: readonly Flag[]): Map<string, FlagKind[]> 
  * The runs of the window (GET /api/v1/runs, the runs table) and their flags, from one read of
  * the runs and their links. Null when a team is not visible.
  */
-export function getWindowRuns(viewer: Viewer, teamSlugs: readonly string[], w: KpiWindow, options: KpiQueryOptions = {}): WindowRuns | null {
-  const db = options.db ?? getDb();
-  const scope = resolveTeamScope(viewer, teamSlugs, db);
-  if (!scope) return null;
-  const thresholds = teamThresholds(scope, db);
-  const reads = loadRunRows(db.$client, scope.sources, w, thresholds, options.filters);
-  const weeks = divergenceWeekTotals(db.$client, scope.sources, w.asOf, thresholds(scope.sources[0]).divergenceWeeks, options.filters);
+export async function getWindowRuns(viewer: Viewer, teamSlugs: readonly string[], w: KpiWindow, options: KpiQueryOptions = {}): Promise<WindowRuns | null> {
+  const found = await scopeOf(viewer, teamSlugs, options);
+  if (!found) return null;
+  const { db, scope } = found;
+  const thresholds = await teamThresholds(scope, db);
+  const reads = await loadRunRows(db, scope.sources, w, thresholds, options.filters);
+  const weeks = await divergenceWeekTotals(db, scope.sources, w.asOf, thresholds(scope.sources[0]).divergenceWeeks, options.filters);
   const flags = flagsOf(scope, reads, weeks, w, thresholds);
-  return { scope, reads, flags, flagsByRun: flagKindsByRun(flags) };
+  return { db, scope, reads, flags, flagsByRun: flagKindsByRun(flags) };
 }
 
 /** Everything the team dashboard shows, from one load. */
@@ -181,30 +184,29 @@ export interface TeamDashboardRequest {
  * window, the previous window and the divergence weeks (when they share an asOf), split among
  * them in memory. Null when the team is not visible.
  */
-export function getTeamDashboard(
+export async function getTeamDashboard(
   viewer: Viewer,
   teamSlug: string,
   request: TeamDashboardRequest,
   options: Pick<KpiQueryOptions, 'db' | 'prices'> = {},
-): TeamDashboard | null {
-  const db = options.db ?? getDb();
-  const scope = resolveTeamScope(viewer, [teamSlug], db);
-  if (!scope) return null;
-  const conn = db.$client;
+): Promise<TeamDashboard | null> {
+  const found = await scopeOf(viewer, [teamSlug], options);
+  if (!found) return null;
+  const { db, scope } = found;
   const prices = options.prices ?? priceTable();
   const w = request.window;
   const previous = request.previous ?? null;
-  const thresholds = teamThresholds(scope, db);
+  const thresholds = await teamThresholds(scope, db);
   const divergence = divergenceRange(w.asOf, thresholds(scope.sources[0]).divergenceWeeks);
   const together = previous !== null && previous.asOf === w.asOf;
   const kpiWindows = together ? [w, previous] : [w];
-  const outcomes = loadOutcomeRows(conn, scope.sources, w.asOf, kpiWindows, divergence ? [divergence] : [], request.filters);
-  const reads = loadRunRows(conn, scope.sources, w, thresholds, request.filters, kpiWindows);
+  const outcomes = await loadOutcomeRows(db, scope.sources, w.asOf, kpiWindows, divergence ? [divergence] : [], request.filters);
+  const reads = await loadRunRows(db, scope.sources, w, thresholds, request.filters, kpiWindows);
   const rows: KpiInput = { ...outcomes, runs: reads.flatMap((r) => r.kpi) };
   const [current, before] = partitionInput(rows, kpiWindows);
   let previousKpis: KpisAnswer | null = null;
   if (previous !== null) {
-    const input = together ? before : loadKpiInput(conn, scope.sources, previous, thresholds, request.filters);
+    const input = together ? before : await loadKpiInput(db, scope.sources, previous, thresholds, request.filters);
     previousKpis = { team: scope.label, ...computeKpis(input, previous, prices) };
   }
   const weeks = divergence ? weekTotals(rows.changes, rows.usage, w.asOf, divergence.count) : [];

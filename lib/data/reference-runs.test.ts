@@ -12,8 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { differences, failureReport } from '@/lib/testing/reference/compare';
 import { datasetArb, questionsOf, type GeneratedDataset } from '@/lib/testing/reference/datasets';
 import { referenceAnswers, type RawEvent, type RefRun } from '@/lib/testing/reference';
-import { loadDataset } from '@/lib/testing/reference-db';
-import type { Db } from './connection';
+import { COMPARISON_TIME_LIMIT_MS, loadDataset } from '@/lib/testing/reference-db';
+import type { Sql } from './connection';
 import { decodeRunsCursor, getRuns } from './runs';
 import { OPERATOR } from './viewer';
 
@@ -47,7 +47,7 @@ function documented(r: Record<string, unknown>): RefRun {
 }
 
 /** Every page of the product's answer, concatenated; problems with the paging itself are differences too. */
-async function servedRuns(q: GeneratedDataset, db: Db): Promise<{ runs: RefRun[]; problems: string[] }> {
+async function servedRuns(q: GeneratedDataset, db: Sql): Promise<{ runs: RefRun[]; problems: string[] }> {
   const runs: RefRun[] = [];
   const problems: string[] = [];
   let cursor: string | undefined;
@@ -74,7 +74,7 @@ async function compare(d: GeneratedDataset): Promise<string | null> {
     }
     return null;
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 }
 
@@ -85,9 +85,9 @@ describe('product vs reference: GET /api/v1/runs', () => {
         const failure = await compare(d);
         if (failure !== null) throw new Error(failure);
       }),
-      { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
+      { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: COMPARISON_TIME_LIMIT_MS, markInterruptAsFailure: true },
     );
-  }, 150_000);
+  }, COMPARISON_TIME_LIMIT_MS + 90_000);
 
   const T0 = Date.UTC(2026, 5, 1);
   const H = 3_600_000;

@@ -12,8 +12,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { differences, failureReport, flagSet } from '@/lib/testing/reference/compare';
 import { datasetArb, questionsOf, type GeneratedDataset } from '@/lib/testing/reference/datasets';
 import { referenceAnswers, type RawEvent, type TeamSpec } from '@/lib/testing/reference';
-import { loadDataset } from '@/lib/testing/reference-db';
-import type { Db } from './connection';
+import { COMPARISON_TIME_LIMIT_MS, loadDataset } from '@/lib/testing/reference-db';
+import type { Sql } from './connection';
 import { getFlags, getKpis, getWeeklyKpis } from './kpis';
 import { OPERATOR } from './viewer';
 
@@ -28,7 +28,7 @@ beforeAll(() => {
 type Endpoint = 'kpis' | 'weekly' | 'flags';
 
 /** The differences between what the product serves for one question and the reference's answer. */
-async function differencesFor(q: GeneratedDataset, db: Db, endpoint: Endpoint): Promise<string[]> {
+async function differencesFor(q: GeneratedDataset, db: Sql, endpoint: Endpoint): Promise<string[]> {
   const expected = referenceAnswers(q);
   const slugs = q.teams.map((x) => x.slug);
   const options = { db, filters: q.filters };
@@ -57,7 +57,7 @@ async function compare(d: GeneratedDataset, endpoint: Endpoint): Promise<string 
     }
     return null;
   } finally {
-    t.cleanup();
+    await t.cleanup();
   }
 }
 
@@ -70,9 +70,9 @@ describe('product vs reference (kpis-v1) over random datasets', () => {
           if (failure !== null) throw new Error(failure);
         }),
         // Shrinking re-ingests each candidate: bounded, it reports the smallest found by then.
-        { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: 60_000, markInterruptAsFailure: true },
+        { numRuns: NUM_RUNS, seed: SEED, interruptAfterTimeLimit: COMPARISON_TIME_LIMIT_MS, markInterruptAsFailure: true },
       );
-    }, 150_000);
+    }, COMPARISON_TIME_LIMIT_MS + 90_000);
   }
 });
 

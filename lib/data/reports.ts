@@ -6,11 +6,10 @@
  * access is checked there: a team it may not see gives null (→ 404).
  */
 import 'server-only';
-import type { Db } from '@/db/client';
 import { parseDashboardRange, parseSliceFilters, RANGE_PRESETS, type RangeProblem, type SearchParams } from '@/lib/dashboard/search-params';
 import type { Flag } from '@/lib/flags/flags';
 import type { KpiWindow, Kpis, WeeklyKpis } from '@/lib/kpi/types';
-import { getDb } from './connection';
+import { getDb, type DbArg } from './connection';
 import { getFlags, getKpis, getWeeklyKpis, type KpiFilters, type KpisAnswer } from './kpis';
 import { resolveTeamScope } from './team-scope';
 import type { Viewer } from './viewer';
@@ -67,18 +66,21 @@ function figuresOf({ team: _label, ...figures }: KpisAnswer): Kpis {
   return figures;
 }
 
-export function buildReport(viewer: Viewer, view: ReportView, now: number, db: Db = getDb()): Report | null {
-  const scope = resolveTeamScope(viewer, view.teams, db);
+export async function buildReport(viewer: Viewer, view: ReportView, now: number, dbArg: DbArg = getDb()): Promise<Report | null> {
+  const db = await dbArg;
+  const scope = await resolveTeamScope(viewer, view.teams, db);
   if (!scope) return null;
   const range = parseDashboardRange(view.range, now);
   const slugs = scope.teams.map((t) => t.slug);
   const filters = view.filters ?? {};
   const options = { db, filters };
-  const kpis = getKpis(viewer, slugs, range.window, options);
-  const weekly = getWeeklyKpis(viewer, slugs, range.window, options);
-  const flags = getFlags(viewer, slugs, range.window, options);
+  const [kpis, weekly, flags, previous] = await Promise.all([
+    getKpis(viewer, slugs, range.window, options),
+    getWeeklyKpis(viewer, slugs, range.window, options),
+    getFlags(viewer, slugs, range.window, options),
+    getKpis(viewer, slugs, range.previous, options),
+  ]);
   if (!kpis || !weekly || !flags) return null;
-  const previous = getKpis(viewer, slugs, range.previous, options);
   return {
     teams: scope.teams.map((t) => ({ slug: t.slug, name: t.name })),
     rangeLabel: rangeLabel(range.query, now),

@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ingest } from '@/lib/ingest/ingest';
 import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
-import type { Db } from './connection';
+import type { Sql } from './connection';
 import { getTeamDashboard } from './kpis';
 import { decodeRunsCursor, getRunDetail, getRuns, summariseIterations, teamsWithRun, type RunQuery, type RunsCursor } from './runs';
 import { ensureTeams } from './teams';
 import { OPERATOR, type Viewer } from './viewer';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0)) await c();
+});
 
 const H = 3_600_000;
 const T0 = Date.parse('2026-11-02T00:00:00Z');
@@ -16,9 +18,9 @@ const at = (h: number) => new Date(T0 + h * H).toISOString();
 const w = { from: T0, to: T0 + 28 * 24 * H, asOf: T0 + 28 * 24 * H };
 
 async function setup() {
-  const t = tempDatabase();
+  const t = await tempDatabase();
   cleanups.push(t.cleanup);
-  ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], t.db);
+  await ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], t.db);
   const events: object[] = [
     // r1: converges through an implicit repo+branch link; its change is modified and names a defect.
     { id: '1', type: 'run.started', ts: at(1), run: 'r1', agent: 'codex', model: 'gpt-5', repo: 'acme/api', branch: 'fix' },
@@ -41,27 +43,27 @@ async function setup() {
     // r3: still running.
     { id: '30', type: 'run.started', ts: at(20), run: 'r3', agent: 'codex', repo: 'acme/api', branch: 'y' },
   ];
-  await ingest(t.db.$client, chunksOf(ndjson(events)), { format: 'ndjson', partial: false, source: 'cli', team: { id: 1, slug: 'acme' } });
+  await ingest(t.db, chunksOf(ndjson(events)), { format: 'ndjson', partial: false, source: 'cli', team: { id: 1, slug: 'acme' } });
   return t;
 }
 
-const runList = (db: Db, query: RunQuery) =>
-  getTeamDashboard(OPERATOR, 'acme', { window: w, runs: query }, { db })!.runList!;
+const runList = async (db: Sql, query: RunQuery) =>
+  (await getTeamDashboard(OPERATOR, 'acme', { window: w, runs: query }, { db }))!.runList!;
 
 describe('the runs table', () => {
   it('lists the window’s runs with their outcome and flags, filtered, sorted and paged', async () => {
     const { db } = await setup();
-    const all = runList(db, {});
+    const all = await runList(db, {});
     expect(all.rows.map((r) => r.run)).toEqual(['r3', 'r2', 'r1']);
     expect(all.facets).toEqual({ agents: ['claude-code', 'codex'], models: ['claude-sonnet-4-5', 'gpt-5'], repos: ['acme/api', 'acme/web'] });
     const r1 = all.rows.find((r) => r.run === 'r1')!;
     expect(r1).toMatchObject({ status: 'succeeded', iterations: 2, linkedChanges: 1, mergedAt: T0 + 6 * H, flags: [] });
     expect(r1.tokens).toEqual({ input: 100, output: 50, cacheRead: 0, cacheWrite: 0, total: 150 });
     expect(all.rows.find((r) => r.run === 'r3')!.status).toBe('running');
-    expect(runList(db, { flagged: true }).rows.map((r) => r.run)).toEqual(['r2']);
-    expect(runList(db, { agent: 'codex', sort: 'tokens', desc: false }).rows.map((r) => r.run)).toEqual(['r3', 'r1']);
-    expect(runList(db, { status: 'running' }).total).toBe(1);
-    const paged = runList(db, { pageSize: 2, page: 2 });
+    expect((await runList(db, { flagged: true })).rows.map((r) => r.run)).toEqual(['r2']);
+    expect((await runList(db, { agent: 'codex', sort: 'tokens', desc: false })).rows.map((r) => r.run)).toEqual(['r3', 'r1']);
+    expect((await runList(db, { status: 'running' })).total).toBe(1);
+    const paged = await runList(db, { pageSize: 2, page: 2 });
     expect(paged).toMatchObject({ total: 3, page: 2, pageCount: 2 });
     expect(paged.rows.map((r) => r.run)).toEqual(['r1']);
   });
@@ -69,18 +71,18 @@ describe('the runs table', () => {
   it('answers null for a team the viewer cannot see', async () => {
     const { db } = await setup();
     const otherTeamToken: Viewer = { kind: 'token', tokenId: 1, teamId: 2, scopes: ['read'] };
-    expect(getTeamDashboard(otherTeamToken, 'acme', { window: w, runs: {} }, { db })).toBeNull();
-    expect(getRuns(otherTeamToken, ['acme'], w, {}, { db })).toBeNull();
-    expect(getRunDetail(otherTeamToken, 'acme', 'r1', w, db)).toBeNull();
-    expect(teamsWithRun(otherTeamToken, 'r1', db)).toEqual([]);
-    expect(teamsWithRun(OPERATOR, 'r1', db).map((t) => t.slug)).toEqual(['acme']);
+    expect(await getTeamDashboard(otherTeamToken, 'acme', { window: w, runs: {} }, { db })).toBeNull();
+    expect(await getRuns(otherTeamToken, ['acme'], w, {}, { db })).toBeNull();
+    expect(await getRunDetail(otherTeamToken, 'acme', 'r1', w, db)).toBeNull();
+    expect(await teamsWithRun(otherTeamToken, 'r1', db)).toEqual([]);
+    expect((await teamsWithRun(OPERATOR, 'r1', db)).map((t) => t.slug)).toEqual(['acme']);
   });
 });
 
 describe('getRuns (GET /api/v1/runs)', () => {
   it('answers the window’s runs newest last event first, as the runs table shows them', async () => {
     const { db } = await setup();
-    const answer = getRuns(OPERATOR, ['acme'], w, {}, { db })!;
+    const answer = (await getRuns(OPERATOR, ['acme'], w, {}, { db }))!;
     expect(answer.next).toBeNull();
     expect(answer.runs.map((r) => r.run)).toEqual(['r3', 'r2', 'r1']);
     expect(answer.runs[2]).toEqual({
@@ -92,17 +94,17 @@ describe('getRuns (GET /api/v1/runs)', () => {
     });
     expect(answer.runs[2].costUsd).toBeGreaterThan(0);
     expect(answer.runs[1]).toMatchObject({ run: 'r2', status: 'failed', converged: false, flags: ['burn_without_outcome'] });
-    const table = runList(db, {});
+    const table = await runList(db, {});
     expect(answer.runs.map((r) => [r.run, r.tokens.total, r.iterations, r.flags])).toEqual(table.rows.map((r) => [r.run, r.tokens.total, r.iterations, r.flags]));
   });
 
   it('pages with a cursor, and refuses none it did not make', async () => {
     const { db } = await setup();
-    const first = getRuns(OPERATOR, ['acme'], w, { limit: 2 }, { db })!;
+    const first = (await getRuns(OPERATOR, ['acme'], w, { limit: 2 }, { db }))!;
     expect(first.runs.map((r) => r.run)).toEqual(['r3', 'r2']);
     const cursor = decodeRunsCursor(first.next!);
     expect(cursor).toEqual({ lastEventAt: T0 + 12 * H, run: 'r2' } satisfies RunsCursor);
-    const second = getRuns(OPERATOR, ['acme'], w, { limit: 2, cursor }, { db })!;
+    const second = (await getRuns(OPERATOR, ['acme'], w, { limit: 2, cursor }, { db }))!;
     expect(second).toMatchObject({ next: null });
     expect(second.runs.map((r) => r.run)).toEqual(['r1']);
     expect(decodeRunsCursor('not a cursor')).toBeNull();
@@ -113,23 +115,23 @@ describe('getRuns (GET /api/v1/runs)', () => {
     const { db } = await setup();
     // At 2 h 30 min: r1 has started, one iteration and one call, no end, no change yet.
     const asOf = T0 + 2.5 * H;
-    const early = getRuns(OPERATOR, ['acme'], { from: T0, to: asOf, asOf }, {}, { db })!;
+    const early = (await getRuns(OPERATOR, ['acme'], { from: T0, to: asOf, asOf }, {}, { db }))!;
     expect(early.runs).toHaveLength(1);
     expect(early.runs[0]).toMatchObject({
       run: 'r1', status: 'running', endedAt: null, lastEventAt: at(2.2), iterations: 1, tokens: { total: 150 }, changes: [], converged: false,
     });
-    const detail = getRunDetail(OPERATOR, 'acme', 'r1', { from: T0, to: asOf, asOf }, db)!;
+    const detail = (await getRunDetail(OPERATOR, 'acme', 'r1', { from: T0, to: asOf, asOf }, db))!;
     expect(detail.run).toMatchObject({ status: 'running', endedAt: null, lastEventAt: T0 + 2.2 * H, iterations: 1, testResults: 1, linkedChanges: 0 });
     expect(detail.changes).toEqual([]);
     // Before its first event a run does not exist.
-    expect(getRunDetail(OPERATOR, 'acme', 'r2', { from: T0, to: asOf, asOf }, db)).toBeNull();
+    expect(await getRunDetail(OPERATOR, 'acme', 'r2', { from: T0, to: asOf, asOf }, db)).toBeNull();
   });
 });
 
 describe('getRunDetail', () => {
   it('shows the loop by iteration, the change it produced and that change’s fate', async () => {
     const { db } = await setup();
-    const d = getRunDetail(OPERATOR, 'acme', 'r1', w, db)!;
+    const d = (await getRunDetail(OPERATOR, 'acme', 'r1', w, db))!;
     expect(d.iterations).toEqual([
       { n: 1, at: T0 + 2 * H, tokens: 150, llmCalls: 1, toolCalls: 0, failedToolCalls: 0, messages: 0, testsFailed: 2, testsPassed: 3 },
       { n: 2, at: T0 + 3 * H, tokens: 0, llmCalls: 0, toolCalls: 1, failedToolCalls: 1, messages: 0, testsFailed: 0, testsPassed: 5 },
@@ -146,7 +148,7 @@ describe('getRunDetail', () => {
 
   it('explains the flag of a burning run', async () => {
     const { db } = await setup();
-    const d = getRunDetail(OPERATOR, 'acme', 'r2', w, db)!;
+    const d = (await getRunDetail(OPERATOR, 'acme', 'r2', w, db))!;
     expect(d.flags.status).toBe('checked');
     if (d.flags.status === 'checked') expect(d.flags.rules.find((r) => r.kind === 'burn_without_outcome')!.tripped).toBe(true);
     expect(d.run.flags).toEqual(['burn_without_outcome']);

@@ -6,12 +6,11 @@
  * nothing here re-derives a KPI.
  */
 import 'server-only';
-import type { Db, SqliteConnection } from '@/db/client';
 import { explainRunFlags, type RunFlagExplanation } from '@/lib/flags/explain';
 import type { FlagKind } from '@/lib/flags/flags';
 import { usageCostUsd } from '@/lib/kpi/cost';
 import type { KpiWindow, PriceLookup, TokenTotals } from '@/lib/kpi/types';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import { getWindowRuns, type KpiFilters } from './kpis';
 import { priceTable } from './prices';
 import { firstMergeAt, type RunListItem } from './run-list';
@@ -99,16 +98,16 @@ export interface RunsRequest {
  * for flags), newest last event first, each exactly as seen at asOf, `limit` a page. Null when a
  * team is not visible.
  */
-export function getRuns(
+export async function getRuns(
   viewer: Viewer,
   teamSlugs: readonly string[],
   w: KpiWindow,
   request: RunsRequest = {},
-  options: { db?: Db; prices?: PriceLookup } = {},
-): RunsAnswer | null {
-  const db = options.db ?? getDb();
-  const found = getWindowRuns(viewer, teamSlugs, w, { db, filters: request.filters });
+  options: { db?: DbArg; prices?: PriceLookup } = {},
+): Promise<RunsAnswer | null> {
+  const found = await getWindowRuns(viewer, teamSlugs, w, { db: options.db, filters: request.filters });
   if (!found) return null;
+  const db = found.db;
   const limit = Math.min(Math.max(request.limit ?? DEFAULT_RUNS_LIMIT, 1), MAX_RUNS_LIMIT);
   const all = found.reads.flatMap((read, i) => read.list.map((state) => ({ state, read, src: found.scope.sources[i], run: found.scope.sources[i].prefix + state.run, lastEventAt: state.lastEventAt })));
   all.sort(byRecency);
@@ -116,7 +115,10 @@ export function getRuns(
   const start = cursor === null ? 0 : all.findIndex((r) => byRecency(r, cursor) > 0);
   const page = start < 0 ? [] : all.slice(start, start + limit);
   const prices = options.prices ?? priceTable();
-  const usage = new Map(found.scope.sources.map((src, i) => [src, runUsage(db.$client, src, page.filter((r) => r.read === found.reads[i]).map((r) => r.state), w.asOf)]));
+  const usage = new Map<(typeof found.scope.sources)[number], Awaited<ReturnType<typeof runUsage>>>();
+  for (const [i, src] of found.scope.sources.entries()) {
+    usage.set(src, await runUsage(db, src, page.filter((r) => r.read === found.reads[i]).map((r) => r.state), w.asOf));
+  }
   const runs = page.map(({ state, read, src, run }): RunSummary => {
     const linked = read.links.get(state.run) ?? [];
     const cost = usageCostUsd(usage.get(src)!.get(state.run) ?? [], prices);
@@ -199,11 +201,9 @@ export interface RunDetail {
 const MAX_EVENTS = 5000;
 
 /** The teams (visible to the viewer) that have a run with this id. */
-export function teamsWithRun(viewer: Viewer, runId: string, db: Db = getDb()): Team[] {
+export async function teamsWithRun(viewer: Viewer, runId: string, db: DbArg = getDb()): Promise<Team[]> {
   const visible = visibleTeamIds(viewer);
-  const rows = db.$client
-    .prepare(`SELECT t.id, t.slug, t.name FROM runs r JOIN teams t ON t.id = r.team_id WHERE r.run = ? ORDER BY t.slug`)
-    .all(runId) as Team[];
+  const rows = await (await db).all<Team>('SELECT t.id, t.slug, t.name FROM runs r JOIN teams t ON t.id = r.team_id WHERE r.run = @runId ORDER BY t.slug', { runId });
   return rows.filter((t) => visible === 'all' || visible.includes(t.id));
 }
 
@@ -211,40 +211,42 @@ export function teamsWithRun(viewer: Viewer, runId: string, db: Db = getDb()): T
  * One run as of `window.asOf` (null when it does not exist then), its flags judged over `window`
  * (moved to the four weeks ending at the run's last event when that falls outside it).
  */
-export function getRunDetail(
+export async function getRunDetail(
   viewer: Viewer,
   teamSlug: string,
   runId: string,
   w: KpiWindow,
-  db: Db = getDb(),
+  dbArg: DbArg = getDb(),
   prices: PriceLookup = priceTable(),
-): RunDetail | null {
-  const team = findTeam(viewer, teamSlug, db);
+): Promise<RunDetail | null> {
+  const db = await dbArg;
+  const team = await findTeam(viewer, teamSlug, db);
   if (!team) return null;
-  const conn = db.$client;
   const src = { teamId: team.id, prefix: '' };
-  const [state] = runStates(conn, src, 'run = @run', { run: runId }, w.asOf);
+  const [state] = await runStates(db, src, 'run = @run', { run: runId }, w.asOf);
   if (!state) return null;
 
   const flagWindow =
     state.lastEventAt >= w.from && state.lastEventAt < Math.min(w.to, w.asOf + 1)
       ? w
       : { from: state.lastEventAt - 28 * 86_400_000 + 1, to: state.lastEventAt + 1, asOf: w.asOf };
-  const thresholds = getFlagThresholds(team.id, db);
-  const [read] = loadRunRows(conn, [src], flagWindow, () => thresholds, undefined);
+  const thresholds = await getFlagThresholds(team.id, db);
+  const [read] = await loadRunRows(db, [src], flagWindow, () => thresholds, undefined);
   const flags = explainRunFlags(read.flags, runId, flagWindow, thresholds);
 
-  const links = linkedChanges(conn, src, 'run = @run', { run: runId }, w.asOf).get(runId) ?? [];
-  const changes = links.map((l) => changeFate(conn, team.id, l.change, w.asOf));
-  const raw = conn
-    .prepare(`SELECT id, type, ts, payload FROM events WHERE team_id = ? AND run = ? AND ts <= ? ORDER BY ts, id LIMIT ?`)
-    .all(team.id, runId, w.asOf, MAX_EVENTS + 1) as { id: string; type: string; ts: number; payload: string }[];
+  const links = (await linkedChanges(db, src, 'run = @run', { run: runId }, w.asOf)).get(runId) ?? [];
+  const changes: ChangeFate[] = [];
+  for (const l of links) changes.push(await changeFate(db, team.id, l.change, w.asOf));
+  const raw = await db.all<{ id: string; type: string; ts: number; payload: string }>(
+    'SELECT id, type, ts, payload FROM events WHERE team_id = @team AND run = @runId AND ts <= @asOf ORDER BY ts, id LIMIT @limit',
+    { team: team.id, runId, asOf: w.asOf, limit: MAX_EVENTS + 1 },
+  );
   const events = raw.slice(0, MAX_EVENTS).map((e) => ({ id: e.id, type: e.type, ts: e.ts, fields: JSON.parse(e.payload) as Record<string, unknown> }));
   const tripped = flags.status === 'checked' ? flags.rules.filter((r) => r.tripped).map((r) => r.kind) : [];
   return {
     team,
     run: { ...state, linkedChanges: links.length, mergedAt: firstMergeAt(links, w.asOf), flags: tripped },
-    cost: usageCostUsd(runUsage(conn, src, [state], w.asOf).get(runId) ?? [], prices),
+    cost: usageCostUsd((await runUsage(db, src, [state], w.asOf)).get(runId) ?? [], prices),
     iterations: summariseIterations(events),
     events,
     eventsTruncated: raw.length > MAX_EVENTS,
@@ -255,23 +257,27 @@ export function getRunDetail(
 }
 
 /** A change linked to a run and what became of it, as seen at asOf. */
-function changeFate(conn: SqliteConnection, teamId: number, change: string, asOf: number): ChangeFate {
-  const c = conn
-    .prepare(`SELECT change, title,
-                CASE WHEN repo_at <= @asOf THEN repo END AS repo, CASE WHEN branch_at <= @asOf THEN branch END AS branch,
-                CASE WHEN opened_at <= @asOf THEN opened_at END AS openedAt, CASE WHEN merged_at <= @asOf THEN merged_at END AS mergedAt,
-                CASE WHEN closed_at <= @asOf THEN closed_at END AS closedAt
-              FROM changes WHERE team_id = @team AND change = @change`)
-    .get({ team: teamId, change, asOf }) as Omit<ChangeFate, 'modified' | 'reverted' | 'defects'>;
-  const events = conn
-    .prepare(`SELECT kind, ts, lines, by FROM change_events
-              WHERE team_id = ? AND change = ? AND kind IN ('modified', 'reverted') AND ts <= ? ORDER BY ts`)
-    .all(teamId, change, asOf) as { kind: string; ts: number; lines: number | null; by: string | null }[];
-  const defects = conn
-    .prepare(`SELECT d.defect, min(l.ts) AS openedAt, CASE WHEN d.fixed_at <= @asOf THEN d.fixed_at END AS fixedAt FROM defect_links l
-              JOIN defects d ON d.team_id = l.team_id AND d.defect = l.defect
-              WHERE l.team_id = @team AND l.change = @change AND l.ts <= @asOf GROUP BY d.defect ORDER BY openedAt`)
-    .all({ team: teamId, change, asOf }) as ChangeFate['defects'];
+async function changeFate(db: Sql, teamId: number, change: string, asOf: number): Promise<ChangeFate> {
+  const params = { team: teamId, change, asOf };
+  const c = (await db.get<Omit<ChangeFate, 'modified' | 'reverted' | 'defects'>>(
+    `SELECT change, title,
+       CASE WHEN repo_at <= @asOf THEN repo END AS repo, CASE WHEN branch_at <= @asOf THEN branch END AS branch,
+       CASE WHEN opened_at <= @asOf THEN opened_at END AS "openedAt", CASE WHEN merged_at <= @asOf THEN merged_at END AS "mergedAt",
+       CASE WHEN closed_at <= @asOf THEN closed_at END AS "closedAt"
+     FROM changes WHERE team_id = @team AND change = @change`,
+    params,
+  ))!;
+  const events = await db.all<{ kind: string; ts: number; lines: number | null; by: string | null }>(
+    `SELECT kind, ts, lines, "by" FROM change_events
+     WHERE team_id = @team AND change = @change AND kind IN ('modified', 'reverted') AND ts <= @asOf ORDER BY ts`,
+    params,
+  );
+  const defects = await db.all<ChangeFate['defects'][number]>(
+    `SELECT d.defect, min(l.ts) AS "openedAt", CASE WHEN d.fixed_at <= @asOf THEN d.fixed_at END AS "fixedAt" FROM defect_links l
+     JOIN defects d ON d.team_id = l.team_id AND d.defect = l.defect
+     WHERE l.team_id = @team AND l.change = @change AND l.ts <= @asOf GROUP BY d.defect, d.fixed_at ORDER BY min(l.ts)`,
+    params,
+  );
   return {
     ...c,
     modified: events.filter((e) => e.kind === 'modified').map((e) => ({ at: e.ts, lines: e.lines })),

@@ -1,152 +1,138 @@
 /**
  * Sessions, sign-in throttling and the first-run setup link. Only SHA-256 hashes of session
- * ids and setup tokens are stored: a copy of the database lets no one in.
+ * ids and setup tokens are stored: a copy of the database lets no one in. Every write is one
+ * statement or one transaction, so several server instances on one database agree (a sign-in
+ * lockout counts the failures of all of them).
  */
 import 'server-only';
-import { and, eq, gt, inArray, isNotNull, isNull, lt, lte, or } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { loginThrottle, sessions, setupTokens, shareLinks, users } from '@/db/schema';
 import { hashSecret } from '@/lib/auth/tokens';
+import type { Sql } from './connection';
+import { inList } from './dialect';
 import { DataError } from './errors';
 import { userViewer } from './users';
 import type { UserViewer } from './viewer';
 
 /** The user behind a session id hash, or null when unknown or expired. */
-export function viewerForSession(idHash: string, now: number, db: Db): UserViewer | null {
-  const session = db
-    .select({ userId: sessions.userId })
-    .from(sessions)
-    .where(and(eq(sessions.idHash, idHash), gt(sessions.expiresAt, now)))
-    .get();
+export async function viewerForSession(idHash: string, now: number, db: Sql): Promise<UserViewer | null> {
+  const session = await db.get<{ userId: number }>('SELECT user_id AS "userId" FROM sessions WHERE id_hash = @idHash AND expires_at > @now', { idHash, now });
   return session ? userViewer(session.userId, db) : null;
 }
 
 /** The latest `locked_until` among the keys still in the future, or null. */
-export function lockedUntil(keys: readonly string[], now: number, db: Db): number | null {
+export async function lockedUntil(keys: readonly string[], now: number, db: Sql): Promise<number | null> {
   if (keys.length === 0) return null;
-  const rows = db
-    .select({ lockedUntil: loginThrottle.lockedUntil })
-    .from(loginThrottle)
-    .where(and(inArray(loginThrottle.key, [...keys]), gt(loginThrottle.lockedUntil, now)))
-    .all();
-  return rows.length === 0 ? null : Math.max(...rows.map((r) => r.lockedUntil!));
+  const row = await db.get<{ until: number | null }>(
+    `SELECT max(locked_until) AS until FROM login_throttle WHERE ${inList(db.dialect, 'key', 'keys')} AND locked_until > @now`,
+    { keys: [...keys], now },
+  );
+  return row?.until ?? null;
+}
+
+async function hasAccounts(db: Sql): Promise<boolean> {
+  return (await db.get('SELECT id FROM users LIMIT 1')) !== undefined;
 }
 
 /** Whether a setup link still works: its token unused and unexpired, and no account made yet. */
-export function setupLinkUsable(token: string, now: number, db: Db): boolean {
-  if (token.length > 100 || db.select({ id: users.id }).from(users).limit(1).get()) return false;
+export async function setupLinkUsable(token: string, now: number, db: Sql): Promise<boolean> {
+  if (token.length > 100 || (await hasAccounts(db))) return false;
   return setupTokenValid(hashSecret(token), now, db);
 }
 
 /** Whether an unused, unexpired setup token has this hash. */
-export function setupTokenValid(tokenHash: string, now: number, db: Db): boolean {
-  const row = db
-    .select({ expiresAt: setupTokens.expiresAt })
-    .from(setupTokens)
-    .where(and(eq(setupTokens.tokenHash, tokenHash), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, now)))
-    .get();
-  return !!row;
+export async function setupTokenValid(tokenHash: string, now: number, db: Sql): Promise<boolean> {
+  const row = await db.get('SELECT expires_at FROM setup_tokens WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @now', { tokenHash, now });
+  return row !== undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Raw writes (writes.ts)
 
-export function insertSession(db: Db, input: { idHash: string; userId: number; at: number; expiresAt: number }): void {
-  db.insert(sessions).values({ idHash: input.idHash, userId: input.userId, createdAt: input.at, expiresAt: input.expiresAt }).run();
+export async function insertSession(db: Sql, input: { idHash: string; userId: number; at: number; expiresAt: number }): Promise<void> {
+  await db.run('INSERT INTO sessions (id_hash, user_id, created_at, expires_at) VALUES (@idHash, @userId, @at, @expiresAt)', input);
 }
 
-export function deleteSession(db: Db, idHash: string): void {
-  db.delete(sessions).where(eq(sessions.idHash, idHash)).run();
+export async function deleteSession(db: Sql, idHash: string): Promise<void> {
+  await db.run('DELETE FROM sessions WHERE id_hash = @idHash', { idHash });
 }
 
 /** Failures older than this no longer count towards a lock. */
 const FAILURE_MEMORY_MS = 24 * 3_600_000;
 
+/** SQL: the failures a key has once this one is counted (the stored ones, unless they are stale). */
+const FAILURES_NOW = `CASE WHEN @at - login_throttle.last_failure_at < ${FAILURE_MEMORY_MS} THEN login_throttle.failures + 1 ELSE 1 END`;
+
 /**
  * Counts one more failure for each key; a key at its limit is locked for `lockMs` (and again
- * at every further failure, so after the lock each key gets one try per period).
+ * at every further failure, so after the lock each key gets one try per period). One upsert per
+ * key: failures counted at the same moment by two instances both count.
  */
-export function recordLoginFailure(db: Db, keys: readonly { key: string; limit: number }[], at: number, lockMs: number): void {
-  db.transaction(
-    (tx) => {
-      for (const { key, limit } of keys) {
-        const row = tx.select().from(loginThrottle).where(eq(loginThrottle.key, key)).get();
-        const failures = row && at - row.lastFailureAt < FAILURE_MEMORY_MS ? row.failures + 1 : 1;
-        const locked = failures >= limit ? at + lockMs : null;
-        tx.insert(loginThrottle)
-          .values({ key, failures, lastFailureAt: at, lockedUntil: locked })
-          .onConflictDoUpdate({ target: loginThrottle.key, set: { failures, lastFailureAt: at, lockedUntil: locked } })
-          .run();
-      }
-    },
-    { behavior: 'immediate' },
-  );
+export async function recordLoginFailure(db: Sql, keys: readonly { key: string; limit: number }[], at: number, lockMs: number): Promise<void> {
+  await db.transaction(async (tx) => {
+    for (const { key, limit } of keys) {
+      await tx.run(
+        `INSERT INTO login_throttle (key, failures, last_failure_at, locked_until)
+         VALUES (@key, 1, @at, CASE WHEN 1 >= @limit THEN CAST(@until AS bigint) END)
+         ON CONFLICT (key) DO UPDATE SET
+           failures = ${FAILURES_NOW},
+           locked_until = CASE WHEN ${FAILURES_NOW} >= @limit THEN CAST(@until AS bigint) END,
+           last_failure_at = @at`,
+        { key, limit, at, until: at + lockMs },
+      );
+    }
+  });
 }
 
-export function clearLoginFailures(db: Db, keys: readonly string[]): void {
-  if (keys.length > 0) db.delete(loginThrottle).where(inArray(loginThrottle.key, [...keys])).run();
+export async function clearLoginFailures(db: Sql, keys: readonly string[]): Promise<void> {
+  if (keys.length > 0) await db.run(`DELETE FROM login_throttle WHERE ${inList(db.dialect, 'key', 'keys')}`, { keys: [...keys] });
 }
 
 /** Stores a new setup token; older unused ones stop working (one link at a time). */
-export function insertSetupToken(db: Db, input: { tokenHash: string; at: number; expiresAt: number }): void {
-  db.transaction(
-    (tx) => {
-      tx.delete(setupTokens).where(isNull(setupTokens.usedAt)).run();
-      tx.insert(setupTokens).values({ tokenHash: input.tokenHash, createdAt: input.at, expiresAt: input.expiresAt }).run();
-    },
-    { behavior: 'immediate' },
-  );
+export async function insertSetupToken(db: Sql, input: { tokenHash: string; at: number; expiresAt: number }): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run('DELETE FROM setup_tokens WHERE used_at IS NULL');
+    await tx.run('INSERT INTO setup_tokens (token_hash, created_at, expires_at) VALUES (@tokenHash, @at, @expiresAt)', input);
+  });
 }
 
 /**
  * Uses a setup token to make the first admin, in one transaction: the token must be valid and
- * the installation still without accounts, so two visitors cannot both become admin.
+ * the installation still without accounts, so two visitors cannot both become admin (the token
+ * is marked used first: a second transaction waits on that row, then finds it used).
  */
-export function completeSetup(db: Db, input: { tokenHash: string; email: string; passwordHash: string; at: number }): { userId: number } {
-  return db.transaction(
-    (tx) => {
-      const token = tx
-        .select({ expiresAt: setupTokens.expiresAt })
-        .from(setupTokens)
-        .where(and(eq(setupTokens.tokenHash, input.tokenHash), isNull(setupTokens.usedAt), gt(setupTokens.expiresAt, input.at)))
-        .get();
-      if (!token) throw new DataError('this setup link has expired or was used already');
-      if (tx.select({ id: users.id }).from(users).limit(1).get()) throw new DataError('an account exists already: sign in instead');
-      tx.update(setupTokens).set({ usedAt: input.at }).where(eq(setupTokens.tokenHash, input.tokenHash)).run();
-      const row = tx
-        .insert(users)
-        .values({ email: input.email, passwordHash: input.passwordHash, role: 'admin', createdAt: input.at })
-        .returning({ id: users.id })
-        .get();
-      return { userId: row.id };
-    },
-    { behavior: 'immediate' },
-  );
+export async function completeSetup(db: Sql, input: { tokenHash: string; email: string; passwordHash: string; at: number }): Promise<{ userId: number }> {
+  return db.transaction(async (tx) => {
+    const used = await tx.run(
+      'UPDATE setup_tokens SET used_at = @at WHERE token_hash = @tokenHash AND used_at IS NULL AND expires_at > @at',
+      input,
+    );
+    if (used === 0) throw new DataError('this setup link has expired or was used already');
+    if (await hasAccounts(tx)) throw new DataError('an account exists already: sign in instead');
+    const row = await tx.get<{ id: number }>(
+      `INSERT INTO users (email, password_hash, role, created_at) VALUES (@email, @passwordHash, 'admin', @at) RETURNING id`,
+      input,
+    );
+    return { userId: row!.id };
+  });
 }
 
 /** Expired share links keep a tombstone this long (they answer 410), then go. */
 export const SHARE_TOMBSTONE_MS = 90 * 24 * 3_600_000;
 
 /**
- * Housekeeping (start-up, then hourly): expired sessions, stale throttling rows and setup
- * tokens go; expired or revoked share links lose their frozen figures at once and their row
- * after SHARE_TOMBSTONE_MS.
+ * Housekeeping (start-up, then hourly, by whichever instance holds the housekeeping lease):
+ * expired sessions, stale throttling rows and setup tokens go; expired or revoked share links
+ * lose their frozen figures at once and their row after SHARE_TOMBSTONE_MS.
  */
-export function purgeExpired(db: Db, now: number): { sessions: number; shareLinks: number } {
-  return db.transaction(
-    (tx) => {
-      const s = tx.delete(sessions).where(lte(sessions.expiresAt, now)).run().changes;
-      tx.delete(loginThrottle)
-        .where(and(lt(loginThrottle.lastFailureAt, now - FAILURE_MEMORY_MS), or(isNull(loginThrottle.lockedUntil), lt(loginThrottle.lockedUntil, now))))
-        .run();
-      tx.delete(setupTokens).where(or(lte(setupTokens.expiresAt, now), lt(setupTokens.usedAt, now - FAILURE_MEMORY_MS))).run();
-      tx.update(shareLinks).set({ snapshot: null }).where(and(lte(shareLinks.expiresAt, now), isNotNull(shareLinks.snapshot))).run();
-      const gone = tx
-        .delete(shareLinks)
-        .where(or(lt(shareLinks.expiresAt, now - SHARE_TOMBSTONE_MS), lt(shareLinks.revokedAt, now - SHARE_TOMBSTONE_MS)))
-        .run().changes;
-      return { sessions: s, shareLinks: gone };
-    },
-    { behavior: 'immediate' },
-  );
+export async function purgeExpired(db: Sql, now: number): Promise<{ sessions: number; shareLinks: number }> {
+  return db.transaction(async (tx) => {
+    const sessions = await tx.run('DELETE FROM sessions WHERE expires_at <= @now', { now });
+    await tx.run(
+      `DELETE FROM login_throttle WHERE last_failure_at < @stale AND (locked_until IS NULL OR locked_until < @now)`,
+      { now, stale: now - FAILURE_MEMORY_MS },
+    );
+    await tx.run('DELETE FROM setup_tokens WHERE expires_at <= @now OR used_at < @stale', { now, stale: now - FAILURE_MEMORY_MS });
+    await tx.run('UPDATE share_links SET snapshot = NULL WHERE expires_at <= @now AND snapshot IS NOT NULL', { now });
+    const shareLinks = await tx.run('DELETE FROM share_links WHERE expires_at < @gone OR revoked_at < @gone', { gone: now - SHARE_TOMBSTONE_MS });
+    return { sessions, shareLinks };
+  });
 }

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hashSecret } from '@/lib/auth/tokens';
 import { accessFixture, teamEvents, type AccessFixture } from '@/lib/testing/accounts';
+import { sqliteClient } from './connection';
 import { DataError } from './errors';
 import { purgeExpired, SHARE_TOMBSTONE_MS } from './sessions';
 import { deleteUser } from './users';
@@ -20,13 +21,33 @@ import {
 
 const DAY = 86_400_000;
 let fx: AccessFixture | undefined;
-afterEach(() => {
-  fx?.cleanup();
+afterEach(async () => {
+  await fx?.cleanup();
   fx = undefined;
 });
 
-function active(token: string, now: number): ActiveShareLink {
-  const found = findShareLink(token, now, fx!.ctx.db);
+/**
+ * What a copy of the database would hold: the SQLite file with its WAL folded in, or the text of
+ * every row of every table on PostgreSQL.
+ */
+async function storedBytes(f: AccessFixture): Promise<Buffer> {
+  const client = sqliteClient(f.db);
+  if (client) {
+    client.pragma('wal_checkpoint(TRUNCATE)');
+    return fs.readFileSync(f.env.DATABASE_PATH);
+  }
+  const tables = await f.db.all<{ name: string }>(
+    "SELECT table_name AS name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+  );
+  const text: string[] = [];
+  for (const { name } of tables) {
+    for (const row of await f.db.all<{ t: string }>(`SELECT x::text AS t FROM "${name}" x`)) text.push(row.t);
+  }
+  return Buffer.from(text.join('\n'));
+}
+
+async function active(token: string, now: number): Promise<ActiveShareLink> {
+  const found = await findShareLink(token, now, fx!.db);
   if (found.status !== 'active') throw new Error(`link is ${found.status}`);
   return found.link;
 }
@@ -56,12 +77,11 @@ describe('share links', () => {
     ).rejects.toBeInstanceOf(DataError);
 
     // The database holds the hash, never the token: a copy of it opens no link.
-    fx.ctx.db.$client.pragma('wal_checkpoint(TRUNCATE)');
-    const bytes = fs.readFileSync(fx.file);
+    const bytes = await storedBytes(fx);
     expect(bytes.includes(Buffer.from(link.token))).toBe(false);
     expect(bytes.includes(Buffer.from(hashSecret(link.token)))).toBe(true);
-    const hashes = fx.ctx.db.$client.prepare('SELECT token_hash FROM share_links').all() as { token_hash: string }[];
-    for (const { token_hash } of hashes) expect(findShareLink(token_hash, now, fx.ctx.db).status).toBe('unknown');
+    const hashes = await fx.db.all<{ token_hash: string }>('SELECT token_hash FROM share_links');
+    for (const { token_hash } of hashes) expect((await findShareLink(token_hash, now, fx.db)).status).toBe('unknown');
   });
 
   it('tokens are unique, 43 characters of base64url (256 bits)', () => {
@@ -80,15 +100,15 @@ describe('share links', () => {
     const viewer = fx.users.alphaMember;
     const snap = await createShareLink(viewer, { teamSlug: 'alpha', searchParams: { range: '12w' }, mode: 'snapshot' }, fx.ctx, now);
     const live = await createShareLink(viewer, { teamSlug: 'alpha', searchParams: { range: '12w' }, mode: 'live' }, fx.ctx, now);
-    const before = shareReport(active(snap.token, now), now, fx.ctx.db)!;
+    const before = (await shareReport(await active(snap.token, now), now, fx.db))!;
     expect(before.kpis.mergedChanges).toBe(1);
     expect(before.rangeLabel).toBe('12 weeks');
-    expect(shareReport(active(live.token, now), now, fx.ctx.db)!.kpis.mergedChanges).toBe(1);
+    expect((await shareReport(await active(live.token, now), now, fx.db))!.kpis.mergedChanges).toBe(1);
 
     await fx.send('alpha', teamEvents('alpha-later', now + 60_000, 30));
     const later = now + 120_000;
-    const frozen = shareReport(active(snap.token, later), later, fx.ctx.db)!;
-    const moved = shareReport(active(live.token, later), later, fx.ctx.db)!;
+    const frozen = (await shareReport(await active(snap.token, later), later, fx.db))!;
+    const moved = (await shareReport(await active(live.token, later), later, fx.db))!;
     expect(frozen).toEqual(before);
     expect(frozen.window.asOf).toBe(now);
     expect(moved.kpis.mergedChanges).toBe(2);
@@ -101,7 +121,7 @@ describe('share links', () => {
     fx = await accessFixture(now);
     const make = async (searchParams: Record<string, string>) => {
       const link = await createShareLink(fx!.users.alphaMember, { teamSlug: 'alpha', searchParams, mode: 'live' }, fx!.ctx, now);
-      return shareReport(active(link.token, now), now, fx!.ctx.db)!;
+      return (await shareReport(await active(link.token, now), now, fx!.db))!;
     };
     const all = await make({});
     const mine = await make({ repo: 'alpha-secret/repo', utm: 'ignored' });
@@ -110,7 +130,7 @@ describe('share links', () => {
     expect(mine.filters).toEqual({ repo: 'alpha-secret/repo' });
     expect(mine.kpis.mergedChanges).toBe(1);
     expect(none.kpis.mergedChanges).toBe(0);
-    expect(listShareLinks(fx.users.alphaMember, 'alpha', now, fx.ctx.db)!.map((l) => l.rangeLabel)).toContain('4 weeks · repo someone/else');
+    expect((await listShareLinks(fx.users.alphaMember, 'alpha', now, fx.db))!.map((l) => l.rangeLabel)).toContain('4 weeks · repo someone/else');
   });
 
   it('a live link sees its own team only, whatever its view says', async () => {
@@ -118,10 +138,10 @@ describe('share links', () => {
     fx = await accessFixture(now);
     const live = await createShareLink(fx.users.bothMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now);
     // Even if the stored view named another team, the link's viewer could not read it.
-    fx.ctx.db.$client.prepare(`UPDATE share_links SET view = '{"teams":["beta"],"range":{}}'`).run();
-    expect(shareReport(active(live.token, now), now, fx.ctx.db)).toBeNull();
-    fx.ctx.db.$client.prepare(`UPDATE share_links SET view = '{"teams":["alpha","beta"],"range":{}}'`).run();
-    expect(shareReport(active(live.token, now), now, fx.ctx.db)).toBeNull();
+    await fx.db.run(`UPDATE share_links SET view = '{"teams":["beta"],"range":{}}'`);
+    expect(await shareReport(await active(live.token, now), now, fx.db)).toBeNull();
+    await fx.db.run(`UPDATE share_links SET view = '{"teams":["alpha","beta"],"range":{}}'`);
+    expect(await shareReport(await active(live.token, now), now, fx.db)).toBeNull();
   });
 
   it('expire at their time, and revoke at once (admins any link, members their own)', async () => {
@@ -129,28 +149,28 @@ describe('share links', () => {
     fx = await accessFixture(now);
     const { alphaMember, bothMember, betaMember, admin } = fx.users;
     const day = await createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'snapshot', expiresInDays: 1 }, fx.ctx, now);
-    expect(findShareLink(day.token, now + DAY - 1, fx.ctx.db).status).toBe('active');
-    expect(findShareLink(day.token, now + DAY, fx.ctx.db).status).toBe('gone');
-    expect(findShareLink(day.token, now + DAY + 1000, fx.ctx.db).status).toBe('gone');
+    expect((await findShareLink(day.token, now + DAY - 1, fx.db)).status).toBe('active');
+    expect((await findShareLink(day.token, now + DAY, fx.db)).status).toBe('gone');
+    expect((await findShareLink(day.token, now + DAY + 1000, fx.db)).status).toBe('gone');
 
     const mine = await createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'snapshot' }, fx.ctx, now);
-    const id = active(mine.token, now).id;
+    const id = (await active(mine.token, now)).id;
     await expect(revokeShareLink(betaMember, id, fx.ctx)).rejects.toThrow('no such share link');
     await expect(revokeShareLink(bothMember, id, fx.ctx)).rejects.toThrow('no such share link');
-    expect(findShareLink(mine.token, now, fx.ctx.db).status).toBe('active');
+    expect((await findShareLink(mine.token, now, fx.db)).status).toBe('active');
     await revokeShareLink(alphaMember, id, fx.ctx);
-    expect(findShareLink(mine.token, Date.now(), fx.ctx.db).status).toBe('gone');
+    expect((await findShareLink(mine.token, Date.now(), fx.db)).status).toBe('gone');
     // Revoked links keep no figures.
-    expect(fx.ctx.db.$client.prepare('SELECT snapshot FROM share_links WHERE id = ?').get(id)).toEqual({ snapshot: null });
+    expect(await fx.db.get('SELECT snapshot FROM share_links WHERE id = @id', { id })).toEqual({ snapshot: null });
 
     const other = await createShareLink(bothMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now);
-    await revokeShareLink(admin, active(other.token, now).id, fx.ctx);
-    expect(findShareLink(other.token, Date.now(), fx.ctx.db).status).toBe('gone');
+    await revokeShareLink(admin, (await active(other.token, now)).id, fx.ctx);
+    expect((await findShareLink(other.token, Date.now(), fx.db)).status).toBe('gone');
 
     // Removing an account stops the links it made.
     const leaver = await createShareLink(betaMember, { teamSlug: 'beta', searchParams: {}, mode: 'snapshot' }, fx.ctx, now);
     await deleteUser(admin, betaMember.userId, fx.ctx);
-    expect(findShareLink(leaver.token, Date.now(), fx.ctx.db).status).toBe('gone');
+    expect((await findShareLink(leaver.token, Date.now(), fx.db)).status).toBe('gone');
   });
 
   it('are listed per team with who made them: all for admins, their own for members', async () => {
@@ -161,12 +181,12 @@ describe('share links', () => {
     await createShareLink(bothMember, { teamSlug: 'alpha', searchParams: { from: '2026-01-05', to: '2026-02-01' }, mode: 'live' }, fx.ctx, now);
     const expiring = await createShareLink(bothMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live', expiresInDays: 1 }, fx.ctx, now);
     expect(expiring.token).toBeTruthy();
-    const all = listShareLinks(admin, 'alpha', now, fx.ctx.db)!;
+    const all = (await listShareLinks(admin, 'alpha', now, fx.db))!;
     expect(all.map((l) => l.createdBy).sort()).toEqual(['alpha@example.com', 'both@example.com', 'both@example.com']);
     expect(all.map((l) => l.rangeLabel)).toContain('2026-01-05 → 2026-02-01');
-    expect(listShareLinks(alphaMember, 'alpha', now, fx.ctx.db)!.map((l) => l.createdBy)).toEqual(['alpha@example.com']);
-    expect(listShareLinks(betaMember, 'alpha', now, fx.ctx.db)).toBeNull();
-    expect(listShareLinks(admin, 'alpha', now + 2 * DAY, fx.ctx.db)).toHaveLength(2); // the expired one is not active
+    expect((await listShareLinks(alphaMember, 'alpha', now, fx.db))!.map((l) => l.createdBy)).toEqual(['alpha@example.com']);
+    expect(await listShareLinks(betaMember, 'alpha', now, fx.db)).toBeNull();
+    expect(await listShareLinks(admin, 'alpha', now + 2 * DAY, fx.db)).toHaveLength(2); // the expired one is not active
   });
 
   it('refuse a range the dashboard would not show as asked: longer than 3,660 days, or malformed', async () => {
@@ -178,7 +198,7 @@ describe('share links', () => {
     await expect(make({ range: 'forever' })).rejects.toThrow(/unknown range 'forever'/);
     await expect(make({ from: '2026-01-01' })).rejects.toThrow(/to is missing/);
     await expect(make({ asOf: 'someday' })).rejects.toThrow(/asOf 'someday'/);
-    expect(fx.ctx.db.$client.prepare('SELECT count(*) AS n FROM share_links').get()).toEqual({ n: 0 });
+    expect(await fx.db.get('SELECT count(*) AS n FROM share_links')).toEqual({ n: 0 });
     await expect(make({ from: '2017-01-01', to: '2026-11-26' })).resolves.toMatchObject({ token: expect.stringMatching(SHARE_TOKEN) });
   });
 
@@ -186,7 +206,7 @@ describe('share links', () => {
     const now = Date.now();
     fx = await accessFixture(now);
     const { alphaMember, bothMember } = fx.users;
-    const { id: teamId } = fx.ctx.db.$client.prepare("SELECT id FROM teams WHERE slug = 'alpha'").get() as { id: number };
+    const teamId = fx.teamIds.alpha;
     const row = (expiresAt: number) => ({
       tokenHash: hashSecret(generateShareToken()),
       teamId,
@@ -198,17 +218,17 @@ describe('share links', () => {
       at: now,
       expiresAt,
     });
-    for (let i = 0; i < MAX_ACTIVE_SHARE_LINKS_PER_USER - 1; i++) insertShareLink(fx.ctx.db, row(now + DAY));
-    insertShareLink(fx.ctx.db, row(now - 1)); // expired: not active
+    for (let i = 0; i < MAX_ACTIVE_SHARE_LINKS_PER_USER - 1; i++) await insertShareLink(fx.db, row(now + DAY));
+    await insertShareLink(fx.db, row(now - 1)); // expired: not active
     const last = await createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now);
     const refused = createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now);
     await expect(refused).rejects.toBeInstanceOf(DataError);
     await expect(refused).rejects.toThrow(`you already have ${MAX_ACTIVE_SHARE_LINKS_PER_USER} active share links`);
     // The write itself re-checks, so two requests racing past the first check cannot exceed it.
-    expect(() => insertShareLink(fx!.ctx.db, row(now + DAY))).toThrow(DataError);
+    await expect(insertShareLink(fx.db, row(now + DAY))).rejects.toThrow(DataError);
     // Another user is not held back; revoking one of the hundred makes room again.
     await expect(createShareLink(bothMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now)).resolves.toBeTruthy();
-    await revokeShareLink(alphaMember, active(last.token, now).id, fx.ctx);
+    await revokeShareLink(alphaMember, (await active(last.token, now)).id, fx.ctx);
     await expect(createShareLink(alphaMember, { teamSlug: 'alpha', searchParams: {}, mode: 'live' }, fx.ctx, now)).resolves.toBeTruthy();
   });
 
@@ -216,10 +236,10 @@ describe('share links', () => {
     const now = Date.now();
     fx = await accessFixture(now);
     const link = await createShareLink(fx.users.admin, { teamSlug: 'alpha', searchParams: {}, mode: 'snapshot', expiresInDays: 1 }, fx.ctx, now);
-    purgeExpired(fx.ctx.db, now + DAY + 1);
-    expect(fx.ctx.db.$client.prepare('SELECT snapshot FROM share_links').get()).toEqual({ snapshot: null });
-    expect(findShareLink(link.token, now + DAY + 1, fx.ctx.db).status).toBe('gone');
-    purgeExpired(fx.ctx.db, now + DAY + SHARE_TOMBSTONE_MS + 1);
-    expect(findShareLink(link.token, now + DAY + SHARE_TOMBSTONE_MS + 1, fx.ctx.db).status).toBe('unknown');
+    await purgeExpired(fx.db, now + DAY + 1);
+    expect(await fx.db.get('SELECT snapshot FROM share_links')).toEqual({ snapshot: null });
+    expect((await findShareLink(link.token, now + DAY + 1, fx.db)).status).toBe('gone');
+    await purgeExpired(fx.db, now + DAY + SHARE_TOMBSTONE_MS + 1);
+    expect((await findShareLink(link.token, now + DAY + SHARE_TOMBSTONE_MS + 1, fx.db)).status).toBe('unknown');
   });
 });

@@ -7,12 +7,9 @@
  */
 import 'server-only';
 import { randomBytes } from 'node:crypto';
-import { and, count, desc, eq, gt, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { shareLinks, teams, users } from '@/db/schema';
 import { hashSecret } from '@/lib/auth/tokens';
 import type { SearchParams } from '@/lib/dashboard/search-params';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import type { DataContext } from './context';
 import { DataError } from './errors';
 import { buildReport, dashboardView, rangeLabel, type Report, type ReportView } from './reports';
@@ -62,13 +59,14 @@ export async function createShareLink(
   if (!Number.isFinite(days) || days <= 0 || days > MAX_SHARE_DAYS) {
     throw new DataError(`a link may last from 1 hour to ${MAX_SHARE_DAYS} days`);
   }
-  const team = findTeam(viewer, input.teamSlug, ctx.db);
+  const db = await ctx.db;
+  const team = await findTeam(viewer, input.teamSlug, db);
   if (!team) throw new DataError(`no team '${input.teamSlug}'`);
   const asked = dashboardView(team.slug, input.searchParams, now);
   if (!asked.ok) throw new DataError(`cannot share this view: ${asked.error}`);
   const view = asked.view;
-  assertUnderShareLinkCap(ctx.db, viewer.userId, now);
-  const report = buildReport(viewer, view, now, ctx.db);
+  await assertUnderShareLinkCap(db, viewer.userId, now);
+  const report = await buildReport(viewer, view, now, db);
   if (!report) throw new DataError(`no team '${input.teamSlug}'`);
   const token = generateShareToken();
   const expiresAt = now + Math.max(Math.round(days * DAY_MS), 3_600_000);
@@ -87,17 +85,17 @@ export async function createShareLink(
   return { id: made.id, token, expiresAt };
 }
 
-function activeLinksOf(db: Db, userId: number, now: number): number {
-  return db
-    .select({ n: count() })
-    .from(shareLinks)
-    .where(and(eq(shareLinks.createdBy, userId), isNull(shareLinks.revokedAt), gt(shareLinks.expiresAt, now)))
-    .get()!.n;
+async function activeLinksOf(db: Sql, userId: number, now: number): Promise<number> {
+  const row = await db.get<{ n: number }>(
+    'SELECT count(*) AS n FROM share_links WHERE created_by = @userId AND revoked_at IS NULL AND expires_at > @now',
+    { userId, now },
+  );
+  return Number(row?.n ?? 0);
 }
 
 /** Checked before the report is built (cheap refusal) and again in the write (no race past it). */
-function assertUnderShareLinkCap(db: Db, userId: number, now: number): void {
-  if (activeLinksOf(db, userId, now) >= MAX_ACTIVE_SHARE_LINKS_PER_USER) {
+async function assertUnderShareLinkCap(db: Sql, userId: number, now: number): Promise<void> {
+  if ((await activeLinksOf(db, userId, now)) >= MAX_ACTIVE_SHARE_LINKS_PER_USER) {
     throw new DataError(
       `you already have ${MAX_ACTIVE_SHARE_LINKS_PER_USER} active share links, the most one person may have: revoke some (or let them expire) first`,
     );
@@ -121,9 +119,15 @@ export interface ActiveShareLink {
 }
 
 /** The link of a token: active, gone (expired or revoked: 410) or unknown (404). */
-export function findShareLink(token: string, now: number, db: Db = getDb()): ShareLookup {
+export async function findShareLink(token: string, now: number, db: DbArg = getDb()): Promise<ShareLookup> {
   if (!SHARE_TOKEN.test(token)) return { status: 'unknown' };
-  const row = db.select().from(shareLinks).where(eq(shareLinks.tokenHash, hashSecret(token))).get();
+  const row = await (await db).get<{
+    id: number; mode: ShareMode; view: string; teamIds: string; createdAt: number; expiresAt: number; revokedAt: number | null; snapshot: string | null;
+  }>(
+    `SELECT id, mode, view, team_ids AS "teamIds", created_at AS "createdAt", expires_at AS "expiresAt", revoked_at AS "revokedAt", snapshot
+     FROM share_links WHERE token_hash = @hash`,
+    { hash: hashSecret(token) },
+  );
   if (!row) return { status: 'unknown' };
   if (row.revokedAt !== null || row.expiresAt <= now) return { status: 'gone' };
   const teamIds = JSON.parse(row.teamIds) as number[];
@@ -145,7 +149,7 @@ export function findShareLink(token: string, now: number, db: Db = getDb()): Sha
  * The report a link grants: the frozen one of a snapshot, or a live one built now through the
  * link's own viewer (which sees only the link's teams). Null if a team of it is gone.
  */
-export function shareReport(link: ActiveShareLink, now: number, db: Db = getDb()): Report | null {
+export async function shareReport(link: ActiveShareLink, now: number, db: DbArg = getDb()): Promise<Report | null> {
   if (link.mode === 'snapshot') return link.snapshot ? (JSON.parse(link.snapshot) as Report) : null;
   return buildReport(link.viewer, link.view, now, db);
 }
@@ -154,26 +158,19 @@ export function shareReport(link: ActiveShareLink, now: number, db: Db = getDb()
  * A team's active links: every one for admins, the viewer's own for members who see the team;
  * null when the team is not visible.
  */
-export function listShareLinks(viewer: Viewer, teamSlug: string, now: number = Date.now(), db: Db = getDb()): ShareLinkSummary[] | null {
+export async function listShareLinks(viewer: Viewer, teamSlug: string, now: number = Date.now(), db: DbArg = getDb()): Promise<ShareLinkSummary[] | null> {
   if (viewer.kind !== 'user' && viewer.kind !== 'operator') return null;
-  const team = findTeam(viewer, teamSlug, db);
+  const sql = await db;
+  const team = await findTeam(viewer, teamSlug, sql);
   if (!team) return null;
-  const own = isAdmin(viewer) ? undefined : eq(shareLinks.createdBy, (viewer as UserViewer).userId);
-  const rows = db
-    .select({
-      id: shareLinks.id,
-      mode: shareLinks.mode,
-      view: shareLinks.view,
-      createdBy: users.email,
-      createdAt: shareLinks.createdAt,
-      expiresAt: shareLinks.expiresAt,
-      lastViewedAt: shareLinks.lastViewedAt,
-    })
-    .from(shareLinks)
-    .leftJoin(users, eq(users.id, shareLinks.createdBy))
-    .where(and(eq(shareLinks.teamId, team.id), isNull(shareLinks.revokedAt), gt(shareLinks.expiresAt, now), own))
-    .orderBy(desc(shareLinks.createdAt), desc(shareLinks.id))
-    .all();
+  const own = isAdmin(viewer) ? null : (viewer as UserViewer).userId;
+  const rows = await sql.all<Omit<ShareLinkSummary, 'rangeLabel'> & { view: string }>(
+    `SELECT s.id, s.mode, s.view, u.email AS "createdBy", s.created_at AS "createdAt", s.expires_at AS "expiresAt", s.last_viewed_at AS "lastViewedAt"
+     FROM share_links s LEFT JOIN users u ON u.id = s.created_by
+     WHERE s.team_id = @teamId AND s.revoked_at IS NULL AND s.expires_at > @now ${own === null ? '' : 'AND s.created_by = @own'}
+     ORDER BY s.created_at DESC, s.id DESC`,
+    { teamId: team.id, now, own },
+  );
   return rows.map(({ view, ...r }) => {
     const v = JSON.parse(view) as ReportView;
     const filters = Object.entries(v.filters ?? {}).map(([k, value]) => `${k} ${value}`);
@@ -183,12 +180,10 @@ export function listShareLinks(viewer: Viewer, teamSlug: string, now: number = D
 
 /** Revokes a link at once: admins any, members their own (while they still see its team). */
 export async function revokeShareLink(viewer: Viewer, linkId: number, ctx: DataContext): Promise<void> {
-  const row = ctx.db
-    .select({ teamId: shareLinks.teamId, createdBy: shareLinks.createdBy, slug: teams.slug })
-    .from(shareLinks)
-    .innerJoin(teams, eq(teams.id, shareLinks.teamId))
-    .where(eq(shareLinks.id, linkId))
-    .get();
+  const row = await (await ctx.db).get<{ teamId: number; createdBy: number | null }>(
+    'SELECT team_id AS "teamId", created_by AS "createdBy" FROM share_links WHERE id = @linkId',
+    { linkId },
+  );
   const allowed =
     row !== undefined &&
     canSeeTeam(viewer, row.teamId) &&
@@ -199,8 +194,8 @@ export async function revokeShareLink(viewer: Viewer, linkId: number, ctx: DataC
 
 // Raw writes (writes.ts)
 
-export function insertShareLink(
-  db: Db,
+export async function insertShareLink(
+  db: Sql,
   input: {
     tokenHash: string;
     teamId: number;
@@ -212,30 +207,22 @@ export function insertShareLink(
     at: number;
     expiresAt: number;
   },
-): { id: number } {
-  if (input.createdBy !== null) assertUnderShareLinkCap(db, input.createdBy, input.at);
-  return db
-    .insert(shareLinks)
-    .values({
-      tokenHash: input.tokenHash,
-      teamId: input.teamId,
-      teamIds: JSON.stringify(input.teamIds),
-      view: input.view,
-      mode: input.mode,
-      snapshot: input.snapshot,
-      createdBy: input.createdBy,
-      createdAt: input.at,
-      expiresAt: input.expiresAt,
-    })
-    .returning({ id: shareLinks.id })
-    .get();
+): Promise<{ id: number }> {
+  return db.transaction(async (tx) => {
+    if (input.createdBy !== null) await assertUnderShareLinkCap(tx, input.createdBy, input.at);
+    return (await tx.get<{ id: number }>(
+      `INSERT INTO share_links (token_hash, team_id, team_ids, view, mode, snapshot, created_by, created_at, expires_at)
+       VALUES (@tokenHash, @teamId, @teamIdsJson, @view, @mode, @snapshot, @createdBy, @at, @expiresAt) RETURNING id`,
+      { ...input, teamIdsJson: JSON.stringify(input.teamIds) },
+    ))!;
+  });
 }
 
 /** Revoked links keep no figures. */
-export function markShareLinkRevoked(db: Db, id: number, at: number): void {
-  db.update(shareLinks).set({ revokedAt: at, snapshot: null }).where(and(eq(shareLinks.id, id), isNull(shareLinks.revokedAt))).run();
+export async function markShareLinkRevoked(db: Sql, id: number, at: number): Promise<void> {
+  await db.run('UPDATE share_links SET revoked_at = @at, snapshot = NULL WHERE id = @id AND revoked_at IS NULL', { id, at });
 }
 
-export function touchShareLink(db: Db, id: number, at: number): void {
-  db.update(shareLinks).set({ lastViewedAt: at }).where(eq(shareLinks.id, id)).run();
+export async function touchShareLink(db: Sql, id: number, at: number): Promise<void> {
+  await db.run('UPDATE share_links SET last_viewed_at = @at WHERE id = @id', { id, at });
 }

@@ -4,8 +4,7 @@
  * change, defect and run ids then get the prefix `<team slug>/`; for a single team ids are as sent.
  */
 import 'server-only';
-import type { Db } from '@/db/client';
-import { getDb } from './connection';
+import { getDb, type DbArg } from './connection';
 import { findTeam, type Team } from './teams';
 import type { Viewer } from './viewer';
 
@@ -28,12 +27,12 @@ export interface TeamScope {
  * The teams named by `teamSlugs` (duplicates ignored, order kept), or null when the list is
  * empty or any of them does not exist or is not visible to the viewer (→ 404).
  */
-export function resolveTeamScope(viewer: Viewer, teamSlugs: readonly string[], db: Db = getDb()): TeamScope | null {
+export async function resolveTeamScope(viewer: Viewer, teamSlugs: readonly string[], db: DbArg = getDb()): Promise<TeamScope | null> {
   const slugs = [...new Set(teamSlugs)];
   if (slugs.length === 0) return null;
   const teams: Team[] = [];
   for (const slug of slugs) {
-    const team = findTeam(viewer, slug, db);
+    const team = await findTeam(viewer, slug, db);
     if (!team) return null;
     teams.push(team);
   }

@@ -4,12 +4,9 @@
  * not a finite number, or no row at all) takes the spec's default through resolveThresholds.
  */
 import 'server-only';
-import { eq } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { teamSettings } from '@/db/schema';
 import { DEFAULT_FLAG_THRESHOLDS, resolveThresholds, type FlagThresholds } from '@/lib/flags/thresholds';
 import type { ThresholdChanges } from '@/lib/flags/threshold-fields';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import type { DataContext } from './context';
 import { DataError } from './errors';
 import { findTeam } from './teams';
@@ -32,13 +29,13 @@ function parseStored(text: string | null | undefined): Partial<Record<keyof Flag
 }
 
 /** The team's flag thresholds: its stored settings over DEFAULT_FLAG_THRESHOLDS. */
-export function getFlagThresholds(teamId: number, db: Db = getDb()): FlagThresholds {
-  const row = db
-    .select({ flagThresholds: teamSettings.flagThresholds })
-    .from(teamSettings)
-    .where(eq(teamSettings.teamId, teamId))
-    .get();
-  return resolveThresholds(parseStored(row?.flagThresholds));
+export async function getFlagThresholds(teamId: number, db: DbArg = getDb()): Promise<FlagThresholds> {
+  return resolveThresholds(parseStored(await storedThresholds(await db, teamId)));
+}
+
+async function storedThresholds(db: Sql, teamId: number): Promise<string | null | undefined> {
+  const row = await db.get<{ t: string | null }>('SELECT flag_thresholds AS t FROM team_settings WHERE team_id = @teamId', { teamId });
+  return row?.t;
 }
 
 /**
@@ -46,38 +43,34 @@ export function getFlagThresholds(teamId: number, db: Db = getDb()): FlagThresho
  * falls back to the default). Keys not in FlagThresholds and values that are not finite
  * numbers are ignored. The settings page goes through updateFlagThresholds (the worker).
  */
-export function saveFlagThresholds(
+export async function saveFlagThresholds(
   viewer: Viewer,
   teamId: number,
   changes: { readonly [K in keyof FlagThresholds]?: number | null },
-  db: Db = getDb(),
+  db: DbArg = getDb(),
   now: number = Date.now(),
-): FlagThresholds {
+): Promise<FlagThresholds> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can change team settings');
-  const row = db
-    .select({ flagThresholds: teamSettings.flagThresholds })
-    .from(teamSettings)
-    .where(eq(teamSettings.teamId, teamId))
-    .get();
-  const stored: Partial<Record<keyof FlagThresholds, number>> = { ...parseStored(row?.flagThresholds) };
+  const sql = await db;
+  const stored: Partial<Record<keyof FlagThresholds, number>> = { ...parseStored(await storedThresholds(sql, teamId)) };
   for (const key of THRESHOLD_KEYS) {
     if (!(key in changes)) continue;
     const v = changes[key];
     if (v === null) delete stored[key];
     else if (typeof v === 'number' && Number.isFinite(v)) stored[key] = v;
   }
-  const text = JSON.stringify(stored);
-  db.insert(teamSettings)
-    .values({ teamId, flagThresholds: text, updatedAt: now })
-    .onConflictDoUpdate({ target: teamSettings.teamId, set: { flagThresholds: text, updatedAt: now } })
-    .run();
+  await sql.run(
+    `INSERT INTO team_settings (team_id, flag_thresholds, updated_at) VALUES (@teamId, @text, @now)
+     ON CONFLICT (team_id) DO UPDATE SET flag_thresholds = excluded.flag_thresholds, updated_at = excluded.updated_at`,
+    { teamId, text: JSON.stringify(stored), now },
+  );
   return resolveThresholds(stored);
 }
 
 /** A team's thresholds for the settings page (admins); null when the team is not visible. */
-export function teamFlagThresholds(viewer: Viewer, teamSlug: string, db: Db = getDb()): FlagThresholds | null {
+export async function teamFlagThresholds(viewer: Viewer, teamSlug: string, db: DbArg = getDb()): Promise<FlagThresholds | null> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can read team settings');
-  const team = findTeam(viewer, teamSlug, db);
+  const team = await findTeam(viewer, teamSlug, db);
   return team ? getFlagThresholds(team.id, db) : null;
 }
 
@@ -89,7 +82,7 @@ export async function updateFlagThresholds(
   ctx: DataContext,
 ): Promise<void> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can change team settings');
-  const team = findTeam(viewer, teamSlug, ctx.db);
+  const team = await findTeam(viewer, teamSlug, ctx.db);
   if (!team) throw new DataError(`no team '${teamSlug}'`);
   await ctx.write({ name: 'saveFlagThresholds', teamId: team.id, changes, at: Date.now() });
 }

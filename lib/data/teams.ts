@@ -1,9 +1,7 @@
 import 'server-only';
-import { asc, eq, inArray, sql } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { dailyEvents, teams } from '@/db/schema';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import type { DataContext } from './context';
+import { inList } from './dialect';
 import { DataError } from './errors';
 import { canSeeTeam, isAdmin, visibleTeamIds, type Viewer } from './viewer';
 
@@ -22,28 +20,26 @@ export interface TeamSummary extends Team {
 }
 
 /** The team with this slug if the viewer may see it; null otherwise (existence not revealed). */
-export function findTeam(viewer: Viewer, slug: string, db: Db = getDb()): Team | null {
-  const team = db.select({ id: teams.id, slug: teams.slug, name: teams.name }).from(teams).where(eq(teams.slug, slug)).get();
+export async function findTeam(viewer: Viewer, slug: string, db: DbArg = getDb()): Promise<Team | null> {
+  const team = await teamBySlug(await db, slug);
   return team && canSeeTeam(viewer, team.id) ? team : null;
 }
 
+function teamBySlug(db: Sql, slug: string): Promise<Team | undefined> {
+  return db.get<Team>('SELECT id, slug, name FROM teams WHERE slug = @slug', { slug });
+}
+
 /** Teams the viewer may see with their stored event counts, from the daily rollup. */
-export function listTeamSummaries(viewer: Viewer, db: Db = getDb()): TeamSummary[] {
+export async function listTeamSummaries(viewer: Viewer, db: DbArg = getDb()): Promise<TeamSummary[]> {
+  const sql = await db;
   const visible = visibleTeamIds(viewer);
-  const rows = db
-    .select({
-      id: teams.id,
-      slug: teams.slug,
-      name: teams.name,
-      events: sql<number>`coalesce(sum(${dailyEvents.count}), 0)`,
-      lastDay: sql<number | null>`max(${dailyEvents.day})`,
-    })
-    .from(teams)
-    .leftJoin(dailyEvents, eq(dailyEvents.teamId, teams.id))
-    .where(visible === 'all' ? undefined : inArray(teams.id, [...visible]))
-    .groupBy(teams.id)
-    .orderBy(asc(teams.slug))
-    .all();
+  const rows = await sql.all<{ id: number; slug: string; name: string; events: number; lastDay: number | null }>(
+    `SELECT t.id, t.slug, t.name, coalesce(sum(d.count), 0) AS events, max(d.day) AS "lastDay"
+     FROM teams t LEFT JOIN daily_events d ON d.team_id = t.id
+     ${visible === 'all' ? '' : `WHERE ${inList(sql.dialect, 't.id', 'ids', 'bigint')}`}
+     GROUP BY t.id, t.slug, t.name ORDER BY t.slug`,
+    { ids: visible === 'all' ? [] : [...visible] },
+  );
   return rows.map((r) => ({
     id: r.id,
     slug: r.slug,
@@ -60,49 +56,50 @@ export function validateTeamSlug(slug: string): void {
 }
 
 /** Makes a team (admins; the CLI writes directly). */
-export function createTeam(viewer: Viewer, input: { slug: string; name?: string }, db: Db = getDb()): Team {
-  const { slug, name } = checkNewTeam(viewer, input, db);
-  return insertTeam(db, slug, name, Date.now());
+export async function createTeam(viewer: Viewer, input: { slug: string; name?: string }, db: DbArg = getDb()): Promise<Team> {
+  const sql = await db;
+  const { slug, name } = await checkNewTeam(viewer, input, sql);
+  return insertTeam(sql, slug, name, Date.now());
 }
 
 /** Makes a team from the web UI (admins), written by the worker. */
 export async function addTeam(viewer: Viewer, input: { slug: string; name?: string }, ctx: DataContext): Promise<Team> {
-  const { slug, name } = checkNewTeam(viewer, input, ctx.db);
+  const { slug, name } = await checkNewTeam(viewer, input, await ctx.db);
   return ctx.write({ name: 'createTeam', slug, teamName: name, at: Date.now() });
 }
 
-function checkNewTeam(viewer: Viewer, input: { slug: string; name?: string }, db: Db): { slug: string; name: string } {
+async function checkNewTeam(viewer: Viewer, input: { slug: string; name?: string }, db: Sql): Promise<{ slug: string; name: string }> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can create teams');
   try {
     validateTeamSlug(input.slug);
   } catch (err) {
     throw new DataError((err as Error).message);
   }
-  const existing = db.select({ id: teams.id }).from(teams).where(eq(teams.slug, input.slug)).get();
-  if (existing) throw new DataError(`team '${input.slug}' already exists`);
+  if (await teamBySlug(db, input.slug)) throw new DataError(`team '${input.slug}' already exists`);
   return { slug: input.slug, name: input.name?.trim().slice(0, 200) || input.slug };
 }
 
-export function insertTeam(db: Db, slug: string, name: string, at: number): Team {
-  const existing = db.select({ id: teams.id }).from(teams).where(eq(teams.slug, slug)).get();
-  if (existing) throw new DataError(`team '${slug}' already exists`);
-  const row = db.insert(teams).values({ slug, name, createdAt: at }).returning().get();
-  return { id: row.id, slug: row.slug, name: row.name };
+export async function insertTeam(db: Sql, slug: string, name: string, at: number): Promise<Team> {
+  if (await teamBySlug(db, slug)) throw new DataError(`team '${slug}' already exists`);
+  return (await db.get<Team>('INSERT INTO teams (slug, name, created_at) VALUES (@slug, @name, @at) RETURNING id, slug, name', { slug, name, at }))!;
 }
 
 /** Makes the teams that don't exist yet; used by the demo import. */
-export function ensureTeams(list: { slug: string; name: string }[], db: Db = getDb()): void {
+export async function ensureTeams(list: { slug: string; name: string }[], db: DbArg = getDb()): Promise<void> {
+  const sql = await db;
   const now = Date.now();
   for (const t of list) {
     validateTeamSlug(t.slug);
-    db.insert(teams).values({ slug: t.slug, name: t.name, createdAt: now }).onConflictDoNothing().run();
+    await sql.run('INSERT INTO teams (slug, name, created_at) VALUES (@slug, @name, @now) ON CONFLICT (slug) DO NOTHING', { ...t, now });
   }
 }
 
-export function deleteTeams(slugs: string[], db: Db = getDb()): void {
-  if (slugs.length > 0) db.delete(teams).where(inArray(teams.slug, slugs)).run();
+export async function deleteTeams(slugs: string[], db: DbArg = getDb()): Promise<void> {
+  const sql = await db;
+  if (slugs.length > 0) await sql.run(`DELETE FROM teams WHERE ${inList(sql.dialect, 'slug', 'slugs')}`, { slugs });
 }
 
-export function countTeams(db: Db = getDb()): number {
-  return Number(db.select({ n: sql<number>`count(*)` }).from(teams).get()?.n ?? 0);
+export async function countTeams(db: DbArg = getDb()): Promise<number> {
+  const row = await (await db).get<{ n: number }>('SELECT count(*) AS n FROM teams');
+  return Number(row?.n ?? 0);
 }

@@ -1,9 +1,6 @@
 import 'server-only';
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { apiTokens, teams } from '@/db/schema';
 import { generateApiToken, hashApiToken, type TokenScope } from '@/lib/auth/tokens';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import type { DataContext } from './context';
 import { DataError } from './errors';
 import { findTeam } from './teams';
@@ -20,14 +17,14 @@ export interface ApiTokenSummary {
 }
 
 /** Makes a token for a team (admins; the CLI writes directly); the token itself is in the answer and nowhere else. */
-export function createApiToken(
+export async function createApiToken(
   viewer: Viewer,
   input: { teamId: number; scopes: TokenScope[]; name?: string },
-  db: Db = getDb(),
-): { id: number; token: string; prefix: string } {
+  db: DbArg = getDb(),
+): Promise<{ id: number; token: string; prefix: string }> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can create tokens');
   const { token, hash, prefix } = generateApiToken();
-  const row = insertApiToken(db, {
+  const row = await insertApiToken(await db, {
     teamId: input.teamId,
     tokenHash: hash,
     prefix,
@@ -46,7 +43,7 @@ export async function issueApiToken(
   ctx: DataContext,
 ): Promise<{ id: number; token: string; prefix: string } | null> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can create tokens');
-  const team = findTeam(viewer, teamSlug, ctx.db);
+  const team = await findTeam(viewer, teamSlug, ctx.db);
   if (!team) return null;
   if (input.scopes.length === 0) throw new DataError('choose at least one scope');
   const { token, hash, prefix } = generateApiToken();
@@ -56,59 +53,57 @@ export async function issueApiToken(
 }
 
 /** A team's tokens that are not revoked (admins); null when the team is not visible. */
-export function listApiTokens(viewer: Viewer, teamSlug: string, db: Db = getDb()): ApiTokenSummary[] | null {
+export async function listApiTokens(viewer: Viewer, teamSlug: string, db: DbArg = getDb()): Promise<ApiTokenSummary[] | null> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can list tokens');
-  const team = findTeam(viewer, teamSlug, db);
+  const sql = await db;
+  const team = await findTeam(viewer, teamSlug, sql);
   if (!team) return null;
-  return db
-    .select({ id: apiTokens.id, prefix: apiTokens.prefix, name: apiTokens.name, scopes: apiTokens.scopes, createdAt: apiTokens.createdAt, lastUsedAt: apiTokens.lastUsedAt })
-    .from(apiTokens)
-    .where(and(eq(apiTokens.teamId, team.id), isNull(apiTokens.revokedAt)))
-    .orderBy(desc(apiTokens.createdAt), desc(apiTokens.id))
-    .all()
-    .map((t) => ({ ...t, scopes: t.scopes.split(',') as TokenScope[] }));
+  const rows = await sql.all<Omit<ApiTokenSummary, 'scopes'> & { scopes: string }>(
+    `SELECT id, prefix, name, scopes, created_at AS "createdAt", last_used_at AS "lastUsedAt" FROM api_tokens
+     WHERE team_id = @teamId AND revoked_at IS NULL ORDER BY created_at DESC, id DESC`,
+    { teamId: team.id },
+  );
+  return rows.map((t) => ({ ...t, scopes: t.scopes.split(',') as TokenScope[] }));
 }
 
 /** Revokes one of a team's tokens (admins); it answers 401 from the next request on. */
 export async function revokeApiToken(viewer: Viewer, teamSlug: string, tokenId: number, ctx: DataContext): Promise<void> {
   if (!isAdmin(viewer)) throw new DataError('only an admin can revoke tokens');
-  const team = findTeam(viewer, teamSlug, ctx.db);
-  const token = team
-    ? ctx.db.select({ id: apiTokens.id }).from(apiTokens).where(and(eq(apiTokens.id, tokenId), eq(apiTokens.teamId, team.id))).get()
-    : undefined;
+  const sql = await ctx.db;
+  const team = await findTeam(viewer, teamSlug, sql);
+  const token = team ? await sql.get('SELECT id FROM api_tokens WHERE id = @tokenId AND team_id = @teamId', { tokenId, teamId: team.id }) : undefined;
   if (!token) throw new DataError('no such token');
   await ctx.write({ name: 'revokeApiToken', tokenId, at: Date.now() });
 }
 
 /** The viewer a bearer token stands for, or null when it is unknown or revoked. */
-export function viewerForToken(token: string, db: Db = getDb()): (Viewer & { kind: 'token'; teamSlug: string }) | null {
-  const row = db
-    .select({ id: apiTokens.id, teamId: apiTokens.teamId, scopes: apiTokens.scopes, slug: teams.slug })
-    .from(apiTokens)
-    .innerJoin(teams, eq(teams.id, apiTokens.teamId))
-    .where(and(eq(apiTokens.tokenHash, hashApiToken(token)), isNull(apiTokens.revokedAt)))
-    .get();
+export async function viewerForToken(token: string, db: DbArg = getDb()): Promise<(Viewer & { kind: 'token'; teamSlug: string }) | null> {
+  const row = await (await db).get<{ id: number; teamId: number; scopes: string; slug: string }>(
+    `SELECT a.id, a.team_id AS "teamId", a.scopes, t.slug FROM api_tokens a JOIN teams t ON t.id = a.team_id
+     WHERE a.token_hash = @hash AND a.revoked_at IS NULL`,
+    { hash: hashApiToken(token) },
+  );
   if (!row) return null;
   return { kind: 'token', tokenId: row.id, teamId: row.teamId, teamSlug: row.slug, scopes: row.scopes.split(',') as TokenScope[] };
 }
 
 // Raw writes (writes.ts)
 
-export function insertApiToken(
-  db: Db,
+export async function insertApiToken(
+  db: Sql,
   input: { teamId: number; tokenHash: string; prefix: string; scopes: string; tokenName: string | null; at: number },
-): { id: number } {
-  return db
-    .insert(apiTokens)
-    .values({ teamId: input.teamId, tokenHash: input.tokenHash, prefix: input.prefix, scopes: input.scopes, name: input.tokenName, createdAt: input.at })
-    .returning({ id: apiTokens.id })
-    .get();
+): Promise<{ id: number }> {
+  return (await db.get<{ id: number }>(
+    `INSERT INTO api_tokens (team_id, token_hash, prefix, scopes, name, created_at)
+     VALUES (@teamId, @tokenHash, @prefix, @scopes, @tokenName, @at) RETURNING id`,
+    input,
+  ))!;
 }
 
-export function touchApiToken(tokenId: number, at: number, db: Db = getDb()): void {
-  db.update(apiTokens).set({ lastUsedAt: at }).where(eq(apiTokens.id, tokenId)).run();
+export async function touchApiToken(tokenId: number, at: number, db: DbArg = getDb()): Promise<void> {
+  await (await db).run('UPDATE api_tokens SET last_used_at = @at WHERE id = @tokenId', { tokenId, at });
 }
 
-export function markApiTokenRevoked(db: Db, tokenId: number, at: number): void {
-  db.update(apiTokens).set({ revokedAt: at }).where(and(eq(apiTokens.id, tokenId), isNull(apiTokens.revokedAt))).run();
+export async function markApiTokenRevoked(db: Sql, tokenId: number, at: number): Promise<void> {
+  await db.run('UPDATE api_tokens SET revoked_at = @at WHERE id = @tokenId AND revoked_at IS NULL', { tokenId, at });
 }

@@ -3,9 +3,7 @@
  * can link to the dashboard for those days and to the runs.
  */
 import 'server-only';
-import type { Db } from '@/db/client';
-import { getDb } from './connection';
-import { stmt } from './rows/statements';
+import { getDb, type DbArg } from './connection';
 import { findTeam } from './teams';
 import type { Viewer } from './viewer';
 
@@ -22,24 +20,30 @@ export interface UploadSummary {
 export const MAX_LISTED_RUNS = 20;
 
 /**
- * The upload's own events are the last `accepted` rows the single writer inserted for it, so the
- * newest rows are read backwards (the primary key's order) and the scan stops after them.
+ * The upload stored `accepted` events, just now: its rows are among the newest, so they are read
+ * backwards (the primary key's order) and the scan stops once it has them all.
  */
 const UPLOAD_RUNS_SQL = `
-  SELECT e.run AS run, count(*) AS events, min(e.ts) AS firstAt, max(e.ts) AS lastAt FROM (
+  SELECT e.run AS run, count(*) AS events, min(e.ts) AS "firstAt", max(e.ts) AS "lastAt" FROM (
     SELECT run, ts FROM events WHERE team_id = @team AND upload_id = @upload ORDER BY seq DESC LIMIT @accepted
   ) AS e GROUP BY e.run`;
 
 /** Null when the team is not visible to the viewer. */
-export function getUploadSummary(viewer: Viewer, teamSlug: string, uploadId: number, accepted: number, db: Db = getDb()): UploadSummary | null {
-  const team = findTeam(viewer, teamSlug, db);
+export async function getUploadSummary(
+  viewer: Viewer,
+  teamSlug: string,
+  uploadId: number,
+  accepted: number,
+  db: DbArg = getDb(),
+): Promise<UploadSummary | null> {
+  const sql = await db;
+  const team = await findTeam(viewer, teamSlug, sql);
   if (!team) return null;
-  const rows = stmt(db.$client, UPLOAD_RUNS_SQL).all({ team: team.id, upload: uploadId, accepted: Math.max(0, accepted) }) as {
-    run: string | null;
-    events: number;
-    firstAt: number;
-    lastAt: number;
-  }[];
+  const rows = await sql.all<{ run: string | null; events: number; firstAt: number; lastAt: number }>(UPLOAD_RUNS_SQL, {
+    team: team.id,
+    upload: uploadId,
+    accepted: Math.max(0, accepted),
+  });
   const runs = rows.filter((r) => r.run !== null).map((r) => ({ run: r.run!, events: r.events }));
   runs.sort((a, b) => b.events - a.events || a.run.localeCompare(b.run));
   let firstEventAt: number | null = null;

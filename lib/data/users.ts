@@ -4,11 +4,8 @@
  * end are applied by the worker (writes.ts) once the front function has authorized them.
  */
 import 'server-only';
-import { and, asc, count, eq, isNull } from 'drizzle-orm';
-import type { Db } from '@/db/client';
-import { sessions, shareLinks, teamMembers, teams, users } from '@/db/schema';
 import { hashPassword, passwordProblem } from '@/lib/auth/passwords';
-import { getDb } from './connection';
+import { getDb, type DbArg, type Sql } from './connection';
 import { dataContext, type DataContext } from './context';
 import { DataError } from './errors';
 import { findTeam } from './teams';
@@ -45,47 +42,44 @@ function requireAdmin(viewer: Viewer, what: string): void {
 // Reads
 
 /** The viewer of a user id as stored now (role and teams), or null when the user is gone. */
-export function userViewer(userId: number, db: Db): UserViewer | null {
-  const user = db.select({ id: users.id, email: users.email, role: users.role }).from(users).where(eq(users.id, userId)).get();
+export async function userViewer(userId: number, db: Sql): Promise<UserViewer | null> {
+  const user = await db.get<{ id: number; email: string; role: Role }>('SELECT id, email, role FROM users WHERE id = @userId', { userId });
   if (!user) return null;
-  const teamIds = db.select({ teamId: teamMembers.teamId }).from(teamMembers).where(eq(teamMembers.userId, userId)).all();
-  return { kind: 'user', userId: user.id, email: user.email, role: user.role, teamIds: teamIds.map((t) => t.teamId) };
+  const teams = await db.all<{ teamId: number }>('SELECT team_id AS "teamId" FROM team_members WHERE user_id = @userId', { userId });
+  return { kind: 'user', userId: user.id, email: user.email, role: user.role, teamIds: teams.map((t) => t.teamId) };
 }
 
 /** For signing in only: the account's id and password hash. */
-export function findCredentials(email: string, db: Db): { id: number; passwordHash: string } | null {
-  return db.select({ id: users.id, passwordHash: users.passwordHash }).from(users).where(eq(users.email, email)).get() ?? null;
+export async function findCredentials(email: string, db: Sql): Promise<{ id: number; passwordHash: string } | null> {
+  return (await db.get<{ id: number; passwordHash: string }>('SELECT id, password_hash AS "passwordHash" FROM users WHERE email = @email', { email })) ?? null;
 }
 
-export function countUsers(db: Db): number {
-  return db.select({ n: count() }).from(users).get()?.n ?? 0;
+export async function countUsers(db: Sql): Promise<number> {
+  return Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0);
 }
 
 /** Every account with its teams (admins). */
-export function listUsers(viewer: Viewer, db: Db = getDb()): UserSummary[] {
+export async function listUsers(viewer: Viewer, db: DbArg = getDb()): Promise<UserSummary[]> {
   requireAdmin(viewer, 'list users');
-  const rows = db.select({ id: users.id, email: users.email, role: users.role, createdAt: users.createdAt }).from(users).orderBy(asc(users.email)).all();
-  const memberships = db
-    .select({ userId: teamMembers.userId, slug: teams.slug })
-    .from(teamMembers)
-    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .orderBy(asc(teams.slug))
-    .all();
+  const sql = await db;
+  const rows = await sql.all<Omit<UserSummary, 'teams'>>('SELECT id, email, role, created_at AS "createdAt" FROM users ORDER BY email');
+  const memberships = await sql.all<{ userId: number; slug: string }>(
+    'SELECT m.user_id AS "userId", t.slug FROM team_members m JOIN teams t ON t.id = m.team_id ORDER BY t.slug',
+  );
   return rows.map((u) => ({ ...u, teams: memberships.filter((m) => m.userId === u.id).map((m) => m.slug) }));
 }
 
 /** The members of a team (admins); null when the team does not exist. */
-export function listTeamMembers(viewer: Viewer, teamSlug: string, db: Db = getDb()): TeamMember[] | null {
+export async function listTeamMembers(viewer: Viewer, teamSlug: string, db: DbArg = getDb()): Promise<TeamMember[] | null> {
   requireAdmin(viewer, 'list team members');
-  const team = findTeam(viewer, teamSlug, db);
+  const sql = await db;
+  const team = await findTeam(viewer, teamSlug, sql);
   if (!team) return null;
-  return db
-    .select({ userId: users.id, email: users.email, role: users.role })
-    .from(teamMembers)
-    .innerJoin(users, eq(users.id, teamMembers.userId))
-    .where(eq(teamMembers.teamId, team.id))
-    .orderBy(asc(users.email))
-    .all();
+  return sql.all<TeamMember>(
+    `SELECT u.id AS "userId", u.email, u.role FROM team_members m JOIN users u ON u.id = m.user_id
+     WHERE m.team_id = @teamId ORDER BY u.email`,
+    { teamId: team.id },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -104,11 +98,11 @@ export async function createUser(
   if (problem) throw new DataError(problem);
   const teamIds: number[] = [];
   for (const slug of new Set(input.teamSlugs ?? [])) {
-    const team = findTeam(viewer, slug, ctx.db);
+    const team = await findTeam(viewer, slug, ctx.db);
     if (!team) throw new DataError(`no team '${slug}'`);
     teamIds.push(team.id);
   }
-  if (findCredentials(email, ctx.db)) throw new DataError(`an account for ${email} exists already`);
+  if (await findCredentials(email, await ctx.db)) throw new DataError(`an account for ${email} exists already`);
   const passwordHash = await hashPassword(input.password);
   const made = await ctx.write({ name: 'createUser', email, passwordHash, role: input.role, teamIds, at: Date.now() });
   return { id: made.id, email };
@@ -118,18 +112,20 @@ export async function createUser(
 export async function deleteUser(viewer: Viewer, userId: number, ctx: DataContext = dataContext()): Promise<void> {
   requireAdmin(viewer, 'remove users');
   if (viewer.kind === 'user' && viewer.userId === userId) throw new DataError('you cannot remove your own account');
-  const target = userViewer(userId, ctx.db);
+  const db = await ctx.db;
+  const target = await userViewer(userId, db);
   if (!target) throw new DataError('no such user');
-  if (target.role === 'admin' && adminCount(ctx.db) <= 1) throw new DataError('the last admin cannot be removed');
+  if (target.role === 'admin' && (await adminCount(db)) <= 1) throw new DataError('the last admin cannot be removed');
   await ctx.write({ name: 'deleteUser', userId });
 }
 
 export async function setUserRole(viewer: Viewer, userId: number, role: Role, ctx: DataContext = dataContext()): Promise<void> {
   requireAdmin(viewer, 'change roles');
   if (viewer.kind === 'user' && viewer.userId === userId) throw new DataError('you cannot change your own role');
-  const target = userViewer(userId, ctx.db);
+  const db = await ctx.db;
+  const target = await userViewer(userId, db);
   if (!target) throw new DataError('no such user');
-  if (target.role === 'admin' && role !== 'admin' && adminCount(ctx.db) <= 1) throw new DataError('the last admin must stay admin');
+  if (target.role === 'admin' && role !== 'admin' && (await adminCount(db)) <= 1) throw new DataError('the last admin must stay admin');
   await ctx.write({ name: 'setUserRole', userId, role });
 }
 
@@ -142,7 +138,8 @@ export async function setUserPassword(
 ): Promise<void> {
   const self = viewer.kind === 'user' && viewer.userId === userId;
   if (!self) requireAdmin(viewer, "change another user's password");
-  const target = userViewer(userId, ctx.db);
+  const db = await ctx.db;
+  const target = await userViewer(userId, db);
   if (!target) throw new DataError('no such user');
   const problem = passwordProblem(password, target.email);
   if (problem) throw new DataError(problem);
@@ -157,10 +154,10 @@ export async function addTeamMember(
   ctx: DataContext = dataContext(),
 ): Promise<void> {
   requireAdmin(viewer, 'change team members');
-  const team = findTeam(viewer, teamSlug, ctx.db);
+  const team = await findTeam(viewer, teamSlug, ctx.db);
   if (!team) throw new DataError(`no team '${teamSlug}'`);
   const email = normalizeEmail(rawEmail);
-  const user = email ? findCredentials(email, ctx.db) : null;
+  const user = email ? await findCredentials(email, await ctx.db) : null;
   if (!user) throw new DataError(`no account for '${rawEmail.trim().slice(0, 100)}': create it first`);
   await ctx.write({ name: 'addTeamMember', teamId: team.id, userId: user.id, at: Date.now() });
 }
@@ -172,73 +169,57 @@ export async function removeTeamMember(
   ctx: DataContext = dataContext(),
 ): Promise<void> {
   requireAdmin(viewer, 'change team members');
-  const team = findTeam(viewer, teamSlug, ctx.db);
+  const team = await findTeam(viewer, teamSlug, ctx.db);
   if (!team) throw new DataError(`no team '${teamSlug}'`);
   await ctx.write({ name: 'removeTeamMember', teamId: team.id, userId });
 }
 
-function adminCount(db: Db): number {
-  return db.select({ n: count() }).from(users).where(eq(users.role, 'admin')).get()?.n ?? 0;
+async function adminCount(db: Sql): Promise<number> {
+  return Number((await db.get<{ n: number }>("SELECT count(*) AS n FROM users WHERE role = 'admin'"))?.n ?? 0);
 }
 
 // ---------------------------------------------------------------------------------------------
 // Raw writes, applied by the worker (writes.ts) or directly by the CLI
 
-export function insertUser(
-  db: Db,
+export async function insertUser(
+  db: Sql,
   input: { email: string; passwordHash: string; role: Role; teamIds: readonly number[]; at: number },
-): { id: number } {
-  return db.transaction(
-    (tx) => {
-      const existing = tx.select({ id: users.id }).from(users).where(eq(users.email, input.email)).get();
-      if (existing) throw new DataError(`an account for ${input.email} exists already`);
-      const row = tx
-        .insert(users)
-        .values({ email: input.email, passwordHash: input.passwordHash, role: input.role, createdAt: input.at })
-        .returning({ id: users.id })
-        .get();
-      for (const teamId of input.teamIds) {
-        tx.insert(teamMembers).values({ teamId, userId: row.id, createdAt: input.at }).onConflictDoNothing().run();
-      }
-      return { id: row.id };
-    },
-    { behavior: 'immediate' },
-  );
+): Promise<{ id: number }> {
+  return db.transaction(async (tx) => {
+    if (await findCredentials(input.email, tx)) throw new DataError(`an account for ${input.email} exists already`);
+    const row = (await tx.get<{ id: number }>(
+      'INSERT INTO users (email, password_hash, role, created_at) VALUES (@email, @passwordHash, @role, @at) RETURNING id',
+      input,
+    ))!;
+    for (const teamId of input.teamIds) await insertTeamMember(tx, teamId, row.id, input.at);
+    return { id: row.id };
+  });
 }
 
 /** Removes an account; its sessions go with it and the share links it made stop working. */
-export function removeUser(db: Db, userId: number, at: number = Date.now()): void {
-  db.transaction(
-    (tx) => {
-      tx.update(shareLinks)
-        .set({ revokedAt: at, snapshot: null })
-        .where(and(eq(shareLinks.createdBy, userId), isNull(shareLinks.revokedAt)))
-        .run();
-      tx.delete(users).where(eq(users.id, userId)).run();
-    },
-    { behavior: 'immediate' },
-  );
+export async function removeUser(db: Sql, userId: number, at: number = Date.now()): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run('UPDATE share_links SET revoked_at = @at, snapshot = NULL WHERE created_by = @userId AND revoked_at IS NULL', { userId, at });
+    await tx.run('DELETE FROM users WHERE id = @userId', { userId });
+  });
 }
 
-export function updateUserRole(db: Db, userId: number, role: Role): void {
-  db.update(users).set({ role }).where(eq(users.id, userId)).run();
+export async function updateUserRole(db: Sql, userId: number, role: Role): Promise<void> {
+  await db.run('UPDATE users SET role = @role WHERE id = @userId', { userId, role });
 }
 
 /** A new password ends every session of the account. */
-export function updateUserPassword(db: Db, userId: number, passwordHash: string): void {
-  db.transaction(
-    (tx) => {
-      tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-      tx.delete(sessions).where(eq(sessions.userId, userId)).run();
-    },
-    { behavior: 'immediate' },
-  );
+export async function updateUserPassword(db: Sql, userId: number, passwordHash: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.run('UPDATE users SET password_hash = @passwordHash WHERE id = @userId', { userId, passwordHash });
+    await tx.run('DELETE FROM sessions WHERE user_id = @userId', { userId });
+  });
 }
 
-export function insertTeamMember(db: Db, teamId: number, userId: number, at: number): void {
-  db.insert(teamMembers).values({ teamId, userId, createdAt: at }).onConflictDoNothing().run();
+export async function insertTeamMember(db: Sql, teamId: number, userId: number, at: number): Promise<void> {
+  await db.run('INSERT INTO team_members (team_id, user_id, created_at) VALUES (@teamId, @userId, @at) ON CONFLICT DO NOTHING', { teamId, userId, at });
 }
 
-export function deleteTeamMember(db: Db, teamId: number, userId: number): void {
-  db.delete(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId))).run();
+export async function deleteTeamMember(db: Sql, teamId: number, userId: number): Promise<void> {
+  await db.run('DELETE FROM team_members WHERE team_id = @teamId AND user_id = @userId', { teamId, userId });
 }

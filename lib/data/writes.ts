@@ -3,7 +3,7 @@
  * upload so they never wait on (or block) its transaction. Authorization happened before an
  * operation was queued (the lib/data function that queued it); these only write.
  */
-import type { Db } from '@/db/client';
+import type { Sql } from './connection';
 import type { WriteOperation, WriteResult } from '@/lib/ingest/messages';
 import { claimDeliveryRows, finishDeliveryRow, insertAlerts, releaseLeaseRow, takeLeaseRow } from './alert-outbox';
 import { deleteAlertDestination, insertAlertDestination, updateAlertDestinationPaused } from './alerts';
@@ -24,11 +24,11 @@ import { insertApiToken, markApiTokenRevoked, touchApiToken } from './tokens';
 import { deleteTeamMember, insertTeamMember, insertUser, removeUser, updateUserRole, updateUserPassword } from './users';
 import { OPERATOR } from './viewer';
 
-export function applyWrite<O extends WriteOperation>(db: Db, operation: O): WriteResult<O> {
-  return apply(db, operation) as WriteResult<O>;
+export async function applyWrite<O extends WriteOperation>(db: Sql, operation: O): Promise<WriteResult<O>> {
+  return (await apply(db, operation)) as WriteResult<O>;
 }
 
-function apply(db: Db, op: WriteOperation): unknown {
+async function apply(db: Sql, op: WriteOperation): Promise<unknown> {
   switch (op.name) {
     case 'touchToken':
       return touchApiToken(op.tokenId, op.at, db);
@@ -67,10 +67,10 @@ function apply(db: Db, op: WriteOperation): unknown {
     case 'revokeApiToken':
       return markApiTokenRevoked(db, op.tokenId, op.at);
     case 'saveFlagThresholds':
-      saveFlagThresholds(OPERATOR, op.teamId, op.changes, db, op.at);
+      await saveFlagThresholds(OPERATOR, op.teamId, op.changes, db, op.at);
       return;
     case 'saveImportSettings':
-      saveImportSettings(OPERATOR, op.teamId, op.changes, db, op.at);
+      await saveImportSettings(OPERATOR, op.teamId, op.changes, db, op.at);
       return;
     case 'createShareLink':
       return insertShareLink(db, op);
@@ -93,8 +93,8 @@ function apply(db: Db, op: WriteOperation): unknown {
     case 'enqueueAlerts':
       return insertAlerts(db, op.alerts, op.at);
     case 'queueTestAlert':
-      insertAlerts(db, [op.alert], op.now);
-      return claimDeliveryRows(db, { holder: op.holder, now: op.now, claimMs: op.claimMs, limit: 1, ids: [op.alert.id] })[0] ?? null;
+      await insertAlerts(db, [op.alert], op.now);
+      return (await claimDeliveryRows(db, { holder: op.holder, now: op.now, claimMs: op.claimMs, limit: 1, ids: [op.alert.id] }))[0] ?? null;
     case 'claimAlertDeliveries':
       return claimDeliveryRows(db, op);
     case 'finishAlertDelivery':

@@ -7,11 +7,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Db } from '@/lib/data/connection';
 import { demoEnabled, spoolDirectory } from '@/lib/config';
+import type { Sql } from '@/lib/data/connection';
+import { dataContext } from '@/lib/data/context';
 import { countTeams, deleteTeams, ensureTeams } from '@/lib/data/teams';
 import { ingest } from '@/lib/ingest/ingest';
-import { ingestFileInWorker, writeInWorker } from '@/lib/ingest/queue';
+import { ingestFileInWorker } from '@/lib/ingest/queue';
 import { DEMO_TEAMS, generateDemoEvents, toNdjsonLines } from './generate';
 
 const DEMO_WEEKS = 10;
@@ -31,19 +32,19 @@ export async function* demoNdjson(asOf: number): AsyncGenerator<string> {
 }
 
 /** Replaces the demo teams with a fresh demo ending now (CLI: `npm run demo`). */
-export async function rebuildDemo(db: Db, asOf = Date.now()): Promise<{ teams: number; events: number }> {
+export async function rebuildDemo(db: Sql, asOf = Date.now()): Promise<{ teams: number; events: number }> {
   const slugs = DEMO_TEAMS.map((t) => t.slug);
-  deleteTeams(slugs, db);
-  ensureTeams(demoTeamList(), db);
-  const result = await ingest(db.$client, demoNdjson(asOf), { format: 'ndjson', partial: false, source: 'demo' });
+  await deleteTeams(slugs, db);
+  await ensureTeams(demoTeamList(), db);
+  const result = await ingest(db, demoNdjson(asOf), { format: 'ndjson', partial: false, source: 'demo' });
   if (!result.ok) throw new Error(`demo data failed validation: ${JSON.stringify(result.problems.slice(0, 3))}`);
   return { teams: slugs.length, events: result.accepted };
 }
 
 /** On server start: fills an empty database with the demo, in the ingest worker. */
-export async function seedDemoIfEmpty(db: Db, asOf = Date.now()): Promise<{ seeded: boolean; events: number }> {
-  if (!demoEnabled() || countTeams(db) > 0) return { seeded: false, events: 0 };
-  await writeInWorker({ name: 'ensureTeams', teams: demoTeamList() });
+export async function seedDemoIfEmpty(db: Sql, asOf = Date.now()): Promise<{ seeded: boolean; events: number }> {
+  if (!demoEnabled() || (await countTeams(db)) > 0) return { seeded: false, events: 0 };
+  await dataContext().write({ name: 'ensureTeams', teams: demoTeamList() });
   const dir = spoolDirectory();
   fs.mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `demo-${asOf}.ndjson`);

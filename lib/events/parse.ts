@@ -36,14 +36,20 @@ export interface ReadOptions {
 /** A push parser: feed it chunks, then end it; each call returns the items completed by it. */
 export interface EventParser {
   push(chunk: Uint8Array | string): ParsedItem[];
-  end(): ParsedItem[];
+  /** A parser that reads its input whole may look things up in the database here (lib/importers/github.ts). */
+  end(): ParsedItem[] | Promise<ParsedItem[]>;
   /**
    * Multi-file sources (a directory, a zip): the next chunks belong to the file `name`, whose
    * lines are numbered from 1 again. Parsers without it get a fresh instance per file.
    */
-  startFile?(name: string): ParsedItem[];
+  startFile?(name: string): ParsedItem[] | Promise<ParsedItem[]>;
   /** The agent the input came from, when the format tells it (recorded on the upload). */
   agent?(): string | undefined;
+}
+
+/** A parser that needs nothing but its input: it finishes without waiting. */
+export interface StreamingEventParser extends EventParser {
+  end(): ParsedItem[];
 }
 
 export const DEFAULT_MAX_LINE_BYTES = 1024 * 1024;
@@ -78,7 +84,7 @@ export function parseEvents(input: Uint8Array | string, format: InputFormat, opt
   return items;
 }
 
-export function createEventParser(format: InputFormat, options?: ReadOptions): EventParser {
+export function createEventParser(format: InputFormat, options?: ReadOptions): StreamingEventParser {
   const max = options?.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   if (!(max >= 1)) throw new RangeError(`maxLineBytes must be at least 1, got ${max}`);
   const team = options?.fixedTeam;

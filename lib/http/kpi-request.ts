@@ -16,8 +16,8 @@ export type KpiRequest =
   | { ok: true; viewer: Viewer; teams: string[]; window: KpiWindow; filters: KpiFilters }
   | { ok: false; response: Response };
 
-export function readKpiRequest(request: Request, now: number = Date.now()): KpiRequest {
-  const auth = authenticateRead(request);
+export async function readKpiRequest(request: Request, now: number = Date.now()): Promise<KpiRequest> {
+  const auth = await authenticateRead(request);
   if (!auth.ok) return auth;
   const params = parseWindowParams(new URL(request.url).searchParams, now);
   if (!params.ok) return { ok: false, response: jsonError(400, params.error, { field: params.field }) };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimit, TokenBucket } from './rate-limit';
+import { TokenBucket } from './rate-limit';
 
 describe('TokenBucket', () => {
   it('lets a key burst up to its capacity, then refuses with the seconds until the next token', () => {
@@ -59,13 +59,15 @@ describe('TokenBucket', () => {
   });
 });
 
-describe('RateLimit', () => {
-  it('counts hits in a fixed window', () => {
-    const limit = new RateLimit(2, 1000);
-    expect(limit.hit('k', 0)).toBe(true);
-    expect(limit.hit('k', 1)).toBe(true);
-    expect(limit.blocked('k', 2)).toBe(true);
-    expect(limit.hit('k', 2)).toBe(false);
-    expect(limit.hit('k', 1000)).toBe(true);
+describe('TokenBucket.empty', () => {
+  it('tells an exhausted key without taking from it, and a refilled one', () => {
+    const bucket = new TokenBucket(60, 2); // one a second, burst 2
+    expect(bucket.empty('k', 0)).toBe(false);
+    bucket.take('k', 0);
+    bucket.take('k', 0);
+    expect(bucket.empty('k', 0)).toBe(true);
+    expect(bucket.empty('k', 999)).toBe(true);
+    expect(bucket.empty('k', 1000)).toBe(false);
+    expect(bucket.take('k', 1000)).toMatchObject({ ok: true });
   });
 });

@@ -1,46 +1,10 @@
 /**
- * Request limits kept in this process's memory (no database write per request):
- *
- * - `RateLimit`: a fixed-window counter per key, enough to answer 429 to someone guessing share
- *   tokens (which cannot succeed anyway: 256 bits).
- * - `TokenBucket`: a token bucket per key, for API tokens (lib/auth/request.ts): each key may
- *   burst up to its capacity, then gets `perMinute` requests a minute, refilled continuously;
- *   a refused request learns how long to wait (`Retry-After`).
- *
- * Both forget idle keys once they hold more than MAX_KEYS, so memory stays bounded.
+ * Token buckets kept in this process's memory (no database write per request), for a single
+ * SQLite instance (lib/data/request-limits.ts): each key may burst up to its capacity, then gets
+ * `perMinute` requests a minute, refilled continuously; a refused request learns how long to wait
+ * (`Retry-After`). Idle keys are forgotten once more than MAX_KEYS are held, so memory stays bounded.
  */
 const MAX_KEYS = 10_000;
-
-export class RateLimit {
-  private windows = new Map<string, { start: number; count: number }>();
-
-  constructor(
-    private readonly limit: number,
-    private readonly windowMs: number,
-  ) {}
-
-  /** Counts one hit for `key`; false once over the limit in the current window. */
-  hit(key: string, now: number = Date.now()): boolean {
-    const w = this.windows.get(key);
-    if (!w || now - w.start >= this.windowMs) {
-      if (this.windows.size > MAX_KEYS) this.prune(now);
-      this.windows.set(key, { start: now, count: 1 });
-      return true;
-    }
-    w.count++;
-    return w.count <= this.limit;
-  }
-
-  /** Whether `key` is over the limit now, without counting. */
-  blocked(key: string, now: number = Date.now()): boolean {
-    const w = this.windows.get(key);
-    return !!w && now - w.start < this.windowMs && w.count >= this.limit;
-  }
-
-  private prune(now: number): void {
-    for (const [k, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(k);
-  }
-}
 
 export type BucketDecision = { ok: true; remaining: number } | { ok: false; retryAfterSeconds: number };
 
@@ -77,6 +41,12 @@ export class TokenBucket {
       return { ok: true, remaining: Math.floor(b.tokens) };
     }
     return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerMs / 1000)) };
+  }
+
+  /** Whether `key` has no whole request left now, without taking one. */
+  empty(key: string | number, now: number = Date.now()): boolean {
+    const b = this.buckets.get(key);
+    return !!b && Math.min(this.capacity, b.tokens + Math.max(0, now - b.at) * this.ratePerMs) < 1;
   }
 
   /** Drops keys whose bucket has refilled completely (they are as good as new). */

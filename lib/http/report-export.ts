@@ -30,21 +30,21 @@ export function exportResponse(report: Report, meta: ReportMeta, format: ExportF
  * than the API's MAX_WINDOW_DAYS): 400 naming the parameter in `field`, as the API does.
  */
 export async function teamReportExport(request: Request, slug: string, format: ExportFormat): Promise<Response> {
-  const auth = authenticateRead(request);
+  const auth = await authenticateRead(request);
   if (!auth.ok) return auth.response;
   const now = Date.now();
   const query = Object.fromEntries(new URL(request.url).searchParams);
   const asked = dashboardView(slug, query, now);
   if (!asked.ok) return jsonError(400, asked.error, { field: asked.field });
-  const report = buildReport(auth.viewer, asked.view, now);
+  const report = await buildReport(auth.viewer, asked.view, now);
   return report ? exportResponse(report, { kind: 'team report', mode: null }, format) : teamNotFound();
 }
 
 const SHARE_ERRORS = { 404: 'no such shared report', 410: 'this link has expired or was revoked', 429: 'too many requests' } as const;
 
 /** GET /share/<token>/export.<format>: the shared report (404 unknown, 410 revoked or expired). */
-export function sharedReportExport(request: Request, token: string, format: ExportFormat): Response {
-  const share = resolveShare(request, token);
+export async function sharedReportExport(request: Request, token: string, format: ExportFormat): Promise<Response> {
+  const share = await resolveShare(request, token);
   if (share.status !== 200) {
     return shareResponse(JSON.stringify({ error: SHARE_ERRORS[share.status] }), share.status, 'application/json; charset=utf-8');
   }

@@ -12,11 +12,13 @@ import { closeDb } from '@/lib/data/connection';
 import { createShareLink, findShareLink, generateShareToken, revokeShareLink } from '@/lib/data/share-links';
 import { ensureTeams } from '@/lib/data/teams';
 import { accessFixture, type AccessFixture } from '@/lib/testing/accounts';
+import { pointServerAt } from '@/lib/testing/db';
 import { PEER_ADDRESS_HEADER, SERVER_MARK } from './client-address';
 
 vi.mock('@/lib/ingest/queue', () => ({ writeInWorker: () => Promise.resolve() }));
 
 let fx: AccessFixture;
+let restoreEnv: () => void = () => {};
 let address = 0;
 /** Each request from its own address (as the Loopscope server reports the peer), so the guessing limit only applies where a test wants it. */
 const get = (route: typeof sharePage, token: string, query = '', from = `10.0.${Math.floor(++address / 250)}.${address % 250}`) =>
@@ -29,11 +31,12 @@ const XSS = `<script>alert(1)</script><img src=x onerror=alert(2)>"'`;
 beforeAll(async () => {
   (globalThis as Record<symbol, unknown>)[SERVER_MARK] = true;
   fx = await accessFixture();
-  process.env.DATABASE_PATH = fx.file;
-});
-afterAll(() => {
-  closeDb();
-  fx.cleanup();
+  restoreEnv = pointServerAt(fx);
+}, 60_000); // four accounts, each password hashed with scrypt
+afterAll(async () => {
+  await closeDb();
+  restoreEnv();
+  await fx.cleanup();
 });
 
 describe('the shared page', () => {
@@ -74,13 +77,13 @@ describe('the shared page', () => {
     // Even a real token waits out the limit from that address; other addresses are unaffected.
     expect((await get(sharePage, generateShareToken(), '', '192.0.2.2')).status).toBe(404);
     // 1,000 guesses through the data layer: all unknown.
-    for (let i = 0; i < 1000; i++) expect(findShareLink(generateShareToken(), Date.now(), fx.ctx.db).status).toBe('unknown');
+    for (let i = 0; i < 1000; i++) expect((await findShareLink(generateShareToken(), Date.now(), fx.db)).status).toBe('unknown');
   });
 
   it('answers 410 on the page and both exports as soon as a link is revoked', async () => {
     const link = await createShareLink(fx.users.admin, { teamSlug: 'beta', searchParams: {}, mode: 'live' }, fx.ctx);
     for (const route of [sharePage, shareCsv, shareJson]) expect((await get(route, link.token)).status).toBe(200);
-    const id = (findShareLink(link.token, Date.now(), fx.ctx.db) as { link: { id: number } }).link.id;
+    const id = ((await findShareLink(link.token, Date.now(), fx.db)) as { link: { id: number } }).link.id;
     await revokeShareLink(fx.users.admin, id, fx.ctx);
     for (const route of [sharePage, shareCsv, shareJson]) {
       const res = await get(route, link.token);
@@ -143,14 +146,14 @@ describe('the shared page', () => {
 
 describe('hostile names and ids', () => {
   it('are escaped on the page and neutralised in the CSV', async () => {
-    ensureTeams([{ slug: 'xss', name: XSS }], fx.ctx.db);
-    const id = (fx.ctx.db.$client.prepare("SELECT id FROM teams WHERE slug = 'xss'").get() as { id: number }).id;
+    await ensureTeams([{ slug: 'xss', name: XSS }], fx.db);
+    const id = (await fx.db.get<{ id: number }>("SELECT id FROM teams WHERE slug = 'xss'"))!.id;
     const { ingest } = await import('@/lib/ingest/ingest');
     const { chunksOf, ndjson } = await import('@/lib/testing/db');
     const t = (m: number) => new Date(Date.now() - (60 - m) * 60_000).toISOString();
     const run = `=HYPERLINK("http://evil.example")${XSS}`;
     // A run burning 300,000 tokens with nothing merged: flagged, so its id is on the page.
-    await ingest(fx.ctx.db.$client, chunksOf(ndjson([
+    await ingest(fx.db, chunksOf(ndjson([
       { id: 'x1', type: 'run.started', ts: t(0), run },
       { id: 'x2', type: 'llm.call', ts: t(1), run, model: 'gpt-5', input_tokens: 300_000, output_tokens: 1000 },
       { id: 'x3', type: 'run.ended', ts: t(2), run, status: 'failed' },

@@ -6,13 +6,15 @@
  * logged.
  */
 import 'server-only';
-import { writeInWorker } from '@/lib/ingest/queue';
+import { dataContext } from '@/lib/data/context';
 import type { Report } from '@/lib/data/reports';
+import { bucketEmpty, takeRequest, type BucketSpec } from '@/lib/data/request-limits';
 import { findShareLink, shareReport, type ActiveShareLink } from '@/lib/data/share-links';
 import { clientAddress } from './client-address';
-import { RateLimit } from './rate-limit';
 
-const misses = new RateLimit(60, 60_000);
+/** Unknown share tokens a minute per client address (they cannot be guessed anyway: 256 bits). */
+const MISSES: BucketSpec = { perMinute: 60 };
+/** Last-view times are written at most once a minute per link and process: the minute is all the list shows. */
 const TOUCH_INTERVAL_MS = 60_000;
 const lastTouched = new Map<number, number>();
 
@@ -20,20 +22,20 @@ export type ShareOutcome =
   | { status: 200; link: ActiveShareLink; report: Report }
   | { status: 404 | 410 | 429 };
 
-export function resolveShare(request: Request, token: string, now: number = Date.now()): ShareOutcome {
-  const address = clientAddress(request.headers);
-  if (misses.blocked(address, now)) return { status: 429 };
-  const found = findShareLink(token, now);
+export async function resolveShare(request: Request, token: string, now: number = Date.now()): Promise<ShareOutcome> {
+  const missKey = `share-miss:${clientAddress(request.headers)}`;
+  if (await bucketEmpty(missKey, MISSES, now)) return { status: 429 };
+  const found = await findShareLink(token, now);
   if (found.status === 'unknown') {
-    misses.hit(address, now);
+    await takeRequest(missKey, MISSES, now);
     return { status: 404 };
   }
   if (found.status === 'gone') return { status: 410 };
-  const report = shareReport(found.link, now);
+  const report = await shareReport(found.link, now);
   if (!report) return { status: 410 };
   if (now - (lastTouched.get(found.link.id) ?? 0) > TOUCH_INTERVAL_MS) {
     lastTouched.set(found.link.id, now);
-    writeInWorker({ name: 'touchShareLink', id: found.link.id, at: now }).catch(() => {});
+    dataContext().write({ name: 'touchShareLink', id: found.link.id, at: now }).catch(() => {});
   }
   return { status: 200, link: found.link, report };
 }

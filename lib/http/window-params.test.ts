@@ -3,7 +3,7 @@ import { closeDb, getDb } from '@/lib/data/connection';
 import { ensureTeams } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
 import { OPERATOR } from '@/lib/data/viewer';
-import { tempDatabase } from '@/lib/testing/db';
+import { pointServerAt, tempDatabase } from '@/lib/testing/db';
 import { parseWindowParams } from './window-params';
 
 // Token last-use times are written through the ingest worker: not in these tests.
@@ -78,25 +78,24 @@ describe('parseWindowParams', () => {
 });
 
 describe('GET /api/v1/kpis, /kpis/weekly, /flags', () => {
-  let cleanup: () => void;
+  let cleanup: () => Promise<void>;
+  let restoreEnv: () => void;
   let read = '';
   let ingestOnly = '';
-  const saved = process.env.DATABASE_PATH;
 
-  beforeAll(() => {
-    const t = tempDatabase();
-    t.db.$client.close();
+  beforeAll(async () => {
+    const t = await tempDatabase();
     cleanup = t.cleanup;
-    process.env.DATABASE_PATH = t.file;
-    const db = getDb();
-    ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], db);
-    read = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, db).token;
-    ingestOnly = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db).token;
+    restoreEnv = pointServerAt(t);
+    const db = await getDb();
+    await ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], db);
+    read = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, db)).token;
+    ingestOnly = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db)).token;
   });
-  afterAll(() => {
-    closeDb();
-    process.env.DATABASE_PATH = saved;
-    cleanup();
+  afterAll(async () => {
+    await closeDb();
+    restoreEnv();
+    await cleanup();
   });
 
   const get = async (path: string, token: string | null) => {

@@ -1,13 +1,13 @@
 /** The CLI's import commands, run as the operator runs them (`npm run cli -- ...`). */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tempDatabase, type TempDatabase } from '@/lib/testing/db';
 import { makeZip } from '@/lib/testing/zip';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
+let t: TempDatabase;
 let dir = '';
 let env = {} as NodeJS.ProcessEnv;
 
@@ -22,12 +22,13 @@ function cli(...args: string[]) {
   return { status: r.status, stdout: r.stdout, stderr: r.stderr, last: lines[lines.length - 1] };
 }
 
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-cli-'));
-  env = { ...process.env, DATABASE_PATH: path.join(dir, 'cli.db'), LOOPSCOPE_DEMO: 'off' };
+beforeAll(async () => {
+  t = await tempDatabase();
+  dir = t.dir;
+  env = { ...process.env, DATABASE_PATH: t.env.DATABASE_PATH, DATABASE_URL: t.env.DATABASE_URL ?? '', LOOPSCOPE_DEMO: 'off' };
   expect(cli('team', 'create', 'acme').status).toBe(0);
 });
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => t.cleanup());
 
 describe('CLI import commands', () => {
   it('sets a team\'s importer settings', () => {
@@ -41,7 +42,7 @@ describe('CLI import commands', () => {
     expect(bad.stderr).toContain("'notarepo' is not owner/name");
   });
 
-  it('imports a Claude Code projects directory, a zip of Codex sessions, and refuses a malformed file naming it', () => {
+  it('imports a Claude Code projects directory, a zip of Codex sessions, and refuses a malformed file naming it', async () => {
     const cc = cli('import', path.join(FIXTURES, 'claude-code'), '--team', 'acme');
     expect(cc.status, cc.stderr).toBe(0);
     expect(cc.stdout).toMatch(/\(claude-code from 4 file\(s\)\) into acme: 21 accepted, 0 duplicates, 0 rejected/);
@@ -60,16 +61,11 @@ describe('CLI import commands', () => {
     expect(bad.stderr).toContain('77777777-8888-4999-aaaa-bbbbbbbbbbbb.jsonl: line 3: (event): not valid JSON');
     expect(bad.stderr).toContain('nothing was stored');
 
-    const db = new Database(env.DATABASE_PATH!, { readonly: true });
-    try {
-      expect(db.prepare(`SELECT run, repo, branch FROM runs WHERE agent = 'claude-code' ORDER BY run`).all()).toEqual([
-        { run: '3f6b1c2e-8d4a-4b7e-9c1f-2a5d6e7f8a90', repo: 'acme/api', branch: 'fix-login-redirect' },
-        { run: '9a1e2d3c-4b5a-4c6d-8e7f-0a1b2c3d4e5f', repo: 'acme/web', branch: 'feat/dark-mode' },
-        { run: 'c0ffee00-1111-4222-8333-444455556666', repo: 'acme/api', branch: 'fix-login-redirect' },
-      ]);
-    } finally {
-      db.close();
-    }
+    expect(await t.db.all(`SELECT run, repo, branch FROM runs WHERE agent = 'claude-code' ORDER BY run`)).toEqual([
+      { run: '3f6b1c2e-8d4a-4b7e-9c1f-2a5d6e7f8a90', repo: 'acme/api', branch: 'fix-login-redirect' },
+      { run: '9a1e2d3c-4b5a-4c6d-8e7f-0a1b2c3d4e5f', repo: 'acme/web', branch: 'feat/dark-mode' },
+      { run: 'c0ffee00-1111-4222-8333-444455556666', repo: 'acme/api', branch: 'fix-login-redirect' },
+    ]);
   });
 
   it('imports git history', () => {

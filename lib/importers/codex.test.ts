@@ -16,8 +16,8 @@ const setup = acmeDatabase;
 
 describe('Codex importer', () => {
   it('makes the session a run and each turn an llm.call with its own (not cumulative) usage', async () => {
-    const s = setup();
-    const result = await ingest(s.db.$client, chunksOf(fs.readFileSync(ROLLOUT, 'utf8'), 333), {
+    const s = await setup();
+    const result = await ingest(s.db, chunksOf(fs.readFileSync(ROLLOUT, 'utf8'), 333), {
       format: 'auto',
       team: s.team,
       partial: false,
@@ -25,7 +25,7 @@ describe('Codex importer', () => {
       filename: path.basename(ROLLOUT),
     });
     expect(result).toMatchObject({ ok: true, format: 'codex', accepted: 1 + 2 + 3, rejectedCount: 0 });
-    expect(s.q('SELECT run, agent, model, repo, branch, started_at, llm_calls, tool_calls, input_tokens, output_tokens, cache_read_tokens FROM runs')).toEqual([
+    expect(await s.q('SELECT run, agent, model, repo, branch, started_at, llm_calls, tool_calls, input_tokens, output_tokens, cache_read_tokens FROM runs')).toEqual([
       {
         run: SID, agent: 'codex', model: 'gpt-5-codex', repo: 'acme/api', branch: 'codex/retry-backoff',
         started_at: Date.parse('2026-11-03T10:00:00.498Z'), llm_calls: 2, tool_calls: 3,
@@ -35,34 +35,34 @@ describe('Codex importer', () => {
     ]);
     // The second turn is its last_token_usage, not the cumulative total; the repeated count (a
     // rate-limit update with unchanged totals) adds nothing.
-    expect(s.payloads('llm.call')).toEqual([
+    expect(await s.payloads('llm.call')).toEqual([
       { id: `codex:${SID}:tokens:5300`, type: 'llm.call', ts: '2026-11-03T10:00:10.002Z', run: SID, agent: 'codex', model: 'gpt-5-codex',
         input_tokens: 4000, output_tokens: 300, cache_read_tokens: 1000, attrs: { reasoning_output_tokens: 128 } },
       { id: `codex:${SID}:tokens:12900`, type: 'llm.call', ts: '2026-11-03T10:00:40.900Z', run: SID, agent: 'codex', model: 'gpt-5-codex',
         input_tokens: 4000, output_tokens: 600, cache_read_tokens: 3000, attrs: { reasoning_output_tokens: 272 } },
     ]);
-    expect(s.payloads('tool.call').map((t) => [t.tool, t.ok, t.duration_ms])).toEqual([
+    expect((await s.payloads('tool.call')).map((t) => [t.tool, t.ok, t.duration_ms])).toEqual([
       ['shell', true, 412],
       ['apply_patch', true, 250],
       ['shell', false, 6150],
     ]);
     // The same rollout again adds nothing.
-    const again = await ingest(s.db.$client, fs.createReadStream(ROLLOUT), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const again = await ingest(s.db, fs.createReadStream(ROLLOUT), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(again).toMatchObject({ ok: true, accepted: 0, duplicates: 6 });
   });
 
   it('imports a sessions directory, or a zip of it, as one upload', async () => {
-    const s = setup();
-    const dir = await ingest(s.db.$client, directorySource(path.join(FIXTURES, 'codex'), 'codex'), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const s = await setup();
+    const dir = await ingest(s.db, directorySource(path.join(FIXTURES, 'codex'), 'codex'), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(dir).toMatchObject({ ok: true, files: 1, accepted: 6 });
     const zipFile = path.join(s.dir, 'sessions.zip');
     fs.writeFileSync(zipFile, makeZip([{ name: `sessions/2026/11/03/${path.basename(ROLLOUT)}`, data: fs.readFileSync(ROLLOUT) }]));
-    const zipped = await ingestFile(s.db.$client, zipFile, { format: 'codex', team: s.team, partial: false, source: 'upload' });
+    const zipped = await ingestFile(s.db, zipFile, { format: 'codex', team: s.team, partial: false, source: 'upload' });
     expect(zipped).toMatchObject({ ok: true, files: 1, accepted: 0, duplicates: 6 });
   });
 
   it('falls back to differences of the cumulative totals when a count has no last usage', async () => {
-    const s = setup();
+    const s = await setup();
     const line = (ts: string, payload: object) => JSON.stringify({ timestamp: ts, type: 'event_msg', payload });
     const total = (input: number, output: number) => ({ input_tokens: input, cached_input_tokens: 0, output_tokens: output, reasoning_output_tokens: 0, total_tokens: input + output });
     const text = [
@@ -70,24 +70,24 @@ describe('Codex importer', () => {
       line('2026-11-03T10:00:01Z', { type: 'token_count', info: { total_token_usage: total(100, 10) } }),
       line('2026-11-03T10:00:02Z', { type: 'token_count', info: { total_token_usage: total(250, 30) } }),
     ].join('\n');
-    const r = await ingest(s.db.$client, chunksOf(text), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const r = await ingest(s.db, chunksOf(text), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(r).toMatchObject({ ok: true, accepted: 3 });
-    expect(s.payloads('llm.call').map((c) => [c.input_tokens, c.output_tokens, c.model])).toEqual([[100, 10, 'unknown'], [150, 20, 'unknown']]);
+    expect((await s.payloads('llm.call')).map((c) => [c.input_tokens, c.output_tokens, c.model])).toEqual([[100, 10, 'unknown'], [150, 20, 'unknown']]);
     // No repo in the rollout: the working directory's folder, owned by the team.
-    expect(s.q('SELECT repo FROM runs')).toEqual([{ repo: 'acme/api' }]);
+    expect(await s.q('SELECT repo FROM runs')).toEqual([{ repo: 'acme/api' }]);
   });
 
   it('rejects a malformed rollout whole, naming the line', async () => {
-    const s = setup();
+    const s = await setup();
     const file = path.join(FIXTURES, 'codex-malformed', 'rollout-2026-11-04T08-00-00-6a7b8c9d-0e1f-4a2b-8c3d-4e5f6a7b8c9d.jsonl');
-    const result = await ingestFile(s.db.$client, file, { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const result = await ingestFile(s.db, file, { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(result.ok).toBe(false);
     expect(result.problems).toEqual([{ line: 4, field: '', message: expect.stringContaining('not valid JSON') }]);
-    expect(s.q('SELECT count(*) n FROM events')).toEqual([{ n: 0 }]);
+    expect(await s.q('SELECT count(*) n FROM events')).toEqual([{ n: 0 }]);
   });
 
   it('counts a forked session without its parent: the replayed history adds no calls and no tools', async () => {
-    const s = setup();
+    const s = await setup();
     const child = '019c8b00-0000-7000-8000-00000000c41d';
     const parent = '019c8a00-0000-7000-8000-0000000fa7e7';
     const fork = '2026-11-03T12:00:00.100Z';
@@ -110,66 +110,66 @@ describe('Codex importer', () => {
       count('2026-11-03T12:00:09.000Z', [3500, 350], [500, 50]),
       count('2026-11-03T12:00:15.000Z', [4200, 420]), // no last usage: the difference of the totals
     ].join('\n');
-    const r = await ingest(s.db.$client, chunksOf(text, 97), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const r = await ingest(s.db, chunksOf(text, 97), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(r).toMatchObject({ ok: true, accepted: 1 + 2 + 1 });
-    expect(s.payloads('llm.call').map((c) => [c.run, c.input_tokens, c.output_tokens])).toEqual([[child, 500, 50], [child, 700, 70]]);
-    expect(s.payloads('tool.call').map((t) => t.id)).toEqual([`codex:${child}:tool:call_child_1`]);
-    expect(s.q('SELECT run, started_at, llm_calls, tool_calls FROM runs')).toEqual([{ run: child, started_at: Date.parse(fork), llm_calls: 2, tool_calls: 1 }]);
+    expect((await s.payloads('llm.call')).map((c) => [c.run, c.input_tokens, c.output_tokens])).toEqual([[child, 500, 50], [child, 700, 70]]);
+    expect((await s.payloads('tool.call')).map((t) => t.id)).toEqual([`codex:${child}:tool:call_child_1`]);
+    expect(await s.q('SELECT run, started_at, llm_calls, tool_calls FROM runs')).toEqual([{ run: child, started_at: Date.parse(fork), llm_calls: 2, tool_calls: 1 }]);
   });
 
   it('counts web searches as tool calls (codex-rs names a web_search_call the web_search tool)', async () => {
-    const s = setup();
+    const s = await setup();
     const text = [
       JSON.stringify({ timestamp: '2026-11-03T10:00:00Z', type: 'session_meta', payload: { id: SID, timestamp: '2026-11-03T10:00:00Z', cwd: '/w/api' } }),
       JSON.stringify({ timestamp: '2026-11-03T10:00:05Z', type: 'response_item', payload: { type: 'web_search_call', status: 'completed' } }),
       JSON.stringify({ timestamp: '2026-11-03T10:00:05Z', type: 'response_item', payload: { type: 'web_search_call', status: 'completed', action: { type: 'search', query: 'backoff' } } }),
       JSON.stringify({ timestamp: '2026-11-03T10:00:09Z', type: 'response_item', payload: { type: 'web_search_call', status: 'failed', action: { type: 'open_page', url: 'https://example.com' } } }),
     ].join('\n');
-    const r = await ingest(s.db.$client, chunksOf(text), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const r = await ingest(s.db, chunksOf(text), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(r).toMatchObject({ ok: true, accepted: 4 });
-    expect(s.payloads('tool.call').map((t) => [t.tool, t.ok])).toEqual([['web_search', true], ['web_search', true], ['web_search', false]]);
-    const again = await ingest(s.db.$client, chunksOf(text, 50), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    expect((await s.payloads('tool.call')).map((t) => [t.tool, t.ok])).toEqual([['web_search', true], ['web_search', true], ['web_search', false]]);
+    const again = await ingest(s.db, chunksOf(text, 50), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(again).toMatchObject({ ok: true, accepted: 0, duplicates: 4 });
   });
 
   it('accepts a rollout without session_meta: the run is the session id in the file name', async () => {
-    const s = setup();
+    const s = await setup();
     const text = fs.readFileSync(ROLLOUT, 'utf8').split('\n').slice(1).join('\n');
-    const r = await ingest(s.db.$client, chunksOf(text), { format: 'auto', team: s.team, partial: false, source: 'upload', filename: path.basename(ROLLOUT) });
+    const r = await ingest(s.db, chunksOf(text), { format: 'auto', team: s.team, partial: false, source: 'upload', filename: path.basename(ROLLOUT) });
     expect(r).toMatchObject({ ok: true, format: 'codex', accepted: 1 + 2 + 3 });
-    expect(s.q('SELECT run, started_at, llm_calls, tool_calls FROM runs')).toEqual([
+    expect(await s.q('SELECT run, started_at, llm_calls, tool_calls FROM runs')).toEqual([
       { run: SID, started_at: Date.parse('2026-11-03T10:00:00.513Z'), llm_calls: 2, tool_calls: 3 },
     ]);
   });
 
   it('imports codex exec --json output: the thread is a run dated by its id, turn usage an llm.call, items tool calls', async () => {
-    const s = setup();
+    const s = await setup();
     const file = path.join(FIXTURES, 'codex-exec', 'codex-exec-retry.jsonl');
     const thread = '01a1aaef-ba80-7c1d-9e2f-3a4b5c6d7e8f';
-    const r = await ingestFile(s.db.$client, file, { format: 'auto', team: s.team, partial: false, source: 'cli', filename: path.basename(file) });
+    const r = await ingestFile(s.db, file, { format: 'auto', team: s.team, partial: false, source: 'cli', filename: path.basename(file) });
     expect(r).toMatchObject({ ok: true, format: 'codex', accepted: 1 + 1 + 5 + 1, rejectedCount: 0 });
     // Exec output carries no times: every event is at the thread's start, the time in its UUIDv7.
     const start = Date.parse('2026-11-05T09:00:00.000Z');
-    expect(s.q('SELECT run, agent, started_at, ended_at, status, llm_calls, tool_calls, input_tokens, output_tokens, cache_read_tokens FROM runs')).toEqual([
+    expect(await s.q('SELECT run, agent, started_at, ended_at, status, llm_calls, tool_calls, input_tokens, output_tokens, cache_read_tokens FROM runs')).toEqual([
       { run: thread, agent: 'codex', started_at: start, ended_at: start, status: 'finished', llm_calls: 1, tool_calls: 5, input_tokens: 6000, output_tokens: 1500, cache_read_tokens: 18000 },
     ]);
-    expect(s.payloads('tool.call').map((t) => [t.tool, t.ok]).sort()).toEqual([
+    expect((await s.payloads('tool.call')).map((t) => [t.tool, t.ok]).sort()).toEqual([
       ['apply_patch', true], ['mcp__docs__search', false], ['shell', false], ['shell', true], ['web_search', true],
     ]);
-    const again = await ingestFile(s.db.$client, file, { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const again = await ingestFile(s.db, file, { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(again).toMatchObject({ ok: true, accepted: 0, duplicates: 8 });
   });
 
   it('says why exec output or a file with no Codex line imports nothing, instead of 0 accepted', async () => {
-    const s = setup();
+    const s = await setup();
     const v4 = [
       JSON.stringify({ type: 'thread.started', thread_id: '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9' }),
       JSON.stringify({ type: 'turn.completed', usage: { input_tokens: 10, cached_input_tokens: 0, output_tokens: 1 } }),
     ].join('\n');
-    const r = await ingest(s.db.$client, chunksOf(v4), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const r = await ingest(s.db, chunksOf(v4), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(r).toMatchObject({ ok: false, problems: [{ line: 1, field: 'thread_id', message: expect.stringContaining('no time') }] });
     const nothing = JSON.stringify({ timestamp: '2026-11-03T10:00:00Z', type: 'event_msg', payload: { type: 'agent_message', message: 'hi' } });
-    const r2 = await ingest(s.db.$client, chunksOf(nothing), { format: 'codex', team: s.team, partial: false, source: 'cli', filename: 'notes.jsonl' });
+    const r2 = await ingest(s.db, chunksOf(nothing), { format: 'codex', team: s.team, partial: false, source: 'cli', filename: 'notes.jsonl' });
     expect(r2).toMatchObject({ ok: false, problems: [{ line: 1, message: expect.stringContaining('no session') }] });
   });
 

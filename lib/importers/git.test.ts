@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import { ensureTeams } from '@/lib/data/teams';
 import { ingest } from '@/lib/ingest/ingest';
 import { tempDatabase } from '@/lib/testing/db';
@@ -141,18 +141,18 @@ describe('git history importer', () => {
     expect(modified[3]).toMatchObject({ id: `git:acme/api#3:modified:${fix}`, attrs: { by: fix } });
 
     // Through ingest: stored once, however often imported.
-    const t = tempDatabase();
-    cleanups.push(t.cleanup);
-    ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
+    const t = await tempDatabase();
+    onTestFinished(t.cleanup);
+    await ensureTeams([{ slug: 'acme', name: 'Acme' }], t.db);
     const run = async () => {
       async function* ndjson() {
         for await (const e of gitHistoryEvents({ repoPath: r.dir, repo: 'acme/api', days: 7 })) yield JSON.stringify(e) + '\n';
       }
-      return ingest(t.db.$client, ndjson(), { format: 'ndjson', team: { id: 1, slug: 'acme' }, partial: false, source: 'cli' });
+      return ingest(t.db, ndjson(), { format: 'ndjson', team: { id: 1, slug: 'acme' }, partial: false, source: 'cli' });
     };
     expect(await run()).toMatchObject({ ok: true, accepted: 3 + 4 });
     expect(await run()).toMatchObject({ ok: true, accepted: 0, duplicates: 7 });
-    expect(t.db.$client.prepare(`SELECT change, kind, lines FROM change_events WHERE kind = 'modified' ORDER BY ts`).all()).toEqual([
+    expect(await t.db.all(`SELECT change, kind, lines FROM change_events WHERE kind = 'modified' ORDER BY ts`)).toEqual([
       { change: 'acme/api#1', kind: 'modified', lines: 2 },
       { change: 'acme/api#2', kind: 'modified', lines: 1 },
       { change: 'acme/api#1', kind: 'modified', lines: 1 },

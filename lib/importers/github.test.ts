@@ -1,13 +1,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import examples from '@octokit/webhooks-examples';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import { saveImportSettings } from '@/lib/data/import-settings';
 import { ensureTeams } from '@/lib/data/teams';
 import { OPERATOR } from '@/lib/data/viewer';
 import { handleGithubWebhook } from '@/lib/ingest/github-webhook';
 import { ingest, ingestFile, type IngestRequest } from '@/lib/ingest/ingest';
-import { chunksOf, tempDatabase } from '@/lib/testing/db';
+import { chunksOf, tempDatabase, useAsServerDatabase } from '@/lib/testing/db';
 import { closingReferences, inferGithubEvent, mapGithubEvent, signGithubBody, verifyGithubSignature } from './github';
 
 const FIXTURES = path.join(__dirname, 'fixtures');
@@ -26,19 +26,14 @@ function merged(payload: Payload, at = '2019-05-15T15:21:18Z'): Payload {
   return payload;
 }
 
-const cleanups: (() => void)[] = [];
-afterEach(() => cleanups.splice(0).forEach((c) => c()));
-const savedPath = process.env.DATABASE_PATH;
-beforeEach(() => cleanups.push(() => (savedPath === undefined ? delete process.env.DATABASE_PATH : (process.env.DATABASE_PATH = savedPath))));
-
-function setup() {
-  const t = tempDatabase();
-  cleanups.push(t.cleanup);
-  process.env.DATABASE_PATH = t.file; // the webhook spools beside the database
-  ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], t.db);
+async function setup() {
+  const t = await tempDatabase();
+  onTestFinished(t.cleanup);
+  useAsServerDatabase(t); // the webhook spools beside the database
+  await ensureTeams([{ slug: 'acme', name: 'Acme' }, { slug: 'other', name: 'Other' }], t.db);
   const team = { id: 1, slug: 'acme' };
-  const q = <T>(sql: string, ...args: unknown[]) => t.db.$client.prepare(sql).all(...args) as T[];
-  const count = () => (t.db.$client.prepare('SELECT count(*) n FROM events').get() as { n: number }).n;
+  const q = <T>(sql: string) => t.db.all<T>(sql);
+  const count = async () => (await t.db.get<{ n: number }>('SELECT count(*) n FROM events'))!.n;
   const submitted: IngestRequest[] = [];
   const webhook = (body: string | Buffer, headers: Record<string, string>, query = '?team=acme') =>
     handleGithubWebhook(new Request(`http://localhost/api/v1/github/webhook${query}`, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers }), {
@@ -46,7 +41,7 @@ function setup() {
       submit: async (file, request) => {
         submitted.push(request);
         try {
-          return await ingestFile(t.db.$client, file, request);
+          return await ingestFile(t.db, file, request);
         } finally {
           fs.rmSync(file, { force: true });
         }
@@ -185,45 +180,45 @@ describe('GitHub webhook mapping (real payloads of @octokit/webhooks-examples)',
 
 describe('GitHub payload files', () => {
   it('imports the deliveries API format (auto-detected), once', async () => {
-    const s = setup();
+    const s = await setup();
     const file = path.join(FIXTURES, 'github', 'deliveries.json');
-    const r = await ingestFile(s.db.$client, file, { format: 'auto', team: s.team, partial: false, source: 'cli', filename: 'deliveries.json' });
+    const r = await ingestFile(s.db, file, { format: 'auto', team: s.team, partial: false, source: 'cli', filename: 'deliveries.json' });
     expect(r).toMatchObject({ ok: true, format: 'github', accepted: 4 }); // opened, defect opened, merged, defect fixed (Fixes #1)
-    expect(s.q('SELECT change, opened_at, merged_at, repo, branch, additions FROM changes')).toEqual([
+    expect(await s.q('SELECT change, opened_at, merged_at, repo, branch, additions FROM changes')).toEqual([
       { change: 'Codertocat/Hello-World#2', opened_at: Date.parse('2019-05-15T15:20:33Z'), merged_at: Date.parse('2019-05-15T15:21:18Z'), repo: 'Codertocat/Hello-World', branch: 'changes', additions: 1 },
     ]);
-    expect(s.q('SELECT defect, opened_at, fixed_at, fix_change FROM defects')).toEqual([
+    expect(await s.q('SELECT defect, opened_at, fixed_at, fix_change FROM defects')).toEqual([
       { defect: 'Codertocat/Hello-World#1', opened_at: Date.parse('2019-05-15T15:20:18Z'), fixed_at: Date.parse('2019-05-15T15:21:18Z'), fix_change: 'Codertocat/Hello-World#2' },
     ]);
-    expect(await ingestFile(s.db.$client, file, { format: 'github', team: s.team, partial: false, source: 'cli' })).toMatchObject({ accepted: 0, duplicates: 4 });
+    expect(await ingestFile(s.db, file, { format: 'github', team: s.team, partial: false, source: 'cli' })).toMatchObject({ accepted: 0, duplicates: 4 });
   });
 
   it('rejects a malformed file whole, naming the line', async () => {
-    const s = setup();
-    const r = await ingestFile(s.db.$client, path.join(FIXTURES, 'github-malformed', 'deliveries.ndjson'), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    const s = await setup();
+    const r = await ingestFile(s.db, path.join(FIXTURES, 'github-malformed', 'deliveries.ndjson'), { format: 'github', team: s.team, partial: false, source: 'cli' });
     expect(r.ok).toBe(false);
     expect(r.problems).toEqual([{ line: 2, field: '', message: expect.stringContaining('not valid JSON') }]);
-    expect(s.count()).toBe(0);
-    const notGithub = await ingest(s.db.$client, chunksOf('[{"action": "opened"}]'), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    expect(await s.count()).toBe(0);
+    const notGithub = await ingest(s.db, chunksOf('[{"action": "opened"}]'), { format: 'github', team: s.team, partial: false, source: 'cli' });
     expect(notGithub.problems).toEqual([{ line: 1, index: 0, field: '', message: expect.stringContaining('not a GitHub webhook payload') }]);
   });
 
   it('takes the revert of a change known only by its title from the team\'s changes', async () => {
-    const s = setup();
+    const s = await setup();
     const original = merged(example('pull_request', 'closed'));
     const revert = merged(example('pull_request', 'closed'), '2019-05-20T10:00:00Z');
     Object.assign(revert.pull_request, { id: 999, number: 9, title: 'Revert "Update the README with new information."', body: '', head: { ...revert.pull_request.head, ref: 'undo' } });
     const lines = [example('pull_request', 'opened'), original].map((p) => JSON.stringify({ event: 'pull_request', payload: p })).join('\n');
-    await ingest(s.db.$client, chunksOf(lines), { format: 'github', team: s.team, partial: false, source: 'cli' });
-    const r = await ingest(s.db.$client, chunksOf(JSON.stringify(revert)), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    await ingest(s.db, chunksOf(lines), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    const r = await ingest(s.db, chunksOf(JSON.stringify(revert)), { format: 'github', team: s.team, partial: false, source: 'cli' });
     expect(r).toMatchObject({ ok: true, accepted: 2 });
-    expect(s.q(`SELECT change, kind, by FROM change_events WHERE kind = 'reverted'`)).toEqual([{ change: 'Codertocat/Hello-World#2', kind: 'reverted', by: 'Codertocat/Hello-World#9' }]);
+    expect(await s.q(`SELECT change, kind, by FROM change_events WHERE kind = 'reverted'`)).toEqual([{ change: 'Codertocat/Hello-World#2', kind: 'reverted', by: 'Codertocat/Hello-World#9' }]);
   });
 });
 
 describe('GitHub defects over time', () => {
   it('follows a bug closed, reopened, closed again, unlabelled and labelled again, in any file order', async () => {
-    const s = setup();
+    const s = await setup();
     const at = (action: string, time: string, patch: Payload = {}, label?: string) => {
       const p = example('issues', 'opened');
       p.action = action;
@@ -242,24 +237,24 @@ describe('GitHub defects over time', () => {
       at('labeled', '2019-05-25T09:00:00Z', {}, 'bug'),
     ];
     // GitHub's deliveries API lists the newest first.
-    const r = await ingest(s.db.$client, chunksOf(JSON.stringify([...history].reverse())), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    const r = await ingest(s.db, chunksOf(JSON.stringify([...history].reverse())), { format: 'github', team: s.team, partial: false, source: 'cli' });
     expect(r).toMatchObject({ ok: true, rejectedCount: 0 });
     const ms = (t: string) => Date.parse(t);
     const base = 'Codertocat/Hello-World#1';
-    expect(s.q('SELECT defect, opened_at, fixed_at, fix_withdrawn FROM defects ORDER BY opened_at')).toEqual([
+    expect(await s.q('SELECT defect, opened_at, fixed_at, fix_withdrawn FROM defects ORDER BY opened_at')).toEqual([
       { defect: base, opened_at: ms('2019-05-15T15:20:18Z'), fixed_at: ms('2019-05-16T09:00:00Z'), fix_withdrawn: 0 },
       { defect: `${base}@2019-05-18T09:00:00Z`, opened_at: ms('2019-05-18T09:00:00Z'), fixed_at: ms('2019-05-20T09:00:00Z'), fix_withdrawn: 0 },
       { defect: `${base}@2019-05-22T09:00:00Z`, opened_at: ms('2019-05-22T09:00:00Z'), fixed_at: ms('2019-05-23T09:00:00Z'), fix_withdrawn: 1 },
       { defect: `${base}@2019-05-25T09:00:00Z`, opened_at: ms('2019-05-25T09:00:00Z'), fixed_at: null, fix_withdrawn: null },
     ]);
     // The same history again, one webhook delivery at a time (state from the team's defects): nothing new.
-    const again = await ingest(s.db.$client, chunksOf(history.map((h) => JSON.stringify(h)).join('\n')), { format: 'github', team: s.team, partial: false, source: 'cli' });
+    const again = await ingest(s.db, chunksOf(history.map((h) => JSON.stringify(h)).join('\n')), { format: 'github', team: s.team, partial: false, source: 'cli' });
     expect(again).toMatchObject({ ok: true, accepted: 0 });
   });
 
   it('closes the reopened defect when the close arrives in a later delivery', async () => {
-    const s = setup();
-    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const s = await setup();
+    await saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
     const reopened = example('issues', 'reopened');
     expect(await s.deliver('issues', reopened, 'r-1')).toMatchObject({ status: 200, body: { accepted: 1 } });
     const closed = structuredClone(reopened);
@@ -267,18 +262,18 @@ describe('GitHub defects over time', () => {
     Object.assign(closed.issue, { state: 'closed', state_reason: 'completed', closed_at: '2021-10-12T08:00:00Z', updated_at: '2021-10-12T08:00:00Z' });
     expect(await s.deliver('issues', closed, 'r-2')).toMatchObject({ status: 200, body: { accepted: 1 } });
     const episode = `${reopened.repository.full_name}#${reopened.issue.number}@2021-10-11T16:40:56Z`;
-    expect(s.q('SELECT defect, fixed_at FROM defects')).toEqual([{ defect: episode, fixed_at: Date.parse('2021-10-12T08:00:00Z') }]);
+    expect(await s.q('SELECT defect, fixed_at FROM defects')).toEqual([{ defect: episode, fixed_at: Date.parse('2021-10-12T08:00:00Z') }]);
   });
 });
 
 describe('GitHub webhook receiver', () => {
   it('accepts deliveries sent as application/x-www-form-urlencoded (payload=...), signed over the raw body', async () => {
-    const s = setup();
-    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const s = await setup();
+    await saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
     const body = new URLSearchParams({ payload: JSON.stringify(example('pull_request', 'opened')) }).toString();
     const headers = { 'content-type': 'application/x-www-form-urlencoded', 'x-github-event': 'pull_request', 'x-github-delivery': 'form-1' };
     expect(await s.webhook(body, { ...headers, 'x-hub-signature-256': signGithubBody(SECRET, body) })).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, delivery: 'form-1' } });
-    expect(s.q('SELECT change FROM changes')).toEqual([{ change: 'Codertocat/Hello-World#2' }]);
+    expect(await s.q('SELECT change FROM changes')).toEqual([{ change: 'Codertocat/Hello-World#2' }]);
     // The signature covers the form as sent, not the JSON inside it.
     const json = JSON.stringify(example('pull_request', 'opened'));
     expect(await s.webhook(body, { ...headers, 'x-github-delivery': 'form-2', 'x-hub-signature-256': signGithubBody(SECRET, json) })).toMatchObject({ status: 401 });
@@ -286,8 +281,8 @@ describe('GitHub webhook receiver', () => {
   });
 
   it('stores a signed delivery, processes a redelivery once, and derives ids from the pull request', async () => {
-    const s = setup();
-    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const s = await setup();
+    await saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
     const payload = example('pull_request', 'opened');
     expect(await s.deliver('pull_request', payload, 'd-1')).toEqual({ status: 200, body: { accepted: 1, duplicates: 0, delivery: 'd-1' } });
     expect(s.submitted[0]).toMatchObject({ format: 'github', source: 'webhook', options: { githubEvent: 'pull_request' }, delivery: { id: 'd-1', event: 'pull_request' } });
@@ -296,25 +291,25 @@ describe('GitHub webhook receiver', () => {
     expect(s.submitted).toHaveLength(1);
     // A new delivery of the same change: nothing new either.
     expect(await s.deliver('pull_request', payload, 'd-2')).toEqual({ status: 200, body: { accepted: 0, duplicates: 1, delivery: 'd-2' } });
-    expect(s.count()).toBe(1);
-    expect(s.q('SELECT delivery_id, event FROM webhook_deliveries ORDER BY delivery_id')).toEqual([
+    expect(await s.count()).toBe(1);
+    expect(await s.q('SELECT delivery_id, event FROM webhook_deliveries ORDER BY delivery_id')).toEqual([
       { delivery_id: 'd-1', event: 'pull_request' },
       { delivery_id: 'd-2', event: 'pull_request' },
     ]);
     // Two copies racing past the first check: the one transaction that records the delivery wins.
-    const racing = await ingest(s.db.$client, chunksOf(JSON.stringify(payload)), {
+    const racing = await ingest(s.db, chunksOf(JSON.stringify(payload)), {
       format: 'github', team: s.team, partial: false, source: 'webhook', options: { githubEvent: 'pull_request' }, delivery: { id: 'd-1', event: 'pull_request' },
     });
     expect(racing).toMatchObject({ ok: true, accepted: 0, duplicateDelivery: true });
 
     const m = merged(example('pull_request', 'closed'));
     expect(await s.deliver('pull_request', m, 'd-3')).toMatchObject({ status: 200, body: { accepted: 1 } });
-    expect(s.q('SELECT change, merged_at FROM changes')).toEqual([{ change: 'Codertocat/Hello-World#2', merged_at: Date.parse('2019-05-15T15:21:18Z') }]);
+    expect(await s.q('SELECT change, merged_at FROM changes')).toEqual([{ change: 'Codertocat/Hello-World#2', merged_at: Date.parse('2019-05-15T15:21:18Z') }]);
   });
 
   it('answers 401 and stores nothing without a valid SHA-256 signature of the team\'s secret', async () => {
-    const s = setup();
-    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const s = await setup();
+    await saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
     const body = JSON.stringify(example('pull_request', 'opened'));
     const base = { 'content-type': 'application/json', 'x-github-event': 'pull_request', 'x-github-delivery': 'd-9' };
     const unauthorized = { status: 401, body: { error: expect.stringContaining('signature') } };
@@ -326,25 +321,25 @@ describe('GitHub webhook receiver', () => {
     // A team that does not exist, or has no secret, looks the same.
     expect(await s.webhook(body, { ...base, 'x-hub-signature-256': signGithubBody(SECRET, body) }, '?team=nope')).toEqual(unauthorized);
     expect(await s.webhook(body, { ...base, 'x-hub-signature-256': signGithubBody(SECRET, body) }, '?team=other')).toEqual(unauthorized);
-    expect(s.count()).toBe(0);
-    expect(s.q('SELECT * FROM webhook_deliveries')).toEqual([]);
+    expect(await s.count()).toBe(0);
+    expect(await s.q('SELECT * FROM webhook_deliveries')).toEqual([]);
     expect(await s.webhook(body, { ...base, 'x-hub-signature-256': signGithubBody(SECRET, body) }, '')).toMatchObject({ status: 400 });
   });
 
   it('acknowledges pings and ignores what does not map', async () => {
-    const s = setup();
-    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const s = await setup();
+    await saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
     expect(await s.deliver('ping', example('ping', undefined as unknown as string), 'p-1')).toEqual({ status: 200, body: { ok: true, ping: true } });
     expect(await s.deliver('pull_request', example('pull_request', 'synchronize'), 'i-1')).toMatchObject({ status: 202, body: { ignored: true } });
     expect(await s.deliver('issues', example('issues', 'pinned'), 'i-2')).toMatchObject({ status: 202, body: { ignored: true } });
     expect(await s.deliver('star', { action: 'created', repository: { full_name: 'a/b' } }, 'i-3')).toMatchObject({ status: 202, body: { ignored: true } });
     expect(s.submitted).toHaveLength(0);
-    expect(s.count()).toBe(0);
+    expect(await s.count()).toBe(0);
   });
 
   it('refuses a payload over the size limit with 413', async () => {
-    const s = setup();
-    saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
+    const s = await setup();
+    await saveImportSettings(OPERATOR, s.team.id, { githubWebhookSecret: SECRET }, s.db);
     const huge = JSON.stringify({ action: 'opened', padding: 'x'.repeat(26 * 1024 * 1024) });
     expect(await s.webhook(huge, { 'x-github-event': 'pull_request', 'x-hub-signature-256': signGithubBody(SECRET, huge) })).toMatchObject({ status: 413 });
   });

@@ -35,6 +35,18 @@ import { DEFAULT_BUG_LABEL, type DefectEpisode, type ImportOptions } from './typ
 
 export const MAX_GITHUB_FILE_BYTES = 64 * 1024 * 1024;
 
+/**
+ * What mapping a payload may look up among the team's stored changes and defects, answered at
+ * once: the parser has fetched the answers before it maps (GithubParser.prefetch).
+ */
+export interface GithubMapOptions {
+  bugLabel?: string;
+  /** The change of `repo` with this title (a `Revert "<title>"` that names no number). */
+  findChangeByTitle?: (repo: string, title: string) => string | null;
+  /** The latest defect of an issue (`owner/name#N`). */
+  findDefect?: (issue: string) => DefectEpisode | null;
+}
+
 export interface GithubMapping {
   events: Record<string, unknown>[];
   /** Why nothing maps, when nothing does. */
@@ -53,7 +65,7 @@ const TITLE_NUMBER_RE = /\(#(\d+)\)\s*$/;
 const SEVERITY_RE = /^(?:severity|sev|priority)\s*[:/ -]\s*(.+)$|^(p[0-4]|sev[0-4])$/i;
 
 /** Maps one webhook delivery (`X-GitHub-Event` and its JSON payload) to raw events-v1 objects. */
-export function mapGithubEvent(event: string, payload: unknown, options: ImportOptions = {}): GithubMapping {
+export function mapGithubEvent(event: string, payload: unknown, options: GithubMapOptions = {}): GithubMapping {
   if (!isObject(payload)) return { events: [], ignored: 'the payload is not a JSON object' };
   switch (event) {
     case 'pull_request':
@@ -71,7 +83,7 @@ function repoOf(payload: Record<string, unknown>): string | undefined {
   return isObject(payload.repository) ? str(payload.repository.full_name) : undefined;
 }
 
-function mapPullRequest(payload: Record<string, unknown>, options: ImportOptions): GithubMapping {
+function mapPullRequest(payload: Record<string, unknown>, options: GithubMapOptions): GithubMapping {
   const pr = payload.pull_request;
   const action = payload.action;
   if (!isObject(pr)) return { events: [], ignored: 'no pull_request in the payload' };
@@ -110,17 +122,23 @@ function mapPullRequest(payload: Record<string, unknown>, options: ImportOptions
 }
 
 /** The change a pull request reverts, if it is a revert. */
-function revertedChange(pr: Record<string, unknown>, repo: string, branch: string | undefined, options: ImportOptions): string | null {
+function revertedChange(pr: Record<string, unknown>, repo: string, branch: string | undefined, options: GithubMapOptions): string | null {
   const body = typeof pr.body === 'string' ? pr.body : '';
   const m = REVERTS_BODY_RE.exec(body);
   if (m) return `${m[1]}#${m[2]}`;
   const b = branch ? REVERT_BRANCH_RE.exec(branch) : null;
   if (b) return `${repo}#${b[1]}`;
-  const t = typeof pr.title === 'string' ? REVERT_TITLE_RE.exec(pr.title) : null;
-  if (!t) return null;
-  const n = TITLE_NUMBER_RE.exec(t[1]);
+  const title = revertedTitle(pr);
+  if (title === null) return null;
+  const n = TITLE_NUMBER_RE.exec(title);
   if (n) return `${repo}#${n[1]}`;
-  return options.findChangeByTitle?.(repo, t[1]) ?? null;
+  return options.findChangeByTitle?.(repo, title) ?? null;
+}
+
+/** The quoted title of a `Revert "<title>"` pull request; null for any other. */
+function revertedTitle(pr: Record<string, unknown>): string | null {
+  const t = typeof pr.title === 'string' ? REVERT_TITLE_RE.exec(pr.title) : null;
+  return t ? t[1] : null;
 }
 
 /** Issues a pull request body closes (GitHub's closing keywords), as `owner/name#N`. */
@@ -147,7 +165,7 @@ function labelNames(issue: Record<string, unknown>): string[] {
  * open one; a close as not planned or duplicate, or the bug label removed, withdraws it
  * (`defect.fixed` with `withdrawn: true`: no longer a defect from then on, not fixed).
  */
-function mapIssue(payload: Record<string, unknown>, options: ImportOptions): GithubMapping {
+function mapIssue(payload: Record<string, unknown>, options: GithubMapOptions): GithubMapping {
   const issue = payload.issue;
   const action = payload.action;
   if (!isObject(issue)) return { events: [], ignored: 'no issue in the payload' };
@@ -250,14 +268,20 @@ export class GithubParser implements EventParser {
   private file: string | undefined;
   /** Issues' latest defects as this upload leaves them. */
   private readonly defects = new Map<string, DefectEpisode | null>();
-  private readonly mapOptions: ImportOptions;
+  /** Changes by repository and title, as the team has them (`repo\0title`). */
+  private readonly titles = new Map<string, string | null>();
+  private readonly mapOptions: GithubMapOptions;
 
   constructor(private readonly options: ImportOptions = {}) {
-    this.mapOptions = { ...options, findDefect: (issue) => this.latestDefect(issue) };
+    this.mapOptions = {
+      bugLabel: options.bugLabel,
+      findDefect: (issue) => this.latestDefect(issue),
+      findChangeByTitle: (repo, title) => this.titles.get(`${repo}\u0000${title}`) ?? null,
+    };
   }
 
-  startFile(name: string): ParsedItem[] {
-    const out = this.readDocument();
+  async startFile(name: string): Promise<ParsedItem[]> {
+    const out = await this.readDocument();
     this.file = name;
     return out;
   }
@@ -269,13 +293,35 @@ export class GithubParser implements EventParser {
     return [];
   }
 
-  end(): ParsedItem[] {
+  end(): Promise<ParsedItem[]> {
     return this.readDocument();
   }
 
   private latestDefect(issue: string): DefectEpisode | null {
-    if (!this.defects.has(issue)) this.defects.set(issue, this.options.findDefect?.(issue) ?? null);
-    return this.defects.get(issue)!;
+    return this.defects.get(issue) ?? null;
+  }
+
+  /**
+   * Looks up what mapping a delivery may ask about: the defects of the issue it is about or the
+   * issues its pull request closes, and the change a title-only revert names. A file's later
+   * deliveries see what its earlier ones did (track), on top of what the team had stored.
+   */
+  private async prefetch({ payload }: Delivery): Promise<void> {
+    if (!isObject(payload)) return;
+    const repo = repoOf(payload);
+    if (!repo) return;
+    const issues: string[] = [];
+    if (isObject(payload.issue) && typeof payload.issue.number === 'number') issues.push(`${repo}#${payload.issue.number}`);
+    const pr = payload.pull_request;
+    if (isObject(pr)) {
+      issues.push(...closingReferences(typeof pr.body === 'string' ? pr.body : '', repo));
+      const title = revertedTitle(pr);
+      const key = `${repo}\u0000${title}`;
+      if (title !== null && !this.titles.has(key)) this.titles.set(key, (await this.options.findChangeByTitle?.(repo, title)) ?? null);
+    }
+    for (const issue of issues) {
+      if (!this.defects.has(issue)) this.defects.set(issue, (await this.options.findDefect?.(issue)) ?? null);
+    }
   }
 
   /** Follows what an event does to its issue's defects. */
@@ -292,7 +338,7 @@ export class GithubParser implements EventParser {
     else if (latest.defect === defect && (latest.fixedAt === null || (at !== null && at < latest.fixedAt))) this.defects.set(issue, { ...latest, fixedAt: at });
   }
 
-  private readDocument(): ParsedItem[] {
+  private async readDocument(): Promise<ParsedItem[]> {
     const out: ParsedItem[] = [];
     const file = this.file;
     const size = this.size;
@@ -314,6 +360,7 @@ export class GithubParser implements EventParser {
       (line, message) => out.push(problemItem(line, '', message, file)),
     );
     const ordered = deliveries.map((d, i) => ({ d, i, at: deliveryTime(d.payload) })).sort((x, y) => x.at - y.at || x.i - y.i);
+    for (const { d } of ordered) await this.prefetch(d);
     for (const { d } of ordered) this.map(d, out);
     return out;
   }

@@ -23,9 +23,9 @@ function hookInput(event: string, extra: object = {}) {
 
 describe('hook requests (the hook input, then the transcript)', () => {
   it('makes the session a run through the Claude Code importer, adds only what is new, and ends it at SessionEnd', async () => {
-    const s = acmeDatabase();
+    const s = await acmeDatabase();
     const send = (event: string, lines: number, extra: object = {}) =>
-      ingest(s.db.$client, chunksOf(`${hookInput(event, extra)}\n${lines > 0 ? transcript(lines) : ''}`, 211), {
+      ingest(s.db, chunksOf(`${hookInput(event, extra)}\n${lines > 0 ? transcript(lines) : ''}`, 211), {
         format: 'claude-code-hook', team: s.team, partial: true, source: 'hook', agent: 'claude-code', options: { receivedAt: T_END },
       });
     // SessionStart of a new session: the transcript does not exist yet.
@@ -33,23 +33,23 @@ describe('hook requests (the hook input, then the transcript)', () => {
     // The first turn, still on main: its calls, but no run.started yet (it would pin the run to main).
     const first = await send('Stop', 2);
     expect(first).toMatchObject({ ok: true, rejectedCount: 0 });
-    expect(s.payloads('run.started')).toEqual([]);
-    const calls = s.payloads('llm.call').length;
+    expect(await s.payloads('run.started')).toEqual([]);
+    const calls = (await s.payloads('llm.call')).length;
     expect(calls).toBeGreaterThan(0);
     // On its branch now: the run starts (at the transcript's first line) with repo and branch.
     const second = await send('Stop', LINES.length);
     expect(second.accepted).toBeGreaterThan(0);
-    expect(s.q('SELECT run, agent, repo, branch, started_at FROM runs')).toEqual([
+    expect(await s.q('SELECT run, agent, repo, branch, started_at FROM runs')).toEqual([
       { run: SESSION, agent: 'claude-code', repo: 'acme/api', branch: 'fix-login-redirect', started_at: Math.min(...LINES.map((l) => Date.parse(JSON.parse(l).timestamp)).filter(Number.isFinite)) },
     ]);
     // The whole transcript again: nothing new.
     expect(await send('Stop', LINES.length)).toMatchObject({ accepted: 0 });
     const end = await send('SessionEnd', LINES.length, { reason: 'prompt_input_exit' });
     expect(end).toMatchObject({ ok: true, accepted: 1 });
-    expect(s.payloads('run.ended')).toEqual([
+    expect(await s.payloads('run.ended')).toEqual([
       { id: `hook:claude-code:${SESSION}:ended`, type: 'run.ended', ts: new Date(T_END).toISOString(), run: SESSION, agent: 'claude-code', status: 'finished', attrs: { reason: 'prompt_input_exit' } },
     ]);
-    expect(s.q('SELECT source, agent, format, accepted FROM uploads ORDER BY id')).toEqual([
+    expect(await s.q('SELECT source, agent, format, accepted FROM uploads ORDER BY id')).toEqual([
       { source: 'hook', agent: 'claude-code', format: 'claude-code-hook', accepted: 0 },
       { source: 'hook', agent: 'claude-code', format: 'claude-code-hook', accepted: first.accepted },
       { source: 'hook', agent: 'claude-code', format: 'claude-code-hook', accepted: second.accepted },
@@ -62,37 +62,37 @@ describe('hook requests (the hook input, then the transcript)', () => {
       { id: 'pr-o', type: 'change.opened', ts: '2026-11-21T11:00:00Z', change: 'acme/api#41', repo: 'acme/api', branch: 'fix-login-redirect' },
       { id: 'pr-m', type: 'change.merged', ts: '2026-11-21T13:00:00Z', change: 'acme/api#41', repo: 'acme/api', branch: 'fix-login-redirect' },
     ].map((e) => JSON.stringify(e)).join('\n');
-    expect(await ingest(s.db.$client, chunksOf(pr), { format: 'ndjson', team: s.team, partial: false, source: 'api' })).toMatchObject({ accepted: 2 });
+    expect(await ingest(s.db, chunksOf(pr), { format: 'ndjson', team: s.team, partial: false, source: 'api' })).toMatchObject({ accepted: 2 });
     const asOf = Date.parse('2026-11-22T00:00:00Z');
-    const k = getKpis(OPERATOR, ['acme'], { from: asOf - 28 * 86_400_000, to: asOf, asOf }, { db: s.db })!;
+    const k = (await getKpis(OPERATOR, ['acme'], { from: asOf - 28 * 86_400_000, to: asOf, asOf }, { db: s.db }))!;
     expect(k.runs).toMatchObject({ ended: 1, converged: 1, convergenceRate: 1 });
   });
 
   it('reads a Codex hook with its rollout, and a Codex notification', async () => {
-    const s = acmeDatabase();
+    const s = await acmeDatabase();
     const sid = '5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9';
     const rollout = fs.readFileSync(path.join(FIXTURES, 'codex', 'sessions', '2026', '11', '03', `rollout-2026-11-03T10-00-00-${sid}.jsonl`), 'utf8');
     const request = { format: 'codex-hook' as const, team: s.team, partial: true, source: 'hook' as const, agent: 'codex', options: { receivedAt: T_END } };
     const stop = JSON.stringify({ session_id: sid, transcript_path: `/home/dev/.codex/sessions/2026/11/03/rollout-2026-11-03T10-00-00-${sid}.jsonl`, cwd: '/home/dev/src/api', hook_event_name: 'Stop', model: 'gpt-5-codex', turn_id: 't1', stop_hook_active: false, last_assistant_message: null, permission_mode: 'default' });
-    expect(await ingest(s.db.$client, chunksOf(`${stop}\n${rollout}`), request)).toMatchObject({ ok: true, accepted: 6 });
+    expect(await ingest(s.db, chunksOf(`${stop}\n${rollout}`), request)).toMatchObject({ ok: true, accepted: 6 });
     const notify = JSON.stringify({ type: 'agent-turn-complete', 'thread-id': sid, 'turn-id': '12345', cwd: '/home/dev/src/api', 'input-messages': ['x'], 'last-assistant-message': 'done' });
-    expect(await ingest(s.db.$client, chunksOf(`${notify}\n${rollout}`), request)).toMatchObject({ ok: true, accepted: 0, duplicates: 6 });
+    expect(await ingest(s.db, chunksOf(`${notify}\n${rollout}`), request)).toMatchObject({ ok: true, accepted: 0, duplicates: 6 });
     const end = JSON.stringify({ session_id: sid, transcript_path: null, cwd: '/home/dev/src/api', hook_event_name: 'SessionEnd', reason: 'other' });
-    expect(await ingest(s.db.$client, chunksOf(end), request)).toMatchObject({ ok: true, accepted: 1 });
-    expect(s.q('SELECT run, branch, status, ended_at FROM runs')).toEqual([{ run: sid, branch: 'codex/retry-backoff', status: 'finished', ended_at: T_END }]);
+    expect(await ingest(s.db, chunksOf(end), request)).toMatchObject({ ok: true, accepted: 1 });
+    expect(await s.q('SELECT run, branch, status, ended_at FROM runs')).toEqual([{ run: sid, branch: 'codex/retry-backoff', status: 'finished', ended_at: T_END }]);
   });
 
   it('refuses a hook input it cannot read, naming it, and keeps the good events of a torn transcript', async () => {
-    const s = acmeDatabase();
+    const s = await acmeDatabase();
     const request = { format: 'claude-code-hook' as const, team: s.team, partial: true, source: 'hook' as const, agent: 'claude-code' };
-    const notJson = await ingest(s.db.$client, chunksOf(`{"session_id": \n${transcript(5)}`), request);
+    const notJson = await ingest(s.db, chunksOf(`{"session_id": \n${transcript(5)}`), request);
     expect(notJson.problems).toEqual([{ line: 1, field: '', file: 'hook', message: expect.stringContaining('not valid JSON') }]);
-    expect(s.q('SELECT count(*) n FROM events')).toEqual([{ n: 0 }]);
-    const noSession = await ingest(s.db.$client, chunksOf(`{"hook_event_name":"Stop"}\n`), request);
+    expect(await s.q('SELECT count(*) n FROM events')).toEqual([{ n: 0 }]);
+    const noSession = await ingest(s.db, chunksOf(`{"hook_event_name":"Stop"}\n`), request);
     expect(noSession.problems).toEqual([{ line: 1, field: '', file: 'hook', message: "the hook input has no 'session_id'" }]);
     // Read while the agent writes: the last line is cut short.
     const torn = transcript(5).slice(0, -40);
-    const r = await ingest(s.db.$client, chunksOf(`${hookInput('Stop')}\n${torn}`), request);
+    const r = await ingest(s.db, chunksOf(`${hookInput('Stop')}\n${torn}`), request);
     expect(r.problems).toEqual([{ line: 5, field: '', file: TRANSCRIPT_PATH, message: expect.stringContaining('not valid JSON') }]);
     expect(r.accepted).toBeGreaterThan(0);
   });

@@ -1,7 +1,7 @@
 /**
  * The GitHub webhook receiver end to end in-process: the route handler of
- * `POST /api/v1/github/webhook`, with the real ingest worker thread behind it, on a real SQLite
- * file (the OTLP receivers: lib/otlp/http.test.ts).
+ * `POST /api/v1/github/webhook`, with the real ingest worker thread behind it, on a real
+ * database (the OTLP receivers: lib/otlp/http.test.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,20 +18,20 @@ import { serverDatabase } from '@/lib/testing/server-db';
 import { signGithubBody } from './github';
 
 const SECRET = 'receivers-test-secret-0123456789';
-let server: ReturnType<typeof serverDatabase>;
+let server: Awaited<ReturnType<typeof serverDatabase>>;
 let ingestToken = '';
 let readToken = '';
 
-beforeAll(() => {
-  server = serverDatabase('receivers');
-  ingestToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, server.db).token;
-  readToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, server.db).token;
-  saveImportSettings(OPERATOR, 1, { githubWebhookSecret: SECRET }, server.db);
+beforeAll(async () => {
+  server = await serverDatabase();
+  ingestToken = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, server.db)).token;
+  readToken = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, server.db)).token;
+  await saveImportSettings(OPERATOR, 1, { githubWebhookSecret: SECRET }, server.db);
 });
 
 afterAll(() => server.close());
 
-const count = (type: string) => (getDb().$client.prepare('SELECT count(*) n FROM events WHERE type = ?').get(type) as { n: number }).n;
+const count = async (type: string) => (await (await getDb()).get<{ n: number }>('SELECT count(*) n FROM events WHERE type = @type', { type }))!.n;
 
 describe('POST /api/v1/github/webhook', () => {
   it('verifies, stores through the worker, and processes a redelivery once', async () => {
@@ -47,7 +47,7 @@ describe('POST /api/v1/github/webhook', () => {
     expect(await first.json()).toEqual({ accepted: 1, duplicates: 0, delivery: 'f00d-1' });
     const again = await send(signed);
     expect(await again.json()).toEqual({ duplicate: true, delivery: 'f00d-1' });
-    expect(count('change.opened')).toBe(1);
+    expect(await count('change.opened')).toBe(1);
   });
 });
 
@@ -60,7 +60,7 @@ describe('POST /api/v1/hooks/<agent>', () => {
     const res = await hook('codex', zlib.gzipSync(input + '\n'), { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
-    expect(getDb().$client.prepare(`SELECT source, agent, format FROM uploads ORDER BY id DESC LIMIT 1`).get()).toEqual({ source: 'hook', agent: 'codex', format: 'codex-hook' });
+    expect(await (await getDb()).get(`SELECT source, agent, format FROM uploads ORDER BY id DESC LIMIT 1`)).toEqual({ source: 'hook', agent: 'codex', format: 'codex-hook' });
   });
 
   it('answers 400 naming what is wrong with the hook input, 404, 415, 401 and 403', async () => {

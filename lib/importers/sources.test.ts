@@ -17,7 +17,7 @@ const event = (id: string) => ({ id, type: 'run.started', ts: '2026-11-01T10:00:
 
 describe('multi-file sources', () => {
   it('reads a zip of events-v1 files as one upload, one parser per file, problems naming the file', async () => {
-    const s = setup();
+    const s = await setup();
     const zip = path.join(s.dir, 'events.zip');
     fs.writeFileSync(
       zip,
@@ -27,32 +27,32 @@ describe('multi-file sources', () => {
         { name: 'a/notes.txt', data: 'not read' },
       ]),
     );
-    const mixed = await ingestFile(s.db.$client, zip, { format: 'auto', team: s.team, partial: false, source: 'upload', filename: 'events.zip' });
+    const mixed = await ingestFile(s.db, zip, { format: 'auto', team: s.team, partial: false, source: 'upload', filename: 'events.zip' });
     // Each events-v1 file is told on its own; the bad line names its file.
     expect(mixed).toMatchObject({ ok: false, rejectedCount: 1 });
     expect(mixed.problems).toEqual([{ line: 2, field: 'ts', message: expect.any(String), file: 'b/two.ndjson' }]);
     const zip2 = path.join(s.dir, 'events2.zip');
     fs.writeFileSync(zip2, makeZip([{ name: 'b/two.ndjson', data: ndjson([event('b1'), { ...event('b2'), ts: 'yesterday' }]) }, { name: 'a/one.csv', data: 'id,type,ts,run\na1,run.started,2026-11-01T10:00:00Z,r1\n' }]));
-    const r = await ingestFile(s.db.$client, zip2, { format: 'auto', team: s.team, partial: true, source: 'upload' });
+    const r = await ingestFile(s.db, zip2, { format: 'auto', team: s.team, partial: true, source: 'upload' });
     expect(r).toMatchObject({ ok: true, files: 2, accepted: 2, rejectedCount: 1 });
     expect(r.problems).toEqual([{ line: 2, field: 'ts', message: expect.any(String), file: 'b/two.ndjson' }]);
   });
 
   it('names the right file for a problem found when the file ends', async () => {
-    const s = setup();
+    const s = await setup();
     const zip = path.join(s.dir, 'end.zip');
     // The CSV's last record has no newline: the parser completes it when the file ends.
     fs.writeFileSync(zip, makeZip([{ name: 'a.csv', data: 'id,type,ts,run\na1,run.started,not-a-time,r1' }, { name: 'b.ndjson', data: ndjson([event('b1')]) }]));
-    const r = await ingestFile(s.db.$client, zip, { format: 'auto', team: s.team, partial: false, source: 'upload' });
+    const r = await ingestFile(s.db, zip, { format: 'auto', team: s.team, partial: false, source: 'upload' });
     expect(r.problems).toEqual([{ line: 2, field: 'ts', message: expect.any(String), file: 'a.csv' }]);
   });
 
   it('refuses zip bombs and oversized archives before inflating them, naming the limit', async () => {
-    const s = setup();
+    const s = await setup();
     const lying = path.join(s.dir, 'lying.zip');
     // An entry that declares 10 bytes but inflates to 1 MiB: yauzl stops it at the declared size.
     fs.writeFileSync(lying, makeZip([{ name: 'x.ndjson', data: Buffer.alloc(1 << 20, 0x20), declaredSize: 10 }]));
-    const r1 = await ingestFile(s.db.$client, lying, { format: 'ndjson', team: s.team, partial: false, source: 'upload' });
+    const r1 = await ingestFile(s.db, lying, { format: 'ndjson', team: s.team, partial: false, source: 'upload' });
     expect(r1).toMatchObject({ ok: false, accepted: 0 });
     expect(r1.problems[0]).toMatchObject({ line: 0, message: expect.stringMatching(/x\.ndjson.*(too many|size|mismatch)/i) });
     await expect(zipSource(lying, 'ndjson', { maxBytes: 5 })).rejects.toThrow(/decompress to 10 bytes, more than the limit of 5/);
@@ -61,9 +61,9 @@ describe('multi-file sources', () => {
     await expect(zipSource(many, 'ndjson', { maxEntries: 20 })).rejects.toThrow(SourceError);
     const broken = path.join(s.dir, 'broken.zip');
     fs.writeFileSync(broken, Buffer.concat([Buffer.from('PK\x03\x04'), Buffer.alloc(100)]));
-    const r2 = await ingestFile(s.db.$client, broken, { format: 'auto', team: s.team, partial: false, source: 'upload', filename: 'broken.zip' });
+    const r2 = await ingestFile(s.db, broken, { format: 'auto', team: s.team, partial: false, source: 'upload', filename: 'broken.zip' });
     expect(r2).toMatchObject({ ok: false, problems: [{ line: 0, field: '', message: expect.stringContaining('zip'), file: 'broken.zip' }] });
-    expect(s.db.$client.prepare('SELECT count(*) n FROM events').get()).toEqual({ n: 0 });
+    expect(await s.db.get('SELECT count(*) n FROM events')).toEqual({ n: 0 });
   });
 
   it('walks a directory in path order, skipping hidden files and other extensions', () => {
@@ -80,11 +80,11 @@ describe('multi-file sources', () => {
   });
 
   it('an importer format needs a team; an empty directory is an error', async () => {
-    const s = setup();
-    const r = await ingest(s.db.$client, chunksOf('{"resourceSpans": []}'), { format: 'otlp', partial: false, source: 'api' });
+    const s = await setup();
+    const r = await ingest(s.db, chunksOf('{"resourceSpans": []}'), { format: 'otlp', partial: false, source: 'api' });
     expect(r).toMatchObject({ ok: false, problems: [{ message: 'importing otlp needs a team to import into' }] });
     const empty = fs.mkdtempSync(path.join(s.dir, 'empty-'));
-    const r2 = await ingest(s.db.$client, directorySource(empty, 'codex'), { format: 'codex', team: s.team, partial: false, source: 'cli' });
+    const r2 = await ingest(s.db, directorySource(empty, 'codex'), { format: 'codex', team: s.team, partial: false, source: 'cli' });
     expect(r2).toMatchObject({ ok: false, problems: [{ message: expect.stringContaining('no file to import') }] });
   });
 });

@@ -58,12 +58,12 @@ export interface ImportOptions {
    * GitHub: the change a `Revert "<title>"` pull request reverts, when neither its body nor its
    * branch names the number: looked up among the team's changes by repository and title.
    */
-  findChangeByTitle?: (repo: string, title: string) => string | null;
+  findChangeByTitle?: (repo: string, title: string) => Promise<string | null>;
   /**
    * GitHub: the latest defect of an issue (`owner/name#N`, or a later one `owner/name#N@<time>`
    * after it was reopened or labelled again), from the team's defects.
    */
-  findDefect?: (issue: string) => DefectEpisode | null;
+  findDefect?: (issue: string) => Promise<DefectEpisode | null>;
   /**
    * The name of a single-file input (a directory's or zip's files name themselves): JSON Lines
    * importers read a session id from it when the lines name none.

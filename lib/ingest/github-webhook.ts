@@ -22,9 +22,8 @@ import 'server-only';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '@/lib/data/connection';
 import { spoolDirectory } from '@/lib/config';
-import { getDb } from '@/lib/data/connection';
+import { getDb, type Sql } from '@/lib/data/connection';
 import { deliverySeen, getImportSettings } from '@/lib/data/import-settings';
 import { findTeam } from '@/lib/data/teams';
 import { OPERATOR } from '@/lib/data/viewer';
@@ -42,7 +41,7 @@ export interface WebhookAnswer {
 }
 
 export interface WebhookDeps {
-  db?: Db;
+  db?: Sql;
   /** Ingests a spooled payload (the worker queue in the server; tests run it in-process). */
   submit: (file: string, request: IngestRequest) => Promise<IngestResult>;
   waitMs?: number;
@@ -56,14 +55,14 @@ const UNAUTHORIZED: WebhookAnswer = {
 };
 
 export async function handleGithubWebhook(request: Request, deps: WebhookDeps): Promise<WebhookAnswer> {
-  const db = deps.db ?? getDb();
+  const db = await (deps.db ?? getDb());
   const url = new URL(request.url);
   const slug = url.searchParams.get('team');
   if (!slug) return { status: 400, body: { error: 'say which team: POST /api/v1/github/webhook?team=<slug>' } };
   const body = await readBody(request, MAX_WEBHOOK_BYTES);
   if (body === null) return { status: 413, body: { error: `payload is larger than ${MAX_WEBHOOK_BYTES} bytes` } };
-  const team = findTeam(OPERATOR, slug, db);
-  const settings = team ? getImportSettings(team.id, db) : null;
+  const team = await findTeam(OPERATOR, slug, db);
+  const settings = team ? await getImportSettings(team.id, db) : null;
   const secret = settings?.githubWebhookSecret ?? null;
   // The HMAC is computed even without a team or secret, so the answer's timing does not tell
   // whether the team exists.
@@ -84,7 +83,7 @@ export async function handleGithubWebhook(request: Request, deps: WebhookDeps): 
   }
   const mapping = mapGithubEvent(event, payload, { bugLabel: settings.bugLabel });
   if (mapping.events.length === 0) return { status: 202, body: { ignored: true, reason: mapping.ignored } };
-  if (delivery && deliverySeen(db.$client, team.id, delivery)) return { status: 200, body: { duplicate: true, delivery } };
+  if (delivery && (await deliverySeen(team.id, delivery, db))) return { status: 200, body: { duplicate: true, delivery } };
 
   const dir = spoolDirectory();
   const file = path.join(dir, `webhook-${Date.now()}-${randomBytes(8).toString('hex')}.json`);

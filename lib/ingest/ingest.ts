@@ -12,9 +12,9 @@
  * (lib/importers) parse foreign sources into events-v1 behind the same parser interface.
  */
 import fs from 'node:fs';
-import type { SqliteConnection } from '@/lib/data/connection';
-import { findChangeByTitle, findDefectOn, importSettingsOn, recordDelivery } from '@/lib/data/import-settings';
-import { IngestTransaction, teamIdsBySlug } from '@/lib/data/ingest-store';
+import type { Sql } from '@/lib/data/connection';
+import { findChangeByTitle, findDefect, getImportSettings, recordDelivery } from '@/lib/data/import-settings';
+import { openIngestStore, teamIdsBySlug, type TeamEvent } from '@/lib/data/ingest-store';
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
 import type { Problem } from '@/lib/events/types';
 import { createParser, detectImportFormat, isImporterFormat, type ImportFormat, type ImportOptions } from '@/lib/importers';
@@ -26,6 +26,15 @@ import { SHUTDOWN_CODE } from './storage-errors';
 export const MAX_LISTED_PROBLEMS = 1000;
 /** Events folded in memory before their entity deltas are merged into the tables. */
 const DELTA_BATCH = 20_000;
+/** Valid events held before they are stored (they are also stored after each chunk of input). */
+const EVENT_BATCH = 5_000;
+/**
+ * Batches sent to the store and not yet answered: while PostgreSQL stores one, this process parses
+ * the next (SQLite stores synchronously, so there nothing waits).
+ */
+const BATCHES_IN_FLIGHT = 2;
+/** Times an upload is tried again when PostgreSQL aborted it to break a deadlock with another. */
+const DEADLOCK_RETRIES = 3;
 
 /** Options of the importer formats that a request may carry (plain data: it crosses to the worker). */
 export type IngestImportOptions = Pick<ImportOptions, 'repoMap' | 'bugLabel' | 'githubEvent' | 'receivedAt' | 'otlp'>;
@@ -87,12 +96,36 @@ function isMultiFile(input: IngestInput): input is MultiFileInput {
  * files it holds, anything else as one input.
  */
 export async function ingestFile(
-  db: SqliteConnection,
+  db: Sql,
   file: string,
   request: IngestRequest,
   onProgress?: (p: IngestProgress) => void,
   now: () => number = Date.now,
   signal?: AbortSignal,
+): Promise<IngestResult> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ingestFileOnce(db, file, request, onProgress, now, signal);
+    } catch (err) {
+      // The upload was rolled back whole: reading the file again stores it as if it came now.
+      if (attempt >= DEADLOCK_RETRIES || !isDeadlock(err)) throw err;
+    }
+  }
+}
+
+/** PostgreSQL aborted the transaction to break a deadlock (or a serialization conflict). */
+function isDeadlock(err: unknown): boolean {
+  const code = (err as { code?: unknown })?.code;
+  return code === '40P01' || code === '40001';
+}
+
+async function ingestFileOnce(
+  db: Sql,
+  file: string,
+  request: IngestRequest,
+  onProgress: ((p: IngestProgress) => void) | undefined,
+  now: () => number,
+  signal: AbortSignal | undefined,
 ): Promise<IngestResult> {
   if (!fileIsZip(file)) return ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), request, onProgress, now, signal);
   let source: MultiFileInput;
@@ -124,14 +157,15 @@ function refused(message: string, file?: string): IngestResult {
  * throws an error with code SHUTDOWN_CODE; an upload whose input is all read commits.
  */
 export async function ingest(
-  db: SqliteConnection,
+  db: Sql,
   input: IngestInput,
   request: IngestRequest,
   onProgress?: (p: IngestProgress) => void,
   now: () => number = Date.now,
   signal?: AbortSignal,
 ): Promise<IngestResult> {
-  const teamIds = request.team ? null : teamIdsBySlug(db);
+  const teamIds = request.team ? null : await teamIdsBySlug(db);
+  const stored = request.team ? await getImportSettings(request.team.id, db) : null;
   const multi = isMultiFile(input) ? input : null;
   let format: ImportFormat | null = request.format === 'auto' ? null : request.format;
   let options: ImportOptions | null = null;
@@ -139,8 +173,12 @@ export async function ingest(
   /** The file being read (multi-file uploads), named in its problems. */
   let file: string | undefined;
   let bytes = 0;
-  const tx = new IngestTransaction(db);
-  const deltas = new EntityDeltas();
+  const tx = openIngestStore(db);
+  /** Valid events not stored yet. */
+  let pending: TeamEvent[] = [];
+  /** Batches being stored, oldest first; each folds its new events into the deltas when answered. */
+  const inFlight: Promise<void>[] = [];
+  let deltas = new EntityDeltas();
   const problems: Problem[] = [];
   let rejectedCount = 0;
   let badEvents = 0;
@@ -162,13 +200,13 @@ export async function ingest(
     if (options === null) {
       options = { ...request.options, fixedTeam: request.team?.slug };
       if (!multi && request.filename) options.fileName = request.filename;
-      if (isImporterFormat(f) && request.team) {
+      if (isImporterFormat(f) && request.team && stored) {
         const teamId = request.team.id;
-        const stored = importSettingsOn(db, teamId);
         options.repoMap ??= stored.repoMap;
         options.bugLabel ??= stored.bugLabel;
-        options.findChangeByTitle = (repo, title) => findChangeByTitle(db, teamId, repo, title);
-        options.findDefect = (issue) => findDefectOn(db, teamId, issue);
+        // Inside the upload's transaction: what it stored so far counts too.
+        options.findChangeByTitle = (repo, title) => findChangeByTitle(tx.sql, teamId, repo, title);
+        options.findDefect = (issue) => findDefect(tx.sql, teamId, issue);
       }
     }
     return createParser(f, options);
@@ -182,7 +220,7 @@ export async function ingest(
   };
 
   try {
-    tx.begin(
+    await tx.begin(
       { teamId: request.team?.id ?? null, source: request.source, agent: request.agent ?? null, filename: request.filename ?? null, format: request.format },
       request.totalBytes ?? 0,
       now(),
@@ -190,7 +228,7 @@ export async function ingest(
   } catch (err) {
     // BEGIN may succeed and the first write fail (a full disk, a read-only file).
     try {
-      tx.rollback();
+      await tx.rollback();
     } catch {
       // see below
     }
@@ -212,17 +250,49 @@ export async function ingest(
       return;
     }
     // Once the upload is refused whole, keep validating but stop writing.
-    if (fatal || (badEvents > 0 && !request.partial)) return;
-    if (tx.addEvent(teamId, event)) {
+    if (refusedWhole()) return;
+    pending.push({ teamId, event });
+  };
+  const refusedWhole = () => fatal || (badEvents > 0 && !request.partial);
+  /** Folds the events of a stored batch that were new into the deltas. */
+  const fold = (batch: TeamEvent[], fresh: boolean[]) => {
+    for (let i = 0; i < batch.length; i++) {
+      if (!fresh[i]) {
+        duplicates++;
+        continue;
+      }
       accepted++;
-      deltas.add(teamId, event);
-      if (deltas.count >= DELTA_BATCH) tx.applyDeltas(deltas);
-    } else {
-      duplicates++;
+      deltas.add(batch[i].teamId, batch[i].event);
     }
   };
-  const handleAll = (items: ParsedItem[]) => {
-    for (let i = 0; i < items.length; i++) handle(items[i]);
+  /** Merges the deltas folded so far into the tables (a batch answered meanwhile folds into fresh ones). */
+  const applyDeltas = async () => {
+    const full = deltas;
+    deltas = new EntityDeltas();
+    await tx.applyDeltas(full);
+  };
+  /** Sends the pending events to the store; waits only when BATCHES_IN_FLIGHT are being stored. */
+  const store = async () => {
+    const batch = pending;
+    pending = [];
+    if (refusedWhole() || batch.length === 0) return;
+    const stored = tx.addEvents(batch).then((fresh) => fold(batch, fresh));
+    stored.catch(() => {}); // awaited below or in settle(); an error surfaces there
+    inFlight.push(stored);
+    if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
+    if (deltas.count >= DELTA_BATCH) await applyDeltas();
+  };
+  /** Waits for every batch sent to be stored and folded. */
+  const settle = async () => {
+    while (inFlight.length > 0) await inFlight.shift();
+  };
+  const handleAll = async (found: ParsedItem[] | Promise<ParsedItem[]>) => {
+    const items = await found;
+    for (let i = 0; i < items.length; i++) {
+      handle(items[i]);
+      if (pending.length >= EVENT_BATCH) await store();
+    }
+    await store();
   };
   const progress = () => onProgress?.({ bytesRead: bytes, totalBytes: request.totalBytes ?? null, events: seen });
   const fail = (message: string) => {
@@ -245,9 +315,9 @@ export async function ingest(
           return false;
         }
         parser = makeParser(f);
-        if (name !== undefined && parser.startFile) handleAll(parser.startFile(name));
+        if (name !== undefined && parser.startFile) await handleAll(parser.startFile(name));
       }
-      handleAll(parser.push(chunk));
+      await handleAll(parser.push(chunk));
       progress();
     }
     return true;
@@ -255,8 +325,8 @@ export async function ingest(
   try {
     if (request.delivery && request.team) {
       const delivery = { teamId: request.team.id, id: request.delivery.id, event: request.delivery.event, uploadId: tx.uploadId, at: now() };
-      if (!recordDelivery(db, delivery)) {
-        tx.rollback();
+      if (!(await recordDelivery(tx.sql, delivery))) {
+        await tx.rollback();
         return { ok: true, accepted: 0, duplicates: 0, rejectedCount: 0, problems, bytes, uploadId: null, duplicateDelivery: true };
       }
     }
@@ -269,9 +339,9 @@ export async function ingest(
         // file completes is still that file's.
         const current = parser as EventParser | null;
         if (current !== null) {
-          if (current.startFile) handleAll(current.startFile(f.name));
+          if (current.startFile) await handleAll(current.startFile(f.name));
           else {
-            handleAll(current.end());
+            await handleAll(current.end());
             // events-v1 files of an `auto` upload may differ in format: each is told on its own.
             if (request.format === 'auto') {
               parser = null;
@@ -286,13 +356,14 @@ export async function ingest(
     } else await readInput(input as Chunks, undefined); // false: the problem is recorded
     // No parser: an empty input (nothing to store, nothing wrong), or one refused above.
     const last = parser as EventParser | null;
-    if (last !== null) handleAll(last.end());
-    if (fatal || (badEvents > 0 && !request.partial)) {
-      tx.rollback();
+    if (last !== null) await handleAll(last.end());
+    await settle();
+    if (refusedWhole()) {
+      await tx.rollback();
       return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }) };
     }
-    tx.applyDeltas(deltas);
-    tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes, last?.agent?.() ?? null);
+    await applyDeltas();
+    await tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes, last?.agent?.() ?? null);
     progress();
     return {
       ok: true,
@@ -307,7 +378,7 @@ export async function ingest(
     };
   } catch (err) {
     try {
-      tx.rollback();
+      await tx.rollback();
     } catch {
       // A failed ROLLBACK (e.g. an I/O error) still leaves the transaction uncommitted: SQLite
       // rolls it back when the connection closes or on the next open. The first error is the one to tell.

@@ -1,7 +1,8 @@
 /**
- * The ingest worker: one thread, one connection, one job at a time. better-sqlite3 is
- * synchronous, so parsing and storing a large upload here keeps the request thread free;
- * WAL lets that thread go on reading while this one writes.
+ * The ingest worker: one thread, one connection, one job at a time. Parsing a large upload takes
+ * seconds of CPU (and better-sqlite3 writes synchronously), so doing it here keeps the request
+ * thread free; SQLite's WAL lets that thread go on reading while this one writes. On PostgreSQL
+ * the worker stores uploads the same way, through a pool of its own.
  *
  * Storage trouble (disk full, read-only file, I/O error) fails the job with its code, which the
  * request thread turns into a 503 (storage-errors.ts); the transaction has rolled back, and the
@@ -10,7 +11,7 @@
  */
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
-import { closeDb, getDb, WAL_SIZE_LIMIT_BYTES, type SqliteConnection } from '@/lib/data/connection';
+import { closeDb, getDb, sqliteClient, WAL_SIZE_LIMIT_BYTES, type SqliteConnection } from '@/lib/data/connection';
 import { applyWrite } from '@/lib/data/writes';
 import { ingestFile } from './ingest';
 import type { WorkerJob, WorkerReply } from './messages';
@@ -61,7 +62,7 @@ function checkpointIfLarge(client: SqliteConnection): void {
 async function run(job: WorkerJob): Promise<void> {
   try {
     if (job.kind === 'close') {
-      closeDb();
+      await closeDb();
       post({ kind: 'done', jobId: job.jobId, result: null });
       return;
     }
@@ -71,16 +72,16 @@ async function run(job: WorkerJob): Promise<void> {
       post({ kind: 'failed', jobId: job.jobId, message: 'the server is shutting down', code: SHUTDOWN_CODE });
       return;
     }
-    const db = getDb();
+    const db = await getDb();
     if (job.kind === 'write') {
-      const result = applyWrite(db, job.operation);
+      const result = await applyWrite(db, job.operation);
       post({ kind: 'done', jobId: job.jobId, result: result ?? null });
       return;
     }
     try {
       // A zip archive is read as the files it holds (lib/importers/sources.ts).
       const result = await ingestFile(
-        db.$client,
+        db,
         job.file,
         job.request,
         (progress) => post({ kind: 'progress', jobId: job.jobId, progress }),
@@ -88,7 +89,8 @@ async function run(job: WorkerJob): Promise<void> {
         abort.signal,
       );
       post({ kind: 'done', jobId: job.jobId, result });
-      checkpointIfLarge(db.$client);
+      const client = sqliteClient(db);
+      if (client) checkpointIfLarge(client);
     } finally {
       if (job.deleteAfter) fs.rm(job.file, { force: true }, () => {});
     }
@@ -98,7 +100,7 @@ async function run(job: WorkerJob): Promise<void> {
       // Start over with a fresh connection on the next job: after a full disk or an I/O error
       // the old one may hold a stale state; reopening also re-checks the file is writable.
       try {
-        closeDb();
+        await closeDb();
       } catch {
         // closing a broken connection may fail too; it is dropped either way
       }

@@ -1,10 +1,9 @@
 /**
  * The OTLP/HTTP receiver in-process: the route handlers of POST /v1/{traces,logs,metrics}, with
- * the real ingest worker thread behind them, on a real SQLite file; and the OTLP/gRPC receiver
+ * the real ingest worker thread behind them, on a real database; and the OTLP/gRPC receiver
  * on a real port, called through @grpc/grpc-js.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import * as grpc from '@grpc/grpc-js';
@@ -17,6 +16,7 @@ import { ensureTeams } from '@/lib/data/teams';
 import { createApiToken } from '@/lib/data/tokens';
 import { OPERATOR } from '@/lib/data/viewer';
 import { stopIngestWorker } from '@/lib/ingest/queue';
+import { tempDatabase, type TempDatabase } from '@/lib/testing/db';
 import { freePort } from '@/lib/testing/net';
 import { GRPC_SERVICES, startOtlpGrpcServer, stopOtlpGrpcServer } from './grpc';
 import { decodeExportResponse, decodeStatus, encodeExportRequest } from './proto';
@@ -24,7 +24,7 @@ import { claudeApiRequestRecord, claudeLogsRequest, claudeToolResultRecord } fro
 
 const TRACE = fs.readFileSync(path.join(__dirname, '..', 'importers', 'fixtures', 'otlp', 'agent-trace.json'), 'utf8');
 const SESSION = '7d0e5b4c-2f4e-4a7b-9c1d-0e9f8a7b6c5d';
-let dir = '';
+let temp: TempDatabase;
 const saved: Record<string, string | undefined> = {};
 let ingestToken = '';
 let readToken = '';
@@ -35,26 +35,28 @@ function setEnv(name: string, value: string | undefined): void {
   else process.env[name] = value;
 }
 
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-otlp-'));
-  setEnv('DATABASE_PATH', path.join(dir, 'test.db'));
+beforeAll(async () => {
+  temp = await tempDatabase();
+  setEnv('DATABASE_PATH', temp.env.DATABASE_PATH);
+  setEnv('DATABASE_URL', temp.env.DATABASE_URL);
   setEnv('LOOPSCOPE_RATE_LIMIT_PER_MINUTE', '0');
-  const db = getDb();
-  ensureTeams([{ slug: 'acme', name: 'Acme' }], db);
-  ingestToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db).token;
-  readToken = createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, db).token;
+  const db = await getDb();
+  await ensureTeams([{ slug: 'acme', name: 'Acme' }], db);
+  ingestToken = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, db)).token;
+  readToken = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['read'] }, db)).token;
 });
 
 afterAll(async () => {
   await stopOtlpGrpcServer();
   await stopIngestWorker();
-  closeDb();
+  await closeDb();
   for (const [k, v] of Object.entries(saved)) setEnv(k, v);
-  fs.rmSync(dir, { recursive: true, force: true });
+  await temp.cleanup();
 });
 
-const q = (sql: string, ...args: unknown[]) => getDb().$client.prepare(sql).all(...args) as Record<string, unknown>[];
-const tokens = (run: string) => q('SELECT llm_calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, tool_calls FROM runs WHERE run = ?', run)[0];
+const q = async (sql: string, params?: Record<string, unknown>) => (await getDb()).all(sql, params);
+const tokens = async (run: string) =>
+  (await q('SELECT llm_calls, input_tokens, output_tokens, cache_read_tokens, cache_write_tokens, tool_calls FROM runs WHERE run = @run', { run }))[0];
 
 const LOGS = claudeLogsRequest([
   claudeApiRequestRecord({ session: SESSION, requestId: 'req_1', atMs: Date.UTC(2026, 10, 20, 10), input: 120, output: 450, cacheRead: 9000, cacheCreation: 300, costUsd: 0.0875 }),
@@ -75,11 +77,11 @@ describe('POST /v1/logs', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('application/x-protobuf');
     expect(decodeExportResponse('logs', new Uint8Array(await res.arrayBuffer()))).toEqual({});
-    expect(tokens(SESSION)).toEqual({ llm_calls: 2, input_tokens: 200, output_tokens: 650, cache_read_tokens: 18300, cache_write_tokens: 300, tool_calls: 1 });
-    expect(q('SELECT source, format, agent, accepted FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ source: 'otlp', format: 'otlp', agent: 'claude-code', accepted: 4 }]);
+    expect(await tokens(SESSION)).toEqual({ llm_calls: 2, input_tokens: 200, output_tokens: 650, cache_read_tokens: 18300, cache_write_tokens: 300, tool_calls: 1 });
+    expect(await q('SELECT source, format, agent, accepted FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ source: 'otlp', format: 'otlp', agent: 'claude-code', accepted: 4 }]);
     expect((await post(logsPOST, 'logs', body, pbHeaders())).status).toBe(200);
-    expect(tokens(SESSION)).toMatchObject({ llm_calls: 2, input_tokens: 200 });
-    expect(q('SELECT accepted, duplicates FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ accepted: 0, duplicates: 4 }]);
+    expect(await tokens(SESSION)).toMatchObject({ llm_calls: 2, input_tokens: 200 });
+    expect(await q('SELECT accepted, duplicates FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ accepted: 0, duplicates: 4 }]);
   });
 
   it('takes JSON and gzip, each answered in its own encoding', async () => {
@@ -90,7 +92,7 @@ describe('POST /v1/logs', () => {
     const zipped = await post(logsPOST, 'logs', gz, { ...pbHeaders(), 'content-encoding': 'gzip' });
     expect(zipped.status).toBe(200);
     // The same records: duplicates, in either encoding.
-    expect(q('SELECT accepted, duplicates FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ accepted: 0, duplicates: 4 }]);
+    expect(await q('SELECT accepted, duplicates FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ accepted: 0, duplicates: 4 }]);
   });
 
   it('reports rejected records as partial success and stores the rest', async () => {
@@ -104,13 +106,13 @@ describe('POST /v1/logs', () => {
     const answer = decodeExportResponse('logs', new Uint8Array(await res.arrayBuffer())) as { partialSuccess: { rejectedLogRecords: string; errorMessage: string } };
     expect(answer.partialSuccess.rejectedLogRecords).toBe('1');
     expect(answer.partialSuccess.errorMessage).toContain('resourceLogs[0].scopeLogs[0].logRecords[0]: output_tokens');
-    expect(tokens(session)).toMatchObject({ llm_calls: 1, input_tokens: 5, output_tokens: 6 });
+    expect(await tokens(session)).toMatchObject({ llm_calls: 1, input_tokens: 5, output_tokens: 6 });
     const jsonRes = await post(logsPOST, 'logs', JSON.stringify(body), jsonHeaders());
     expect(await jsonRes.json()).toEqual({ partialSuccess: { rejectedLogRecords: '1', errorMessage: expect.stringContaining('must be an integer') } });
   });
 
   it('answers 400 with a google.rpc.Status for a body it cannot decode, and stores nothing of it', async () => {
-    const before = q('SELECT count(*) n FROM events')[0].n;
+    const before = (await q('SELECT count(*) n FROM events'))[0].n;
     const whole = encodeExportRequest('logs', claudeLogsRequest([claudeApiRequestRecord({ session: 'cut', requestId: 'r', atMs: Date.UTC(2026, 10, 22), input: 1, output: 1, cacheRead: 0, cacheCreation: 0, costUsd: 0 })]));
     const truncated = await post(logsPOST, 'logs', whole.subarray(0, whole.length - 5), pbHeaders());
     expect(truncated.status).toBe(400);
@@ -124,7 +126,7 @@ describe('POST /v1/logs', () => {
     expect((await wrongSignal.json()).message).toContain('this endpoint takes logs');
     const badGzip = await post(logsPOST, 'logs', Buffer.from('not gzip'), { ...pbHeaders(), 'content-encoding': 'gzip' });
     expect(badGzip.status).toBe(400);
-    expect(q('SELECT count(*) n FROM events')[0].n).toBe(before);
+    expect((await q('SELECT count(*) n FROM events'))[0].n).toBe(before);
   });
 
   it('answers 401, 403, 415 and 429 (with Retry-After) as OTLP prescribes', async () => {
@@ -139,7 +141,7 @@ describe('POST /v1/logs', () => {
     expect((await post(logsPOST, 'logs', body, { ...pbHeaders(), 'content-type': 'text/plain' })).status).toBe(415);
     setEnv('LOOPSCOPE_RATE_LIMIT_PER_MINUTE', '1');
     try {
-      const token = createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, getDb()).token;
+      const token = (await createApiToken(OPERATOR, { teamId: 1, scopes: ['ingest'] }, getDb())).token;
       expect((await post(logsPOST, 'logs', body, pbHeaders(token))).status).toBe(200);
       const limited = await post(logsPOST, 'logs', body, pbHeaders(token));
       expect(limited.status).toBe(429);
@@ -167,13 +169,13 @@ describe('POST /v1/traces and /v1/metrics', () => {
     const doc = JSON.parse(TRACE);
     const res = await post(tracesPOST, 'traces', encodeExportRequest('traces', doc), pbHeaders());
     expect(res.status).toBe(200);
-    expect(tokens('otel:5b8efff798038103d269b633813fc60c')).toMatchObject({ llm_calls: 3, tool_calls: 1, input_tokens: 300 + 500 + 800 });
+    expect(await tokens('otel:5b8efff798038103d269b633813fc60c')).toMatchObject({ llm_calls: 3, tool_calls: 1, input_tokens: 300 + 500 + 800 });
     expect((await post(tracesPOST, 'traces', TRACE, jsonHeaders())).status).toBe(200);
-    expect(q('SELECT accepted, duplicates, agent FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ accepted: 0, duplicates: 6, agent: 'support-agent' }]);
+    expect(await q('SELECT accepted, duplicates, agent FROM uploads ORDER BY id DESC LIMIT 1')).toEqual([{ accepted: 0, duplicates: 6, agent: 'support-agent' }]);
   });
 
   it('accepts metrics and stores none of them', async () => {
-    const before = q('SELECT count(*) n FROM events')[0].n;
+    const before = (await q('SELECT count(*) n FROM events'))[0].n;
     const metrics = {
       resourceMetrics: [{
         resource: { attributes: [{ key: 'service.name', value: { stringValue: 'claude-code' } }] },
@@ -186,7 +188,7 @@ describe('POST /v1/traces and /v1/metrics', () => {
     const res = await post(metricsPOST, 'metrics', encodeExportRequest('metrics', metrics), pbHeaders());
     expect(res.status).toBe(200);
     expect(decodeExportResponse('metrics', new Uint8Array(await res.arrayBuffer()))).toEqual({});
-    expect(q('SELECT count(*) n FROM events')[0].n).toBe(before);
+    expect((await q('SELECT count(*) n FROM events'))[0].n).toBe(before);
   });
 });
 
@@ -215,7 +217,7 @@ describe('OTLP/gRPC receiver', () => {
       const ok = await call(body, ingestToken);
       expect(ok.err).toBeNull();
       expect(decodeExportResponse('logs', ok.res!)).toEqual({});
-      expect(tokens(session)).toMatchObject({ llm_calls: 1, input_tokens: 10, output_tokens: 20, cache_read_tokens: 30, cache_write_tokens: 40 });
+      expect(await tokens(session)).toMatchObject({ llm_calls: 1, input_tokens: 10, output_tokens: 20, cache_read_tokens: 30, cache_write_tokens: 40 });
       expect((await call(body, null)).err?.code).toBe(grpc.status.UNAUTHENTICATED);
       expect((await call(body, readToken)).err?.code).toBe(grpc.status.PERMISSION_DENIED);
       expect((await call(body.subarray(0, body.length - 3), ingestToken)).err?.code).toBe(grpc.status.INVALID_ARGUMENT);

@@ -25,7 +25,7 @@ export async function receiveOtlpExport(
   authorization: string | null | undefined,
   transport: string,
 ): Promise<OtlpReceipt> {
-  const auth = checkBearerToken(authorization, 'ingest');
+  const auth = await checkBearerToken(authorization, 'ingest');
   if (!auth.ok) return { ok: false, status: auth.status, message: auth.message, ...(auth.retryAfter !== undefined && { retryAfter: auth.retryAfter }) };
   const received = await receiveUpload(request, {
     team: { id: auth.viewer.teamId, slug: auth.viewer.teamSlug },

@@ -32,12 +32,12 @@ export async function ensureFirstAdmin(
   if (fromEnv) {
     const email = normalizeEmail(fromEnv.email);
     if (!email) throw new Error(`LOOPSCOPE_ADMIN_EMAIL '${fromEnv.email}' is not an e-mail address`);
-    if (findCredentials(email, ctx.db)) return { kind: 'env', email, made: false };
+    if (await findCredentials(email, await ctx.db)) return { kind: 'env', email, made: false };
     await createUser(OPERATOR, { email, password: fromEnv.password, role: 'admin' }, ctx);
     log(`Loopscope: made the admin ${email} (LOOPSCOPE_ADMIN_EMAIL); sign in at ${localBaseUrl(env)}/login`);
     return { kind: 'env', email, made: true };
   }
-  if (countUsers(ctx.db) > 0) return { kind: 'none' };
+  if ((await countUsers(await ctx.db)) > 0) return { kind: 'none' };
   if (options.demoSeeded) {
     const password = randomBytes(12).toString('base64url');
     await createUser(OPERATOR, { email: DEMO_ADMIN_EMAIL, password, role: 'admin' }, ctx);

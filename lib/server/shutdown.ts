@@ -42,11 +42,8 @@ export function installGracefulShutdown(): void {
   flags.loopscopeShutdown.installed = true;
   for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => void shutdown(signal));
   process.on('exit', () => {
-    try {
-      closeDb();
-    } catch {
-      // exiting anyway
-    }
+    // SQLite closes synchronously; a PostgreSQL pool's sockets close with the process.
+    closeDb().catch(() => {});
   });
 }
 
@@ -84,10 +81,13 @@ async function shutdown(signal: 'SIGTERM' | 'SIGINT'): Promise<void> {
   if (process.env.NEXT_MANUAL_SIG_HANDLE) {
     // Let the answers of the last requests reach their clients, then stop.
     setTimeout(() => {
-      closeDb();
-      clearTimeout(hard);
-      log('stopped');
-      process.exit(exitCode);
+      void closeDb()
+        .catch(() => {})
+        .finally(() => {
+          clearTimeout(hard);
+          log('stopped');
+          process.exit(exitCode);
+        });
     }, 200);
   }
   // Otherwise the server's own handler exits once it has closed; `hard` is the backstop.

@@ -10,9 +10,9 @@ import path from 'node:path';
 import { startAlertSender } from '@/lib/alerts/service';
 import { spoolDirectory } from '@/lib/config';
 import { dataContext } from '@/lib/data/context';
+import { runExclusively } from '@/lib/data/exclusive';
 import { seedDemoIfEmpty } from '@/lib/demo/seed';
 import { parseTrustedProxies, servedByLoopscopeServer } from '@/lib/http/client-address';
-import { writeInWorker } from '@/lib/ingest/queue';
 import { startOtlpGrpcServer } from '@/lib/otlp/grpc';
 import { ensureFirstAdmin } from './accounts';
 import { installGracefulShutdown } from './shutdown';
@@ -52,14 +52,18 @@ export async function startServer(): Promise<void> {
   installGracefulShutdown();
   removeStaleSpoolFiles();
   const ctx = dataContext();
-  const started = Date.now();
-  const demo = await seedDemoIfEmpty(ctx.db);
-  if (demo.seeded) {
-    console.log(`Loopscope: made the demo organisation (${demo.events} events) in ${Date.now() - started} ms`);
-  }
-  await ensureFirstAdmin(ctx, { demoSeeded: demo.seeded });
+  // Instances starting together on one PostgreSQL database: one makes the demo and the admin.
+  await runExclusively('first start', async () => {
+    const started = Date.now();
+    const demo = await seedDemoIfEmpty(await ctx.db);
+    if (demo.seeded) {
+      console.log(`Loopscope: made the demo organisation (${demo.events} events) in ${Date.now() - started} ms`);
+    }
+    await ensureFirstAdmin(ctx, { demoSeeded: demo.seeded });
+  });
   await startOtlpGrpcServer();
-  const purge = () => writeInWorker({ name: 'purgeExpired', now: Date.now() }).catch((err) => console.error(`Loopscope: purge failed: ${(err as Error).message}`));
+  // Deleting what expired is the same work whichever instance does it, and harmless twice.
+  const purge = () => ctx.write({ name: 'purgeExpired', now: Date.now() }).catch((err) => console.error(`Loopscope: purge failed: ${(err as Error).message}`));
   await purge();
   setInterval(purge, PURGE_INTERVAL_MS).unref();
   startAlertSender();

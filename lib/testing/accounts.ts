@@ -2,12 +2,13 @@
  * A database with two teams holding data, and four accounts: a member of each, a member of
  * both, and an admin (the access tests). Writes are applied directly (no worker).
  */
+import type { Sql } from '@/lib/data/connection';
 import { directContext, type DataContext } from '@/lib/data/context';
 import { ensureTeams } from '@/lib/data/teams';
 import { createUser, userViewer } from '@/lib/data/users';
 import { OPERATOR, type UserViewer } from '@/lib/data/viewer';
 import { ingest } from '@/lib/ingest/ingest';
-import { chunksOf, ndjson, tempDatabase } from './db';
+import { chunksOf, ndjson, tempDatabase, type TempDatabase } from './db';
 
 export const PASSWORD = 'tangerine-orbit-42';
 
@@ -27,8 +28,11 @@ export function teamEvents(tag: string, now: number, minutesAgo = 60): object[] 
 
 export interface AccessFixture {
   ctx: DataContext;
-  file: string;
-  cleanup: () => void;
+  /** The database itself (ctx.db, without the await). */
+  db: Sql;
+  /** Points the server's connection at this database (useAsServerDatabase). */
+  env: TempDatabase['env'];
+  cleanup: () => Promise<void>;
   teamIds: { alpha: number; beta: number };
   users: { alphaMember: UserViewer; betaMember: UserViewer; bothMember: UserViewer; admin: UserViewer };
   /** Adds events to a team. */
@@ -36,14 +40,14 @@ export interface AccessFixture {
 }
 
 export async function accessFixture(now: number = Date.now()): Promise<AccessFixture> {
-  const t = tempDatabase();
+  const t = await tempDatabase();
   const ctx = directContext(t.db);
-  ensureTeams([{ slug: 'alpha', name: 'Alpha Squad' }, { slug: 'beta', name: 'Beta Crew' }], t.db);
+  await ensureTeams([{ slug: 'alpha', name: 'Alpha Squad' }, { slug: 'beta', name: 'Beta Crew' }], t.db);
   const ids = Object.fromEntries(
-    (t.db.$client.prepare('SELECT id, slug FROM teams').all() as { id: number; slug: string }[]).map((r) => [r.slug, r.id]),
+    (await t.db.all<{ id: number; slug: string }>('SELECT id, slug FROM teams')).map((r) => [r.slug, r.id]),
   ) as { alpha: number; beta: number };
   const send = async (team: 'alpha' | 'beta', events: object[]) => {
-    const result = await ingest(t.db.$client, chunksOf(ndjson(events)), {
+    const result = await ingest(t.db, chunksOf(ndjson(events)), {
       format: 'ndjson',
       partial: false,
       source: 'cli',
@@ -55,7 +59,7 @@ export async function accessFixture(now: number = Date.now()): Promise<AccessFix
   await send('beta', teamEvents('beta-secret', now));
   const make = async (email: string, role: 'admin' | 'member', teamSlugs: string[]) => {
     const { id } = await createUser(OPERATOR, { email, password: PASSWORD, role, teamSlugs }, ctx);
-    return userViewer(id, t.db)!;
+    return (await userViewer(id, t.db))!;
   };
   const users = {
     alphaMember: await make('alpha@example.com', 'member', ['alpha']),
@@ -63,5 +67,5 @@ export async function accessFixture(now: number = Date.now()): Promise<AccessFix
     bothMember: await make('both@example.com', 'member', ['alpha', 'beta']),
     admin: await make('admin@example.com', 'admin', []),
   };
-  return { ctx, file: t.file, cleanup: t.cleanup, teamIds: ids, users, send };
+  return { ctx, db: t.db, env: t.env, cleanup: t.cleanup, teamIds: ids, users, send };
 }

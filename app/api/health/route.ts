@@ -3,6 +3,6 @@ import { json } from '@/lib/http/responses';
 
 /** GET /api/health: 200 once the database is open and migrated. */
 export async function GET(): Promise<Response> {
-  const ready = databaseReady();
+  const ready = await databaseReady();
   return ready.ok ? json({ ok: true }) : json({ ok: false, error: ready.error }, 503);
 }

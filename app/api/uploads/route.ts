@@ -17,11 +17,11 @@ import { receiveUpload } from '@/lib/ingest/receive';
  * against cross-site posts); a team the user is not in answers 404.
  */
 export async function POST(request: Request): Promise<Response> {
-  const viewer = viewerForRequest(request);
+  const viewer = await viewerForRequest(request);
   if (!viewer) return jsonError(401, 'sign in first');
   if (!isSameOrigin(request.headers)) return jsonError(403, 'cross-site request refused');
   const params = new URL(request.url).searchParams;
-  const team = findTeam(viewer, params.get('team') ?? '');
+  const team = await findTeam(viewer, params.get('team') ?? '');
   if (!team) return jsonError(404, `no team '${params.get('team') ?? ''}'`);
   const filename = params.get('filename');
   const chosen = params.get('format') ?? 'auto';
@@ -41,7 +41,7 @@ export async function POST(request: Request): Promise<Response> {
           send({ error: outcome.message, status: outcome.status });
         } else {
           const { result } = outcome;
-          const summary = result.ok && result.uploadId !== null ? getUploadSummary(viewer, team.slug, result.uploadId, result.accepted) : null;
+          const summary = result.ok && result.uploadId !== null ? await getUploadSummary(viewer, team.slug, result.uploadId, result.accepted) : null;
           send({ result: summary ? { ...result, stored: uploadLinks(team, summary) } : result });
         }
       } catch (err) {

@@ -30,7 +30,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
   const [{ id }, query, viewer] = await Promise.all([params, searchParams, currentViewer()]);
   const runId = decodeURIComponent(id);
   const asked = typeof query.team === 'string' ? query.team : undefined;
-  const teams = asked ? [] : teamsWithRun(viewer, runId);
+  const teams = asked ? [] : await teamsWithRun(viewer, runId);
   if (!asked && teams.length > 1) {
     return (
       <div className="card">
@@ -49,7 +49,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
   const teamSlug = asked ?? teams[0]?.slug;
   if (!teamSlug) notFound();
   const range = parseDashboardRange(query, Date.now());
-  const detail = getRunDetail(viewer, teamSlug, runId, range.window);
+  const detail = await getRunDetail(viewer, teamSlug, runId, range.window);
   if (!detail) notFound();
   const { run, team } = detail;
   const back = `/teams/${team.slug}${withParams(range.query, {})}`;

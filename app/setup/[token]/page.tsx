@@ -11,7 +11,7 @@ export const metadata: Metadata = { title: 'Set up', robots: { index: false }, r
 export default async function SetupPage({ params }: { params: Promise<{ token: string }> }) {
   await connection();
   const { token } = await params;
-  if (!setupLinkUsable(token, Date.now(), getDb())) notFound();
+  if (!(await setupLinkUsable(token, Date.now(), await getDb()))) notFound();
   return (
     <div className="narrow">
       <h1>Set up Loopscope</h1>

@@ -11,7 +11,7 @@ const HTML = 'text/html; charset=utf-8';
  */
 export async function GET(request: Request, { params }: { params: Promise<{ token: string }> }): Promise<Response> {
   const { token } = await params;
-  const share = resolveShare(request, token);
+  const share = await resolveShare(request, token);
   switch (share.status) {
     case 200:
       return shareResponse(sharePageHtml(share.report, { mode: share.link.mode, expiresAt: share.link.expiresAt, token }), 200, HTML);

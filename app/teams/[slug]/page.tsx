@@ -19,6 +19,7 @@ import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
 import { getTeamDashboard } from '@/lib/data/kpis';
 import { getRunCosts } from '@/lib/data/run-costs';
+import { listShareLinks } from '@/lib/data/share-links';
 import { findTeam } from '@/lib/data/teams';
 import { getViewFacets } from '@/lib/data/view-facets';
 import { summariseFlags } from '@/lib/flags/summary';
@@ -41,16 +42,20 @@ const SHOWN_FLAGS = 6;
 export default async function TeamPage({ params, searchParams }: TeamPageProps) {
   await connection();
   const [{ slug }, query, viewer] = await Promise.all([params, searchParams, params.then((p) => currentViewer(`/teams/${p.slug}`))]);
-  const team = findTeam(viewer, slug);
+  const team = await findTeam(viewer, slug);
   if (!team) notFound();
   const range = parseDashboardRange(query, Date.now());
   const filters = parseSliceFilters(query);
   const runQuery = parseRunQuery(query);
-  const dashboard = getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery })!;
+  const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
+  const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
-  const facets = getViewFacets(viewer, slug, range.window, filters, runs.facets)!;
-  const costs = getRunCosts(viewer, slug, runs.rows, range.window.asOf)!;
+  const [facets, costs] = await Promise.all([
+    getViewFacets(viewer, slug, range.window, filters, runs.facets),
+    getRunCosts(viewer, slug, runs.rows, range.window.asOf),
+  ]);
+  if (!facets || !costs) notFound();
   const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
   const basePath = `/teams/${team.slug}`;
   const rangeQuery = withParams(range.query, { team: team.slug });
@@ -76,7 +81,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
       </div>
       <FilteredBar basePath={basePath} params={query} filters={filters} />
       <div className="view-actions">
-        <ShareViewControl viewer={viewer} teamSlug={team.slug} searchParams={query} />
+        <ShareViewControl viewer={viewer} teamSlug={team.slug} links={shareLinks} searchParams={query} />
         <p className="downloads" data-testid="export-links">
           Download this view:{' '}
           <a href={`${basePath}/export.csv${viewQuery}`} download>

@@ -28,14 +28,14 @@ export function normalizeFilters(filters: KpiFilters | null | undefined): Filter
 /**
  * SQL: the run `alias` (e.g. `r.`, or `` for an unaliased `runs`) matches the filters at @asOf: it
  * has started by then, and its agent, model (unless `withModel` is false) and repo equal the values
- * given. `1` with none.
+ * given. `TRUE` with none.
  */
 export function runMatchSql(f: Filter | null, alias: string, withModel = true): string {
   const parts: string[] = [];
   if (f?.fAgent != null) parts.push(`${alias}agent = @fAgent`);
   if (withModel && f?.fModel != null) parts.push(`${alias}model = @fModel`);
   if (f?.fRepo != null) parts.push(`${alias}repo = @fRepo`);
-  return parts.length ? [`${alias}started_at <= @asOf`, ...parts].join(' AND ') : '1';
+  return parts.length ? [`${alias}started_at <= @asOf`, ...parts].join(' AND ') : 'TRUE';
 }
 
 /**

@@ -12,10 +12,10 @@
  * millisecond: the greatest run id). Such a run started before asOf, so its earliest run.started
  * (the runs table's start, repo and branch) exists at asOf.
  */
-import type { SqliteConnection } from '@/db/client';
 import type { LinkedChange } from '@/lib/kpi/types';
 import type { TeamSource } from '../team-scope';
-import { stmt } from './statements';
+import type { Dialect, Sql } from '../connection';
+import { drivingJoin } from '../dialect';
 
 /** SQL: when the change `c` opened, as seen at @asOf. */
 export const openedAtSql = (c: string) => `(CASE WHEN ${c}.opened_at <= @asOf THEN ${c}.opened_at ELSE ${c}.first_event_at END)`;
@@ -39,21 +39,21 @@ export const linkedRunSql = (c: string) =>
 
 /**
  * The changes linked at @asOf to each run selected by `where` (over `runs`). The target runs are
- * read first (MATERIALIZED, CROSS JOIN fixes the loop order) so the changes are reached through
+ * read first (MATERIALIZED; SQLite's CROSS JOIN fixes the loop order) so the changes are reached through
  * changes_team_run and changes_team_repo_branch from them, never by a scan of the team's changes.
  */
-const linkedChangesSql = (where: string) => `
+const linkedChangesSql = (d: Dialect, where: string) => `
   WITH target AS MATERIALIZED (
     SELECT run, repo, branch, started_at FROM runs WHERE team_id = @team AND (${where})
   )
-  SELECT t.run AS run, c.change AS change, c.first_event_at AS firstEventAt, c.merged_at AS mergedAt
+  SELECT t.run AS run, c.change AS change, c.first_event_at AS "firstEventAt", c.merged_at AS "mergedAt"
   FROM target t
-  CROSS JOIN changes c ON c.team_id = @team AND c.run = t.run
+  ${drivingJoin(d)} changes c ON c.team_id = @team AND c.run = t.run
   WHERE c.run_at <= @asOf
   UNION ALL
   SELECT t.run, c.change, c.first_event_at, c.merged_at
   FROM target t
-  CROSS JOIN changes c ON c.team_id = @team AND c.repo = t.repo AND c.branch = t.branch
+  ${drivingJoin(d)} changes c ON c.team_id = @team AND c.repo = t.repo AND c.branch = t.branch
   WHERE ${linksByBranchSql('c')} AND c.first_event_at <= @asOf
     AND t.started_at < ${openedAtSql('c')}
     AND t.run = ${branchRunSql('c')}`;
@@ -62,15 +62,15 @@ const linkedChangesSql = (where: string) => `
  * The changes linked at `asOf` to each run selected by `where`, by run id (as stored, unprefixed);
  * `params` fills the parameters of `where`.
  */
-export function linkedChanges(
-  conn: SqliteConnection,
+export async function linkedChanges(
+  db: Sql,
   src: TeamSource,
   where: string,
   params: Record<string, unknown>,
   asOf: number,
-): Map<string, LinkedChange[]> {
+): Promise<Map<string, LinkedChange[]>> {
   const byRun = new Map<string, LinkedChange[]>();
-  const rows = stmt(conn, linkedChangesSql(where)).all({ ...params, team: src.teamId, asOf }) as (LinkedChange & { run: string })[];
+  const rows = await db.all<LinkedChange & { run: string }>(linkedChangesSql(db.dialect, where), { ...params, team: src.teamId, asOf });
   for (const { run, change, firstEventAt, mergedAt } of rows) {
     let list = byRun.get(run);
     if (!list) byRun.set(run, (list = []));

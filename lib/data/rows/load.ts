@@ -3,7 +3,7 @@
  * read once and split among the windows in memory (lib/kpi's partitionInput), which gives each the
  * figures it would get alone.
  */
-import type { SqliteConnection } from '@/db/client';
+import type { Sql } from '../connection';
 import type { FlagThresholds } from '@/lib/flags/thresholds';
 import { weekTotals } from '@/lib/kpi/compute';
 import type { DefectRow, KpiInput, KpiWindow, MergedChangeRow, RunRow, UsageRow, WeekTotals } from '@/lib/kpi/types';
@@ -20,14 +20,14 @@ import { filteredUsageRows, usageRowsCovering } from './usage';
  * weeks) merged changes and usage only. Usage rows never straddle any of the windows' bounds
  * (usageRowsCovering), so the pure functions give each window what they would give it alone.
  */
-export function loadOutcomeRows(
-  conn: SqliteConnection,
+export async function loadOutcomeRows(
+  db: Sql,
   sources: readonly TeamSource[],
   asOf: number,
   kpiWindows: readonly KpiWindow[],
   mergeWindows: readonly KpiWindow[],
   filters: KpiFilters | undefined,
-): Omit<KpiInput, 'runs'> {
+): Promise<Omit<KpiInput, 'runs'>> {
   const f = normalizeFilters(filters);
   const all = [...kpiWindows, ...mergeWindows];
   const outcomes = outcomeIntervals(kpiWindows, asOf);
@@ -35,57 +35,59 @@ export function loadOutcomeRows(
   const timelines = kpiWindows.length > 0;
   const input = { changes: [] as MergedChangeRow[], defects: [] as DefectRow[], usage: [] as UsageRow[] };
   for (const src of sources) {
-    for (const [from, end] of merges) append(input.changes, mergedChangeRows(conn, src, from, end, asOf, timelines, f));
-    for (const [from, end] of outcomes) append(input.defects, defectRows(conn, src, from, end, asOf, f));
-    if (f === null) append(input.usage, usageRowsCovering(conn, src.teamId, all, asOf));
-    else for (const [from, end] of merges) append(input.usage, filteredUsageRows(conn, src.teamId, from, end, asOf, f));
+    for (const [from, end] of merges) append(input.changes, await mergedChangeRows(db, src, from, end, asOf, timelines, f));
+    for (const [from, end] of outcomes) append(input.defects, await defectRows(db, src, from, end, asOf, f));
+    if (f === null) append(input.usage, await usageRowsCovering(db, src.teamId, all, asOf));
+    else for (const [from, end] of merges) append(input.usage, await filteredUsageRows(db, src.teamId, from, end, asOf, f));
   }
   return input;
 }
 
 /** Everything computeKpis reads for one window. */
-export function loadKpiInput(
-  conn: SqliteConnection,
+export async function loadKpiInput(
+  db: Sql,
   sources: readonly TeamSource[],
   w: KpiWindow,
   thresholds: (src: TeamSource) => FlagThresholds,
   filters?: KpiFilters,
-): KpiInput {
+): Promise<KpiInput> {
   const kpiIntervals = outcomeIntervals([w], w.asOf);
   const runs: RunRow[] = [];
   for (const src of sources) {
-    append(runs, runRows(conn, src, { asOf: w.asOf, window: null, kpiIntervals, thresholds: thresholds(src), filters }).kpi);
+    append(runs, (await runRows(db, src, { asOf: w.asOf, window: null, kpiIntervals, thresholds: thresholds(src), filters })).kpi);
   }
-  return { ...loadOutcomeRows(conn, sources, w.asOf, [w], [], filters), runs };
+  return { ...(await loadOutcomeRows(db, sources, w.asOf, [w], [], filters)), runs };
 }
 
 /** Each team's runRows for the window (and the ended runs of `kpiWindows`), in the order of `sources`. */
-export function loadRunRows(
-  conn: SqliteConnection,
+export async function loadRunRows(
+  db: Sql,
   sources: readonly TeamSource[],
   w: KpiWindow,
   thresholds: (src: TeamSource) => FlagThresholds,
   filters: KpiFilters | undefined,
   kpiWindows: readonly KpiWindow[] = [],
-): RunRows[] {
+): Promise<RunRows[]> {
   const kpiIntervals = outcomeIntervals(kpiWindows, w.asOf);
-  return sources.map((src) => runRows(conn, src, { asOf: w.asOf, window: w, kpiIntervals, thresholds: thresholds(src), filters }));
+  const out: RunRows[] = [];
+  for (const src of sources) out.push(await runRows(db, src, { asOf: w.asOf, window: w, kpiIntervals, thresholds: thresholds(src), filters }));
+  return out;
 }
 
 /**
  * The 2 × `divergenceWeeks` whole ISO weeks before asOf's week, oldest first, as lib/kpi's
  * weekTotals reckons them from merged-change and usage rows of that range.
  */
-export function divergenceWeekTotals(
-  conn: SqliteConnection,
+export async function divergenceWeekTotals(
+  db: Sql,
   sources: readonly TeamSource[],
   asOf: number,
   divergenceWeeks: number,
   filters?: KpiFilters,
-): WeekTotals[] {
+): Promise<WeekTotals[]> {
   const range = divergenceRange(asOf, divergenceWeeks);
   if (!range) return [];
   // Only the merge counts here: the rows go without their timelines.
-  const rows = loadOutcomeRows(conn, sources, asOf, [], [range], filters);
+  const rows = await loadOutcomeRows(db, sources, asOf, [], [range], filters);
   return weekTotals(rows.changes, rows.usage, asOf, range.count);
 }

@@ -2,14 +2,13 @@
  * Rows of the outcome KPIs: merged changes with their timelines, and defects (lib/kpi/types.ts).
  * Which of them count in a window at asOf is lib/kpi's to decide; these read what it needs.
  */
-import type { SqliteConnection } from '@/db/client';
 import type { DefectRow, MergedChangeRow } from '@/lib/kpi/types';
 import type { TeamSource } from '../team-scope';
 import { changeMatchSql, type Filter } from './filters';
-import { stmt } from './statements';
+import type { Sql } from '../connection';
 
 const mergedChangesSql = (f: Filter | null) => `
-  SELECT c.change AS change, c.merged_at AS mergedAt FROM changes c
+  SELECT c.change AS change, c.merged_at AS "mergedAt" FROM changes c
   WHERE c.team_id = @team AND c.merged_at >= @from AND c.merged_at < @end${f ? ` AND ${changeMatchSql(f)}` : ''}`;
 
 const MERGED_CHANGE_EVENTS_SQL = `
@@ -30,27 +29,27 @@ const MERGED_CHANGE_DEFECTS_SQL = `
  * at asOf), with (when `timelines`) every change.modified, change.reverted and
  * defect.opened-naming ts of theirs, whatever its ts.
  */
-export function mergedChangeRows(
-  conn: SqliteConnection,
+export async function mergedChangeRows(
+  db: Sql,
   src: TeamSource,
   from: number,
   end: number,
   asOf: number,
   timelines: boolean,
   f: Filter | null,
-): MergedChangeRow[] {
+): Promise<MergedChangeRow[]> {
   if (!(end > from)) return [];
   const params = { team: src.teamId, from, end };
   const byId = new Map<string, MergedChangeRow>();
-  for (const r of stmt(conn, mergedChangesSql(f)).all({ ...params, asOf, ...f }) as { change: string; mergedAt: number }[]) {
+  for (const r of await db.all<{ change: string; mergedAt: number }>(mergedChangesSql(f), { ...params, asOf, ...f })) {
     byId.set(r.change, { change: src.prefix + r.change, mergedAt: r.mergedAt, modifiedAt: [], revertedAt: [], defectNamedAt: [] });
   }
   if (timelines && byId.size > 0) {
-    for (const e of stmt(conn, MERGED_CHANGE_EVENTS_SQL).all(params) as { change: string; kind: string; ts: number }[]) {
+    for (const e of await db.all<{ change: string; kind: string; ts: number }>(MERGED_CHANGE_EVENTS_SQL, params)) {
       const row = byId.get(e.change);
       if (row) (e.kind === 'modified' ? row.modifiedAt : row.revertedAt).push(e.ts);
     }
-    for (const l of stmt(conn, MERGED_CHANGE_DEFECTS_SQL).all(params) as { change: string; ts: number }[]) {
+    for (const l of await db.all<{ change: string; ts: number }>(MERGED_CHANGE_DEFECTS_SQL, params)) {
       byId.get(l.change)?.defectNamedAt.push(l.ts);
     }
   }
@@ -62,7 +61,7 @@ export function mergedChangeRows(
  * matching at asOf (defect_links, through defect_links_team_defect).
  */
 const defectsSql = (f: Filter | null) => `
-  SELECT d.defect AS defect, d.opened_at AS openedAt, d.fixed_at AS fixedAt FROM defects d
+  SELECT d.defect AS defect, d.opened_at AS "openedAt", d.fixed_at AS "fixedAt" FROM defects d
   WHERE d.team_id = @team AND d.opened_at >= @from AND d.opened_at < @end${f ? `
     AND EXISTS (
       SELECT 1 FROM defect_links dl
@@ -75,8 +74,8 @@ const defectsSql = (f: Filter | null) => `
  * The team's defects opened in [from, end), their earliest fix as stored (any ts); with filters,
  * only those naming a matching change.
  */
-export function defectRows(conn: SqliteConnection, src: TeamSource, from: number, end: number, asOf: number, f: Filter | null): DefectRow[] {
+export async function defectRows(db: Sql, src: TeamSource, from: number, end: number, asOf: number, f: Filter | null): Promise<DefectRow[]> {
   if (!(end > from)) return [];
-  const rows = stmt(conn, defectsSql(f)).all({ team: src.teamId, from, end, asOf, ...f }) as DefectRow[];
+  const rows = await db.all<DefectRow>(defectsSql(f), { team: src.teamId, from, end, asOf, ...f });
   return src.prefix ? rows.map((d) => ({ ...d, defect: src.prefix + d.defect })) : rows;
 }

@@ -8,7 +8,6 @@
  * exist at asOf only when they are at or before it. A run whose earliest event is after asOf does
  * not exist yet.
  */
-import type { SqliteConnection } from '@/db/client';
 import { RUN_SCOPED_TYPES } from '@/lib/events/types';
 import type { FlagThresholds } from '@/lib/flags/thresholds';
 import type { KpiWindow, LinkedChange, RunRow, TokenTotals, UsageRow } from '@/lib/kpi/types';
@@ -16,8 +15,9 @@ import type { TeamSource } from '../team-scope';
 import { runMatchSql, type KpiFilters, normalizeFilters } from './filters';
 import { unionOf, windowEnd, type Interval } from './intervals';
 import { linkedChanges } from './linking';
-import { stmt } from './statements';
-import { SUMMED_USAGE_SQL } from './usage';
+import type { Dialect, Sql } from '../connection';
+import { drivingJoin, listTable } from '../dialect';
+import { SUMMED_USAGE_SQL, USAGE_COLUMNS } from './usage';
 
 /** A run as it exists at asOf. */
 export interface RunState {
@@ -61,14 +61,16 @@ type StoredRun = [
   input: number, output: number, cacheRead: number, cacheWrite: number,
 ];
 
-/** The own events up to @asOf of the runs listed in @runs (JSON), summed per run. */
-const RUNS_UP_TO_AS_OF_SQL = `
-  SELECT e.run, max(e.ts), sum(e.type = 'iteration'), sum(e.type = 'llm.call'), sum(e.type = 'tool.call'),
-    sum(e.type = 'message'), sum(e.type = 'test.result'),
+const countOf = (type: string) => `sum(CASE WHEN e.type = '${type}' THEN 1 ELSE 0 END)`;
+
+/** The own events up to @asOf of the runs listed in @runs, summed per run. */
+const runsUpToAsOfSql = (d: Dialect) => `
+  SELECT e.run, max(e.ts), ${countOf('iteration')}, ${countOf('llm.call')}, ${countOf('tool.call')},
+    ${countOf('message')}, ${countOf('test.result')},
     coalesce(sum(e.input_tokens), 0), coalesce(sum(e.output_tokens), 0),
     coalesce(sum(e.cache_read_tokens), 0), coalesce(sum(e.cache_write_tokens), 0)
-  FROM json_each(@runs) r
-  CROSS JOIN events e ON e.team_id = @team AND e.run = r.value
+  FROM ${listTable(d, 'runs', 'r')}
+  ${drivingJoin(d)} events e ON e.team_id = @team AND e.run = r.value
   WHERE e.ts <= @asOf AND e.type IN (${RUN_TYPES_SQL})
   GROUP BY e.run`;
 
@@ -85,14 +87,14 @@ const tokenTotals = (input: number, output: number, cacheRead: number, cacheWrit
  * The runs of team `src` selected by `where` (over `runs`; `params` fills it) as they exist at
  * `asOf`, in no particular order.
  */
-export function runStates(
-  conn: SqliteConnection,
+export async function runStates(
+  db: Sql,
   src: TeamSource,
   where: string,
   params: Record<string, unknown>,
   asOf: number,
-): RunState[] {
-  const stored = stmt(conn, storedRunsSql(where)).raw(true).all({ ...params, team: src.teamId, asOf }) as StoredRun[];
+): Promise<RunState[]> {
+  const stored = await db.rows<StoredRun>(storedRunsSql(where), { ...params, team: src.teamId, asOf });
   const states: RunState[] = [];
   const goingOn = new Map<string, RunState>();
   for (const [run, agent, model, repo, branch, task, startedAt, endedAt, status, firstEventAt, lastEventAt,
@@ -117,7 +119,7 @@ export function runStates(
     if (state.goesOn) goingOn.set(run, state);
   }
   if (goingOn.size > 0) {
-    const sums = stmt(conn, RUNS_UP_TO_AS_OF_SQL).raw(true).all({ team: src.teamId, runs: JSON.stringify([...goingOn.keys()]), asOf }) as SummedRun[];
+    const sums = await db.rows<SummedRun>(runsUpToAsOfSql(db.dialect), { team: src.teamId, runs: [...goingOn.keys()], asOf });
     for (const [run, lastEventAt, iterations, llmCalls, toolCalls, messages, testResults, input, output, cacheRead, cacheWrite] of sums) {
       Object.assign(goingOn.get(run)!, {
         lastEventAt, iterations, llmCalls, toolCalls, messages, testResults, tokens: tokenTotals(input, output, cacheRead, cacheWrite),
@@ -130,36 +132,32 @@ export function runStates(
 /** A run's llm.call usage per model (UsageRow without a place in time), as seen at asOf. */
 export type RunUsage = Omit<UsageRow, 'at'>;
 
-const STORED_RUN_USAGE_SQL = `
-  SELECT u.run AS run, u.model AS model, calls, input_tokens AS inputTokens, output_tokens AS outputTokens,
-    cache_read_tokens AS cacheReadTokens, cache_write_tokens AS cacheWriteTokens,
-    explicit_cost_usd AS explicitCostUsd, costless_calls AS costlessCalls,
-    costless_input_tokens AS costlessInputTokens, costless_output_tokens AS costlessOutputTokens,
-    costless_cache_read_tokens AS costlessCacheReadTokens, costless_cache_write_tokens AS costlessCacheWriteTokens
-  FROM json_each(@runs) r
-  CROSS JOIN run_llm_usage u ON u.team_id = @team AND u.run = r.value`;
+const storedRunUsageSql = (d: Dialect) => `
+  SELECT u.run AS run, u.model AS model, ${USAGE_COLUMNS}
+  FROM ${listTable(d, 'runs', 'r')}
+  ${drivingJoin(d)} run_llm_usage u ON u.team_id = @team AND u.run = r.value`;
 
-const RUN_USAGE_UP_TO_AS_OF_SQL = `
-  SELECT run, model, ${SUMMED_USAGE_SQL}
-  FROM json_each(@runs) r
-  CROSS JOIN events e ON e.team_id = @team AND e.run = r.value
+const runUsageUpToAsOfSql = (d: Dialect) => `
+  SELECT e.run AS run, e.model AS model, ${SUMMED_USAGE_SQL}
+  FROM ${listTable(d, 'runs', 'r')}
+  ${drivingJoin(d)} events e ON e.team_id = @team AND e.run = r.value
   WHERE e.type = 'llm.call' AND e.ts <= @asOf
-  GROUP BY run, model`;
+  GROUP BY e.run, e.model`;
 
 /** The llm.call usage per model of each of the runs given (states at `asOf`), by run id as stored. */
-export function runUsage(conn: SqliteConnection, src: TeamSource, runs: readonly RunState[], asOf: number): Map<string, RunUsage[]> {
+export async function runUsage(db: Sql, src: TeamSource, runs: readonly RunState[], asOf: number): Promise<Map<string, RunUsage[]>> {
   const out = new Map<string, RunUsage[]>();
-  const read = (sql: string, ids: string[]) => {
+  const read = async (sql: string, ids: string[]) => {
     if (ids.length === 0) return;
-    for (const row of stmt(conn, sql).all({ team: src.teamId, runs: JSON.stringify(ids), asOf }) as (RunUsage & { run: string })[]) {
+    for (const row of await db.all<RunUsage & { run: string }>(sql, { team: src.teamId, runs: ids, asOf })) {
       const { run, ...usage } = row;
       let list = out.get(run);
       if (!list) out.set(run, (list = []));
       list.push(usage);
     }
   };
-  read(STORED_RUN_USAGE_SQL, runs.filter((r) => !r.goesOn).map((r) => r.run));
-  read(RUN_USAGE_UP_TO_AS_OF_SQL, runs.filter((r) => r.goesOn).map((r) => r.run));
+  await read(storedRunUsageSql(db.dialect), runs.filter((r) => !r.goesOn).map((r) => r.run));
+  await read(runUsageUpToAsOfSql(db.dialect), runs.filter((r) => r.goesOn).map((r) => r.run));
   return out;
 }
 
@@ -186,11 +184,11 @@ function runRow(src: TeamSource, r: RunState, links: LinkedChange[]): RunRow {
   };
 }
 
-/** The iterations and test results (at or before asOf) of the runs listed in @runs (JSON), through events_team_run_ts. */
-const RUN_ITERATIONS_TESTS_SQL = `
+/** The iterations and test results (at or before asOf) of the runs listed in @runs, through events_team_run_ts. */
+const runIterationsTestsSql = (d: Dialect) => `
   SELECT e.run AS run, e.type AS type, e.ts AS ts, e.failed AS failed
-  FROM json_each(@runs) r
-  CROSS JOIN events e ON e.team_id = @team AND e.run = r.value
+  FROM ${listTable(d, 'runs', 'r')}
+  ${drivingJoin(d)} events e ON e.team_id = @team AND e.run = r.value
   WHERE e.type IN ('iteration', 'test.result') AND e.ts <= @asOf`;
 
 /** What runRows reads of a team's runs for one window (and the kpi intervals beside it). */
@@ -227,7 +225,7 @@ export interface RunRowsRequest {
  * no merged linked change, enough iterations and some test result — are its iteration and
  * test.result times read (one query for all such runs).
  */
-export function runRows(conn: SqliteConnection, src: TeamSource, req: RunRowsRequest): RunRows {
+export async function runRows(db: Sql, src: TeamSource, req: RunRowsRequest): Promise<RunRows> {
   const { asOf, window: w, thresholds } = req;
   const from = w?.from ?? 0;
   const end = w ? windowEnd(w) : 0;
@@ -249,9 +247,9 @@ export function runRows(conn: SqliteConnection, src: TeamSource, req: RunRowsReq
     params[`e${i}from`] = a;
     params[`e${i}end`] = b;
   });
-  const states = runStates(conn, src, where, params, asOf);
+  const states = await runStates(db, src, where, params, asOf);
   if (states.length === 0) return NO_ROWS();
-  const links = linkedChanges(conn, src, where, params, asOf);
+  const links = await linkedChanges(db, src, where, params, asOf);
   const linksOf = (run: string) => links.get(run) ?? NONE;
 
   const out: RunRows = { flags: [], kpi: [], list: [], links };
@@ -278,12 +276,10 @@ export function runRows(conn: SqliteConnection, src: TeamSource, req: RunRowsReq
     out.flags.push(row);
   }
   if (stallCandidates.length > 0) {
-    const events = stmt(conn, RUN_ITERATIONS_TESTS_SQL).all({ team: src.teamId, runs: JSON.stringify(stallCandidates), asOf }) as {
-      run: string;
-      type: string;
-      ts: number;
-      failed: number | null;
-    }[];
+    const events = await db.all<{ run: string; type: string; ts: number; failed: number | null }>(
+      runIterationsTestsSql(db.dialect),
+      { team: src.teamId, runs: stallCandidates, asOf },
+    );
     for (const e of events) {
       const row = rows.get(e.run)!;
       if (e.type === 'iteration') row.iterationsAt.push(e.ts);

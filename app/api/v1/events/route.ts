@@ -6,7 +6,7 @@ import { plural } from '@/lib/flags/describe';
 
 /** POST /api/v1/events (api-v1.md): NDJSON, JSON array or CSV into the token's team. */
 export async function POST(request: Request): Promise<Response> {
-  const auth = authenticateToken(request, 'ingest');
+  const auth = await authenticateToken(request, 'ingest');
   if (!auth.ok) return auth.response;
   const format = detectFormat({ contentType: request.headers.get('content-type') });
   if (!format) {

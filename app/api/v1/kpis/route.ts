@@ -7,8 +7,8 @@ import { json } from '@/lib/http/responses';
  * Optional `agent`, `model`, `repo` narrow the figures (docs/kpis.md "Filters").
  */
 export async function GET(request: Request): Promise<Response> {
-  const req = readKpiRequest(request);
+  const req = await readKpiRequest(request);
   if (!req.ok) return req.response;
-  const answer = getKpis(req.viewer, req.teams, req.window, { filters: req.filters });
+  const answer = await getKpis(req.viewer, req.teams, req.window, { filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }

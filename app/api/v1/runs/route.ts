@@ -8,10 +8,10 @@ import { parseRunsPageParams } from '@/lib/http/runs-params';
  * as seen at asOf, `limit` at a time (`cursor`: the previous page's `next`).
  */
 export async function GET(request: Request): Promise<Response> {
-  const req = readKpiRequest(request);
+  const req = await readKpiRequest(request);
   if (!req.ok) return req.response;
   const page = parseRunsPageParams(new URL(request.url).searchParams);
   if (!page.ok) return jsonError(400, page.error, { field: page.field });
-  const answer = getRuns(req.viewer, req.teams, req.window, { ...page, filters: req.filters });
+  const answer = await getRuns(req.viewer, req.teams, req.window, { ...page, filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }

@@ -28,12 +28,12 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
   await connection();
   const { slug } = await params;
   const viewer = await requireAdmin(`/teams/${slug}/settings`);
-  const team = findTeam(viewer, slug);
+  const team = await findTeam(viewer, slug);
   if (!team) notFound();
-  const members = listTeamMembers(viewer, slug) ?? [];
-  const tokens = listApiTokens(viewer, slug) ?? [];
-  const thresholds = teamFlagThresholds(viewer, slug)!;
-  const links = listShareLinks(viewer, slug) ?? [];
+  const members = await listTeamMembers(viewer, slug) ?? [];
+  const tokens = await listApiTokens(viewer, slug) ?? [];
+  const thresholds = (await teamFlagThresholds(viewer, slug))!;
+  const links = await listShareLinks(viewer, slug) ?? [];
   const alerts = (await listAlertDestinations(viewer, slug)) ?? [];
   return (
     <>

@@ -11,7 +11,7 @@ import { HOOK_AGENTS, isHookAgent } from '@/lib/importers/types';
 export async function POST(request: Request, { params }: { params: Promise<{ agent: string }> }): Promise<Response> {
   const { agent } = await params;
   if (!isHookAgent(agent)) return jsonError(404, `no hooks endpoint for '${agent.slice(0, 40)}' (known: ${HOOK_AGENTS.join(', ')})`);
-  const auth = authenticateToken(request, 'ingest');
+  const auth = await authenticateToken(request, 'ingest');
   if (!auth.ok) return auth.response;
   const answer = await receiveHook(request, agent, { id: auth.viewer.teamId, slug: auth.viewer.teamSlug });
   return json(answer.body, answer.status, answer.headers);

@@ -17,9 +17,9 @@ export default async function ConnectAgentsPage({ params }: { params: Promise<{ 
   await connection();
   const { slug } = await params;
   const viewer = await requireAdmin(`/teams/${slug}/settings/connect`);
-  const team = findTeam(viewer, slug);
+  const team = await findTeam(viewer, slug);
   if (!team) notFound();
-  const [activity, secretSet] = await Promise.all([sourceActivity(viewer, slug), githubWebhookSecretIsSet(viewer, slug)]);
+  const [activity, secretSet] = await Promise.all([await sourceActivity(viewer, slug), await githubWebhookSecretIsSet(viewer, slug)]);
   const baseUrl = serverBaseUrl(await headers());
   return (
     <>
