@@ -8,8 +8,11 @@ const nextConfig: NextConfig = {
   poweredByHeader: false,
   // A separate build folder lets a benchmark or test build run beside a developer's own.
   distDir: process.env.LOOPSCOPE_DIST_DIR || '.next',
-  // The tsx-run ingest worker reads these from disk at run time.
-  outputFileTracingIncludes: { '/*': ['./db/migrations/**/*', './db/migrations-pg/**/*', './db/**/*.ts', './lib/**/*.ts', './lib/**/*.cjs'] },
+  // The tsx-run ingest worker reads these from disk at run time; the docs pages read docs/*.md.
+  outputFileTracingIncludes: {
+    '/*': ['./db/migrations/**/*', './db/migrations-pg/**/*', './db/**/*.ts', './lib/**/*.ts', './lib/**/*.cjs'],
+    '/docs/*': ['./docs/*.md'],
+  },
 };
 
 export default nextConfig;

@@ -26,7 +26,15 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
             {viewer && <SiteUser viewer={viewer} />}
           </div>
         </header>
-        <main id="main">{children}</main>
+        {/* Focusable so the skip link moves the keyboard focus here, not just the scroll position. */}
+        <main id="main" tabIndex={-1}>
+          {children}
+        </main>
+        {viewer && (
+          <footer className="site-footer">
+            <a href="/docs">Docs: how every figure is made</a>
+          </footer>
+        )}
       </body>
     </html>
   );

@@ -12,7 +12,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { overviewRows } from '@/lib/dashboard/overview';
+import { overview } from '@/lib/dashboard/overview';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters } from '@/lib/dashboard/search-params';
 import { getDb, sqliteClient } from '@/lib/data/connection';
 import { getFlags, getKpis, getTeamDashboard, getWeeklyKpis } from '@/lib/data/kpis';
@@ -116,7 +116,7 @@ function once(record: boolean): void {
   // The overview (/) and the run page.
   const overviewRange = parseDashboardRange({}, now);
   timed(t('overview: listTeamSummaries'), () => listTeamSummaries(viewer));
-  timed(t('overview: overviewRows (getTeamDashboard × teams, 4w)'), () => overviewRows(viewer, overviewRange.window));
+  timed(t('overview: overview (getTeamDashboard × teams, 4w and previous)'), () => overview(viewer, overviewRange));
   timed(t('run page: getRunDetail'), () => getRunDetail(viewer, team, runId, overviewRange.window));
 }
 

@@ -180,6 +180,21 @@ for (const path of LIST_PAGES) {
   }
 }
 
+// The docs answer everyone the same, signed in or not: the shipped text, no team's data.
+const DOC_PAGES = ['/docs', '/docs/kpis'];
+for (const path of DOC_PAGES) {
+  for (const who of WHO) {
+    test(`${path}: ${who} → 200, no team`, async () => {
+      cells++;
+      const res = await contexts[who].get(path, { maxRedirects: 0 });
+      expect(res.status()).toBe(200);
+      const body = await res.text();
+      expect(body).toContain(path === '/docs' ? 'How Loopscope measures' : 'KPIs and flags');
+      for (const side of ['A', 'B'] as const) noTraceOf(body, side);
+    });
+  }
+}
+
 // A share link answers everyone the same, with its own team's report only.
 for (const route of ['', '/export.csv', '/export.json']) {
   for (const who of WHO) {
@@ -201,8 +216,8 @@ for (const route of ['', '/export.csv', '/export.json']) {
 }
 
 test('the matrix had every cell', () => {
-  // 12 per-team cells × 5 viewers × 2 teams, 4 list pages × 5, 3 share routes × 5 × 2.
-  expect(cells).toBe(12 * 5 * 2 + 4 * 5 + 3 * 5 * 2);
+  // 12 per-team cells × 5 viewers × 2 teams, 4 list pages × 5, 2 doc pages × 5, 3 share routes × 5 × 2.
+  expect(cells).toBe(12 * 5 * 2 + 4 * 5 + 2 * 5 + 3 * 5 * 2);
   console.log(`e2e access matrix: ${cells} cells, all as expected`);
 });
 

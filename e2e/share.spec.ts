@@ -35,6 +35,15 @@ test('a manager shares a dashboard view; a visitor without an account sees it un
   await expect(visitor.getByTestId('kpi-merged-value')).toHaveText(merged);
   await expect(visitor.getByTestId('kpi-cost-value')).toHaveText(cost);
   await expect(visitor.getByTestId('weekly-table').locator('tbody tr')).not.toHaveCount(0);
+  // The weekly charts, drawn as static SVG (the page runs no script).
+  for (const chart of ['weekly-chart', 'rates-chart']) {
+    await expect(visitor.getByTestId(chart).locator('svg.chart-wide')).toBeVisible();
+    await expect(visitor.getByTestId(chart).locator('svg.chart-wide polyline').first()).toBeAttached();
+  }
+  await expect(visitor.getByTestId('weekly-chart').locator('svg.chart-wide rect.bar:has(> title)')).toHaveCount(await visitor.getByTestId('weekly-table').locator('tbody tr').count());
+  // 12 weeks back from the demo's 10 weeks of data: the period before holds nothing, and the page says why no change is shown.
+  await expect(visitor.getByTestId('previous-note')).toContainText('holds no activity to compare with');
+  await expect(visitor.locator('.delta')).toHaveCount(0);
   // No navigation, no sign-in, no other team: the only links are this report's downloads.
   const hrefs = await visitor.locator('a[href]').evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
   expect(hrefs).toEqual([`${url}/export.csv`, `${url}/export.json`]);
@@ -51,7 +60,13 @@ test('a manager shares a dashboard view; a visitor without an account sees it un
   await expect(row).toContainText('snapshot');
   await expect(row).toContainText('12 weeks');
   const id = await row.getAttribute('data-share-link');
+  // Revoking asks first; nothing happens until the answer.
   await row.getByRole('button', { name: 'Revoke' }).click();
+  await expect(row).toContainText('Revoke this link?');
+  await row.getByRole('button', { name: 'Cancel' }).click();
+  await expect(row.getByRole('button', { name: 'Revoke' })).toBeVisible();
+  await row.getByRole('button', { name: 'Revoke' }).click();
+  await row.getByRole('button', { name: 'Yes, revoke' }).click();
   // Revoked links leave the list of active ones.
   await expect(manager.locator(`[data-share-link="${id}"]`)).toHaveCount(0);
 
@@ -83,5 +98,9 @@ test('a live link follows new data while a snapshot keeps its figures', async ({
   expect(now.kpis.mergedChanges).toBe(snap.kpis.mergedChanges);
   expect(Date.parse(now.window.asOf)).toBeGreaterThanOrEqual(Date.parse(snap.window.asOf));
   const livePage = await request.get(live);
-  expect(await livePage.text()).toContain('live figures, computed when you open this page');
+  const html = await livePage.text();
+  expect(html).toContain('live figures, computed when you open this page');
+  // 4 weeks: the 4 before hold data, so the changes are shown and nothing needs explaining.
+  expect(html).toContain('vs previous period');
+  expect(html).not.toContain('data-testid="previous-note"');
 });

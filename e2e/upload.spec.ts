@@ -32,7 +32,7 @@ test('a file with a bad event on line 3 is refused whole, naming the line and fi
   const before = await homeEventCount(page, TEAM);
 
   await uploadThroughPage(page, TEAM, { name: 'bad.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson(events)) });
-  await expect(page.getByTestId('upload-result').getByRole('alert')).toContainText('invalid event(s): nothing was stored');
+  await expect(page.getByTestId('upload-result').getByRole('alert')).toContainText(/\d+ invalid events?: nothing was stored/);
   const problems = page.getByTestId('problems');
   await expect(problems).toBeVisible();
   await expect(problems.locator('thead th')).toHaveText(['Line', 'Field', 'Problem']);

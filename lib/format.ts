@@ -1,5 +1,5 @@
 /** Number formats shared by pages and components, so a figure reads the same everywhere. */
-export { formatInt, formatPercent } from '@/lib/flags/describe';
+export { formatInt, formatPercent, plural } from '@/lib/flags/describe';
 
 const usd = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 2 });
 const usdSmall = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 4 });

@@ -19,7 +19,7 @@ export async function signInAction(_state: ActionState, form: FormData): Promise
   // A server action is a public endpoint: anything may arrive in place of the form.
   if (!parseActionArgs(z.tuple([actionArg.form]), [form])) return MALFORMED_ARGUMENTS;
   const result = await signIn({ email: field(form, 'email'), password: rawField(form, 'password'), clientAddress: clientAddress(h) }, dataContext());
-  if (!result.ok) return { ok: false, message: result.error };
+  if (!result.ok) return { ok: false, message: result.error, values: { email: field(form, 'email') } };
   await endSession();
   const https = isHttps(h);
   (await cookies()).set(sessionCookieName(https), result.sessionId, sessionCookieOptions(https, SESSION_TTL_MS));

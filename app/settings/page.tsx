@@ -5,6 +5,7 @@ import { requireAdmin } from '@/lib/auth/viewer';
 import { listTeamSummaries } from '@/lib/data/teams';
 import { listUsers } from '@/lib/data/users';
 import { createTeamAction, createUserAction, deleteUserAction, resetPasswordAction, setRoleAction } from './actions';
+import { TableScroll } from '@/components/TableScroll';
 
 export const metadata: Metadata = { title: 'Settings' };
 
@@ -23,7 +24,7 @@ export default async function SettingsPage() {
 
       <section className="card" aria-labelledby="people-heading">
         <h2 id="people-heading">People</h2>
-        <div className="table-scroll">
+        <TableScroll label="People">
           <table data-testid="user-table">
             <thead>
               <tr>
@@ -61,7 +62,7 @@ export default async function SettingsPage() {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
         <h3 className="small-heading">Add a person</h3>
         <ActionForm action={createUserAction} submitLabel="Create account" testId="create-user">
           <label>
@@ -109,11 +110,11 @@ export default async function SettingsPage() {
         <ActionForm action={createTeamAction} submitLabel="Create team" testId="create-team">
           <label>
             Slug
-            <input type="text" name="slug" required pattern="[a-z0-9][a-z0-9\-]{0,62}" placeholder="payments" />
+            <input type="text" name="slug" required pattern="[a-z0-9][a-z0-9\-]{0,62}" placeholder="e.g. payments" />
           </label>
           <label>
             Name
-            <input type="text" name="name" maxLength={200} placeholder="Payments" />
+            <input type="text" name="name" maxLength={200} placeholder="e.g. Payments" />
           </label>
         </ActionForm>
       </section>

@@ -13,7 +13,7 @@ export default async function UploadPage() {
     <>
       <h1>Upload run logs</h1>
       <p className="lede">
-        NDJSON, a JSON array or CSV of loop events (events-v1), or a source to import: Claude Code transcripts, Codex
+        NDJSON, a JSON array or CSV of loop events (<a href="/docs/events">the event format</a>), or a source to import: Claude Code transcripts, Codex
         rollouts, OpenTelemetry traces, GitHub webhook payloads (a zip of several files is one upload). The file is
         checked whole: by default one bad event stores nothing, and every problem is listed by line.
       </p>

@@ -3,6 +3,7 @@ import { ActionForm } from '@/components/forms/ActionForm';
 import type { AlertDestinationSummary, DeliverySummary } from '@/lib/data/alerts';
 import { FLAG_KIND_LABELS, FLAG_KINDS, isFlagKind } from '@/lib/flags/kinds';
 import { formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 const when = (ms: number | null) => formatUtcMinute(ms, '—');
 
@@ -28,7 +29,7 @@ function statusText(d: DeliverySummary): string {
 function Deliveries({ deliveries }: { deliveries: DeliverySummary[] }) {
   if (deliveries.length === 0) return <p className="muted small">Nothing sent yet.</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Deliveries">
       <table data-testid="alert-deliveries">
         <thead>
           <tr>
@@ -62,7 +63,7 @@ function Deliveries({ deliveries }: { deliveries: DeliverySummary[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
@@ -118,7 +119,7 @@ export function AlertSettings({ teamSlug, destinations, linkBase, publicUrlSet }
       <ActionForm action={addAlertAction.bind(null, teamSlug)} submitLabel="Add destination" testId="add-alert">
         <label>
           Incoming-webhook URL
-          <input type="url" name="url" required maxLength={2048} placeholder="https://hooks.slack.com/services/…" />
+          <input type="url" name="url" required maxLength={2048} placeholder="e.g. https://hooks.slack.com/services/…" />
         </label>
         <label>
           Signing secret (optional)

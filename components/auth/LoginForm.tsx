@@ -10,7 +10,8 @@ export function LoginForm({ next }: { next: string }) {
       <input type="hidden" name="next" value={next} />
       <label>
         E-mail
-        <input type="email" name="email" autoComplete="username" required maxLength={254} autoFocus />
+        {/* A refused sign-in keeps the e-mail: the form is reset to this after the action. */}
+        <input type="email" name="email" autoComplete="username" required maxLength={254} autoFocus defaultValue={state?.values?.email} />
       </label>
       <label>
         Password

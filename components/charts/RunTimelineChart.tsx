@@ -12,7 +12,7 @@ export function RunTimelineChart({ iterations }: { iterations: IterationSummary[
     <div aria-hidden="true">
       <div style={{ width: '100%', height: 240 }}>
         <ResponsiveContainer>
-          <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="label" tick={tick} />
             <YAxis yAxisId="tokens" tick={tick} tickFormatter={(v: number) => new Intl.NumberFormat('en-US', { notation: 'compact' }).format(v)} />
@@ -26,7 +26,7 @@ export function RunTimelineChart({ iterations }: { iterations: IterationSummary[
       </div>
       <div style={{ width: '100%', height: 200 }}>
         <ResponsiveContainer>
-          <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+          <ComposedChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }} accessibilityLayer={false}>
             <CartesianGrid strokeDasharray="3 3" stroke="var(--border)" />
             <XAxis dataKey="label" tick={tick} />
             <YAxis allowDecimals={false} tick={tick} />

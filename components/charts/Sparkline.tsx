@@ -1,5 +1,17 @@
 /** A tiny trend line as inline SVG: no client JavaScript, readable by its label. */
-export function Sparkline({ values, label, width = 96, height = 24 }: { values: number[]; label: string; width?: number; height?: number }) {
+export function Sparkline({
+  values,
+  label,
+  width = 96,
+  height = 24,
+  tone = 'accent',
+}: {
+  values: number[];
+  label: string;
+  width?: number;
+  height?: number;
+  tone?: 'accent' | 'warn';
+}) {
   if (values.length < 2) return <span className="muted">—</span>;
   const max = Math.max(...values);
   const min = Math.min(...values);
@@ -9,7 +21,7 @@ export function Sparkline({ values, label, width = 96, height = 24 }: { values: 
     .join(' ');
   return (
     <svg width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label}>
-      <polyline points={points} fill="none" stroke="var(--accent)" strokeWidth="1.5" />
+      <polyline points={points} fill="none" stroke={`var(--${tone})`} strokeWidth="1.5" />
     </svg>
   );
 }

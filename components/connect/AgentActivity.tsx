@@ -1,5 +1,6 @@
 import type { SourceActivity } from '@/lib/data/connect';
 import { formatInt, formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 /** The sources the Connect page lists, in its order. */
 export const CONNECT_SOURCES: { label: string; source: string; agent: string | null }[] = [
@@ -22,7 +23,7 @@ export function AgentActivity({ activity }: { activity: SourceActivity[] }) {
       .map((a) => ({ label: `${a.agent ?? 'Unnamed'} ${a.source === 'otlp' ? 'telemetry' : a.source}`, found: a })),
   ];
   return (
-    <div className="table-scroll">
+    <TableScroll label="What has arrived">
       <table data-testid="agent-activity">
         <thead>
           <tr>
@@ -53,6 +54,6 @@ export function AgentActivity({ activity }: { activity: SourceActivity[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,10 +1,11 @@
 import type { WeeklyKpis } from '@/lib/kpi/types';
 import { formatInt, formatRate, formatUsd } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 /** The weekly figures as a table: the charts' text alternative. */
 export function WeeklyTable({ weeks }: { weeks: WeeklyKpis[] }) {
   return (
-    <div className="table-scroll">
+    <TableScroll label="Weekly figures">
       <table data-testid="weekly-table">
         <caption className="sr-only">Weekly figures</caption>
         <thead>
@@ -32,6 +33,6 @@ export function WeeklyTable({ weeks }: { weeks: WeeklyKpis[] }) {
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

@@ -1,11 +1,12 @@
 'use client';
 
-import { useActionState, type ReactNode } from 'react';
+import { useActionState, useEffect, useRef, useState, type ReactNode } from 'react';
 import type { ActionState } from '@/lib/forms/action-state';
 
 /**
  * A form posting to a server action, with its pending state and answer: a status line, and a
- * secret (a new token or link) shown once in a read-only field with a copy button.
+ * secret (a new token or link) shown once in a read-only field with a copy button. With
+ * `confirm`, the button first asks (the question, then "Yes, …" or Cancel) before anything is sent.
  */
 export function ActionForm({
   action,
@@ -15,6 +16,7 @@ export function ActionForm({
   danger,
   testId,
   secretLabel = 'Copy it now: it is shown only this once.',
+  confirm,
 }: {
   action: (state: ActionState, form: FormData) => Promise<ActionState>;
   submitLabel: string;
@@ -23,14 +25,38 @@ export function ActionForm({
   danger?: boolean;
   testId?: string;
   secretLabel?: string;
+  /** A question to answer before the action is sent (revoking, removing). */
+  confirm?: string;
 }) {
   const [state, formAction, pending] = useActionState(action, null);
+  const [asking, setAsking] = useState(false);
+  const yes = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (asking) yes.current?.focus();
+  }, [asking]);
+  const submit = (
+    <button type="submit" disabled={pending} className={danger ? 'danger' : undefined} ref={yes}>
+      {pending ? 'Working…' : confirm ? `Yes, ${submitLabel.toLowerCase()}` : submitLabel}
+    </button>
+  );
   return (
-    <form action={formAction} className={className ?? 'form-row'} data-testid={testId}>
+    <form action={formAction} className={className ?? 'form-row'} data-testid={testId} onSubmit={() => setAsking(false)}>
       {children}
-      <button type="submit" disabled={pending} className={danger ? 'danger' : undefined}>
-        {pending ? 'Working…' : submitLabel}
-      </button>
+      {!confirm ? (
+        submit
+      ) : asking || pending ? (
+        <span className="confirm" role="group" aria-label={confirm}>
+          <span className="confirm-question">{confirm}</span>
+          {submit}
+          <button type="button" className="secondary" onClick={() => setAsking(false)}>
+            Cancel
+          </button>
+        </span>
+      ) : (
+        <button type="button" className={danger ? 'danger' : undefined} onClick={() => setAsking(true)}>
+          {submitLabel}
+        </button>
+      )}
       {state && (
         <p className={state.ok ? 'status-ok form-message' : 'status-bad form-message'} role={state.ok ? 'status' : 'alert'}>
           {state.message}

@@ -1,6 +1,5 @@
-import { deltaTone, type KpiDelta } from '@/lib/kpi/cards';
-
-const TONE_CLASS = { good: 'status-ok', bad: 'status-bad', neutral: 'muted' } as const;
+import { Delta } from '@/components/dashboard/Delta';
+import type { KpiDelta } from '@/lib/kpi/cards';
 
 /** One figure with what it is made of and how it moved against the previous period. */
 export interface KpiCardProps {
@@ -8,6 +7,8 @@ export interface KpiCardProps {
   value: string;
   /** Numerator and denominator, e.g. "12 of 15 eligible · 3 pending". */
   detail?: string;
+  /** The figure's parts, e.g. the tokens by kind. */
+  parts?: [label: string, value: string][];
   /** Change against the previous period, already formatted ("+12%"), and whether up is good. */
   delta?: KpiDelta | null;
   testId?: string;
@@ -15,8 +16,7 @@ export interface KpiCardProps {
   compact?: boolean;
 }
 
-export function KpiCard({ label, value, detail, delta, testId, compact }: KpiCardProps) {
-  const tone = TONE_CLASS[deltaTone(delta ?? null)];
+export function KpiCard({ label, value, detail, parts, delta, testId, compact }: KpiCardProps) {
   return (
     <section className="kpi-card" data-testid={testId} aria-label={label}>
       <h3>{label}</h3>
@@ -24,10 +24,19 @@ export function KpiCard({ label, value, detail, delta, testId, compact }: KpiCar
         {value}
       </div>
       {detail && <div className="kpi-detail">{detail}</div>}
+      {parts && (
+        <dl className="kpi-parts" data-testid={testId ? `${testId}-parts` : undefined}>
+          {parts.map(([name, v]) => (
+            <div key={name}>
+              <dt>{name}</dt>
+              <dd>{v}</dd>
+            </div>
+          ))}
+        </dl>
+      )}
       {delta && (
-        <div className={`kpi-delta ${tone}`}>
-          {delta.direction === 'up' ? '▲' : delta.direction === 'down' ? '▼' : '■'} {delta.text}{' '}
-          <span className="muted">vs previous period</span>
+        <div className="kpi-delta">
+          <Delta delta={delta} /> <span className="muted">vs previous period</span>
         </div>
       )}
     </section>

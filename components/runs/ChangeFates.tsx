@@ -1,4 +1,5 @@
 import type { ChangeFate } from '@/lib/data/runs';
+import { TableScroll } from '@/components/TableScroll';
 
 const DAY = 86_400_000;
 const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
@@ -20,7 +21,7 @@ export function ChangeFates({ changes }: { changes: ChangeFate[] }) {
     return <p className="muted">No change is linked to this run: it names none, and no change opened on its repository and branch after it started.</p>;
   }
   return (
-    <div className="table-scroll">
+    <TableScroll label="Changes">
       <table data-testid="run-changes">
         <thead>
           <tr>
@@ -45,6 +46,6 @@ export function ChangeFates({ changes }: { changes: ChangeFate[] }) {
           })}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

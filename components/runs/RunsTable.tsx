@@ -1,8 +1,10 @@
 import Link from 'next/link';
+import { TableScroll } from '@/components/TableScroll';
 import type { RunListItem } from '@/lib/data/runs';
 import type { RunSortKey } from '@/lib/data/run-query';
 import { withParams, type SearchParams } from '@/lib/dashboard/search-params';
-import { formatInt } from '@/lib/format';
+import type { CostTotals } from '@/lib/kpi/types';
+import { formatInt, formatUsd, plural } from '@/lib/format';
 
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
@@ -13,6 +15,7 @@ const COLUMNS: { key: RunSortKey | null; label: string; numeric?: boolean }[] = 
   { key: null, label: 'Status' },
   { key: 'iterations', label: 'Iterations', numeric: true },
   { key: 'tokens', label: 'Tokens', numeric: true },
+  { key: null, label: 'Cost', numeric: true },
   { key: 'messages', label: 'Messages', numeric: true },
   { key: 'toolCalls', label: 'Tool calls', numeric: true },
   { key: null, label: 'Outcome' },
@@ -26,16 +29,19 @@ export function RunsTable({
   runHref,
   sort,
   desc,
+  costs,
 }: {
   rows: RunListItem[];
+  /** Each run's cost, by run id. */
+  costs: ReadonlyMap<string, CostTotals>;
   params: SearchParams;
   runHref: (run: string) => string;
   sort: RunSortKey;
   desc: boolean;
 }) {
   return (
-    <div className="table-scroll">
-      <table data-testid="runs-table">
+    <TableScroll label="Runs">
+      <table data-testid="runs-table" className="runs-table">
         <thead>
           <tr>
             {COLUMNS.map((c) => {
@@ -68,7 +74,7 @@ export function RunsTable({
                 <Link href={runHref(r.run)}>
                   <code>{r.run}</code>
                 </Link>
-                {r.task && <div className="muted small">{r.task}</div>}
+                {r.task && <div className="muted small task">{r.task}</div>}
               </td>
               <td>
                 {r.agent ?? '—'}
@@ -78,6 +84,9 @@ export function RunsTable({
               <td>{r.status}</td>
               <td className="num">{formatInt(r.iterations)}</td>
               <td className="num">{formatInt(r.tokens.total)}</td>
+              <td className="num" data-testid="run-cost">
+                {formatUsd(costs.get(r.run)?.costUsd ?? null)}
+              </td>
               <td className="num">{formatInt(r.messages)}</td>
               <td className="num">{formatInt(r.toolCalls)}</td>
               <td>
@@ -89,7 +98,7 @@ export function RunsTable({
                   <span className="muted">no change</span>
                 )}
                 {r.flags.map((f) => (
-                  <span key={f} className={`flag-kind flag-${f}`} style={{ marginLeft: '0.3rem' }}>
+                  <span key={f} className={`flag-kind flag-${f}`}>
                     {f.replace(/_/g, ' ')}
                   </span>
                 ))}
@@ -99,15 +108,28 @@ export function RunsTable({
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }
 
-export function Pagination({ page, pageCount, total, params }: { page: number; pageCount: number; total: number; params: SearchParams }) {
+/** Previous / next links over pages of a list; `noun` names what is counted ("run", "runs"). */
+export function Pagination({
+  page,
+  pageCount,
+  total,
+  params,
+  noun = ['run', 'runs'],
+}: {
+  page: number;
+  pageCount: number;
+  total: number;
+  params: SearchParams;
+  noun?: [one: string, many: string];
+}) {
   return (
-    <nav className="pagination" aria-label="Runs pages">
+    <nav className="pagination" aria-label={`${noun[1][0].toUpperCase()}${noun[1].slice(1)} pages`}>
       <span className="muted">
-        {formatInt(total)} runs · page {page} of {pageCount}
+        {plural(total, noun[0], noun[1])} · page {page} of {pageCount}
       </span>
       {page > 1 && <Link href={withParams(params, { page: String(page - 1) })}>← Previous</Link>}
       {page < pageCount && <Link href={withParams(params, { page: String(page + 1) })}>Next →</Link>}

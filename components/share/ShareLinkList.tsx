@@ -2,6 +2,7 @@ import { revokeShareLinkAction } from '@/app/teams/[slug]/share-actions';
 import { ActionForm } from '@/components/forms/ActionForm';
 import type { ShareLinkSummary } from '@/lib/data/share-links';
 import { formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 
@@ -9,7 +10,7 @@ const when = (ms: number | null) => formatUtcMinute(ms, 'never');
 export function ShareLinkList({ links, showCreator }: { links: ShareLinkSummary[]; showCreator: boolean }) {
   if (links.length === 0) return <p className="muted">No active share link.</p>;
   return (
-    <div className="table-scroll">
+    <TableScroll label="Share links">
       <table data-testid="share-links">
         <thead>
           <tr>
@@ -34,12 +35,18 @@ export function ShareLinkList({ links, showCreator }: { links: ShareLinkSummary[
               <td>{when(l.expiresAt)}</td>
               <td>{when(l.lastViewedAt)}</td>
               <td>
-                <ActionForm action={revokeShareLinkAction.bind(null, l.id)} submitLabel="Revoke" danger className="inline-form" />
+                <ActionForm
+                  action={revokeShareLinkAction.bind(null, l.id)}
+                  submitLabel="Revoke"
+                  danger
+                  className="inline-form"
+                  confirm="Revoke this link? Whoever has it sees “no longer valid” from now on."
+                />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-    </div>
+    </TableScroll>
   );
 }

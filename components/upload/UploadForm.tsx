@@ -1,6 +1,8 @@
 'use client';
 
-import { useRef, useState, type DragEvent } from 'react';
+import { useEffect, useRef, useState, type DragEvent } from 'react';
+import type { UploadLinks } from '@/lib/dashboard/upload-links';
+import { TableScroll } from '@/components/TableScroll';
 
 interface Problem {
   line: number;
@@ -16,6 +18,8 @@ interface Result {
   duplicates: number;
   rejectedCount: number;
   problems: Problem[];
+  /** Where to look at what was stored (a successful upload that stored something). */
+  stored?: UploadLinks;
 }
 type State =
   | { phase: 'idle' }
@@ -25,6 +29,10 @@ type State =
   | { phase: 'error'; message: string };
 
 const numberFormat = new Intl.NumberFormat('en-US');
+const count = (n: number, one: string, many: string) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
+
+/** Where the browser keeps the team last uploaded to, so the form starts on it next time. */
+const LAST_TEAM_KEY = 'loopscope.upload.team';
 
 export function UploadForm({ teams }: { teams: { slug: string; name: string }[] }) {
   const [team, setTeam] = useState(teams[0]?.slug ?? '');
@@ -36,6 +44,16 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
   const input = useRef<HTMLInputElement>(null);
   const busy = state.phase === 'uploading' || state.phase === 'processing';
 
+  useEffect(() => {
+    const last = window.localStorage.getItem(LAST_TEAM_KEY);
+    if (last && teams.some((t) => t.slug === last)) setTeam(last);
+  }, [teams]);
+
+  function chooseTeam(slug: string) {
+    setTeam(slug);
+    window.localStorage.setItem(LAST_TEAM_KEY, slug);
+  }
+
   function onDrop(e: DragEvent) {
     e.preventDefault();
     setDragging(false);
@@ -45,6 +63,7 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
 
   function upload() {
     if (!file || !team) return;
+    window.localStorage.setItem(LAST_TEAM_KEY, team);
     const params = new URLSearchParams({ team, format, filename: file.name });
     if (partial) params.set('partial', '1');
     const xhr = new XMLHttpRequest();
@@ -101,7 +120,7 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
       <div className="form-row">
         <div>
           <label htmlFor="team">Team</label>
-          <select id="team" value={team} onChange={(e) => setTeam(e.target.value)} disabled={busy}>
+          <select id="team" value={team} onChange={(e) => chooseTeam(e.target.value)} disabled={busy}>
             {teams.map((t) => (
               <option key={t.slug} value={t.slug}>
                 {t.name}
@@ -113,7 +132,7 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
           <label htmlFor="format">Format</label>
           <select id="format" value={format} onChange={(e) => setFormat(e.target.value)} disabled={busy}>
             <option value="auto">Detect from the file</option>
-            <optgroup label="Loop events (events-v1)">
+            <optgroup label="Loop events (Loopscope's own format)">
               <option value="ndjson">NDJSON (one event a line)</option>
               <option value="json">JSON array</option>
               <option value="csv">CSV</option>
@@ -212,6 +231,36 @@ function Progress({ label, fraction }: { label: string; fraction: number | null 
   );
 }
 
+/** Where to see what the upload stored: the team's dashboard over those days, and its runs. */
+function StoredLinks({ stored }: { stored: UploadLinks }) {
+  return (
+    <div className="stored-links" data-testid="stored-links">
+      <p>
+        <a href={stored.team.href} data-testid="stored-team-link">
+          Open {stored.team.name}&apos;s dashboard{stored.span ? ` for ${stored.span}` : ''} →
+        </a>
+      </p>
+      {stored.runCount > 0 && (
+        <>
+          <p className="muted small">
+            {count(stored.runCount, 'run', 'runs')} stored{stored.runs.length < stored.runCount ? ` (the ${stored.runs.length} with the most events)` : ''}:
+          </p>
+          <ul className="stored-runs">
+            {stored.runs.map((r) => (
+              <li key={r.run}>
+                <a href={r.href}>
+                  <code>{r.run}</code>
+                </a>{' '}
+                <span className="muted small">{count(r.events, 'event', 'events')}</span>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </div>
+  );
+}
+
 function UploadResult({ result }: { result: Result }) {
   return (
     <div style={{ marginTop: '1rem' }} data-testid="upload-result">
@@ -221,7 +270,8 @@ function UploadResult({ result }: { result: Result }) {
             <strong data-testid="accepted-count">{numberFormat.format(result.accepted)}</strong>accepted
           </div>
           <div className="stat">
-            <strong data-testid="duplicate-count">{numberFormat.format(result.duplicates)}</strong>duplicates
+            <strong data-testid="duplicate-count">{numberFormat.format(result.duplicates)}</strong>
+            {result.duplicates === 1 ? 'duplicate' : 'duplicates'}
           </div>
           <div className="stat">
             <strong>{numberFormat.format(result.rejectedCount)}</strong>rejected
@@ -229,12 +279,13 @@ function UploadResult({ result }: { result: Result }) {
         </div>
       ) : (
         <p role="alert" className="status-bad">
-          {numberFormat.format(result.rejectedCount)} invalid event(s): nothing was stored. Fix them, or tick “store the
-          valid events”.
+          {count(result.rejectedCount, 'invalid event', 'invalid events')}: nothing was stored. Fix {result.rejectedCount === 1 ? 'it' : 'them'}, or
+          tick “store the valid events”.
         </p>
       )}
+      {result.stored && <StoredLinks stored={result.stored} />}
       {result.problems.length > 0 && (
-        <div className="table-scroll">
+        <TableScroll label="Problems">
           <table data-testid="problems">
             <caption className="muted" style={{ textAlign: 'left', padding: '0.5rem 0' }}>
               Problems{result.problems.length < result.rejectedCount ? ` (first ${result.problems.length})` : ''}
@@ -262,7 +313,7 @@ function UploadResult({ result }: { result: Result }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
       )}
     </div>
   );

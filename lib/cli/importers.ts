@@ -21,6 +21,7 @@ import { gitHistoryEvents, originRepo, type GitImportStats } from '@/lib/importe
 import { parseRepoMapping } from '@/lib/importers/repo-map';
 import { directorySource } from '@/lib/importers/sources';
 import { ingest, ingestFile, type IngestProgress, type IngestRequest, type IngestResult } from '@/lib/ingest/ingest';
+import { plural } from '@/lib/flags/describe';
 
 export const IMPORT_USAGE = `  import <file|dir|zip> --team <slug> [--format auto|events|ndjson|json|csv|claude-code|codex|otlp|github] [--partial]
                                                      import through the upload pipeline; a directory or a
@@ -127,7 +128,7 @@ export async function runImportGit(
     filename: `git ${path.basename(path.resolve(repoPath))}`,
   });
   for (const p of result.problems) console.error(problemLine(p));
-  if (!result.ok) throw new Error(`${result.rejectedCount} invalid event(s) from ${repoPath}; nothing was stored`);
+  if (!result.ok) throw new Error(`${plural(result.rejectedCount, 'invalid event', 'invalid events')} from ${repoPath}; nothing was stored`);
   console.log(
     `Read ${stats.commits} main-line commits of ${repo} in ${((Date.now() - started) / 1000).toFixed(1)} s: ${stats.changes} merged changes, ` +
       `${stats.modified} modifications within ${days} days, ${stats.reverted} reverts; ${result.accepted} events stored, ${result.duplicates} duplicates`,

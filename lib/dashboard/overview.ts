@@ -1,59 +1,110 @@
 /**
- * The overview's rows: each visible team's headline figures for the range, read through the
- * same lib/data functions (and so the same lib/kpi definitions) as its dashboard and the API.
+ * The overview's rows: each visible team's headline figures for the range and the period before
+ * it, read through the same lib/data functions (and so the same lib/kpi definitions) as its
+ * dashboard and the API, with its verdict (verdict.ts) against the other teams shown.
  */
 import 'server-only';
 import { getTeamDashboard } from '@/lib/data/kpis';
 import { listTeamSummaries } from '@/lib/data/teams';
 import type { Viewer } from '@/lib/data/viewer';
-import type { KpiWindow } from '@/lib/kpi/types';
+import type { DivergenceFlag } from '@/lib/flags/flags';
+import { summariseFlags } from '@/lib/flags/summary';
+import type { Kpis } from '@/lib/kpi/types';
+import type { DashboardRange } from './search-params';
+import { judgeTeams, placedPosition, VERDICT_ORDER, type TeamPosition, type TeamVerdict, type VerdictReference } from './verdict';
 
 export interface OverviewRow {
   slug: string;
   name: string;
   events: number;
-  mergedPerWeek: number | null;
-  weekSurvival: number | null;
-  defectRate: number | null;
-  costPerSurvivingChange: number | null;
-  costUsd: number;
-  openFlags: number;
-  /** Merged changes per week, oldest first. */
+  kpis: Kpis;
+  /** The period of equal length before the range, at the same asOf. */
+  previous: Kpis;
+  verdict: TeamVerdict;
+  /** Where the team stood in the previous period; null when it could not be placed then. */
+  previousPosition: TeamPosition | null;
+  /** Runs with at least one open flag, of the runs judged (last event in the range). */
+  runsFlagged: number;
+  runsJudged: number;
+  /** Open run flags (a run may carry several). */
+  runFlags: number;
+  /** The team's divergence flag, when tokens grow while merged changes do not. */
+  divergence: DivergenceFlag | null;
+  /** Merged changes and tokens per week, oldest first. */
   mergedTrend: number[];
-  /** Token cost per week, oldest first. */
-  costTrend: number[];
+  tokenTrend: number[];
 }
 
-export const OVERVIEW_SORT_KEYS = ['name', 'mergedPerWeek', 'weekSurvival', 'defectRate', 'costPerSurvivingChange', 'costUsd', 'openFlags'] as const;
-export type OverviewSortKey = (typeof OVERVIEW_SORT_KEYS)[number];
+export interface Overview {
+  rows: OverviewRow[];
+  reference: VerdictReference;
+}
 
-export async function overviewRows(viewer: Viewer, w: KpiWindow): Promise<OverviewRow[]> {
+export async function overview(viewer: Viewer, range: DashboardRange): Promise<Overview> {
   const teams = await listTeamSummaries(viewer);
-  return Promise.all(teams.map(async (t) => {
-    const { kpis, weekly, flags } = (await getTeamDashboard(viewer, t.slug, { window: w }))!;
+  const loaded = await Promise.all(teams.map(async (t) => {
+    const d = (await getTeamDashboard(viewer, t.slug, { window: range.window, previous: range.previous, runs: {} }))!;
+    const { runFlags, runsFlagged } = summariseFlags(d.flags.flags);
     return {
-      slug: t.slug,
-      name: t.name,
-      events: t.events,
-      mergedPerWeek: kpis.mergedPerWeek,
-      weekSurvival: kpis.weekSurvival.rate,
-      defectRate: kpis.defectRate.rate,
-      costPerSurvivingChange: kpis.costPerSurvivingChange,
-      costUsd: kpis.costUsd,
-      openFlags: flags.flags.length,
-      mergedTrend: weekly.weeks.map((x) => x.mergedChanges),
-      costTrend: weekly.weeks.map((x) => x.costUsd),
+      t,
+      d,
+      runFlags,
+      runsFlagged,
+      divergence: (d.flags.flags.find((f) => f.kind === 'divergence') as DivergenceFlag | undefined) ?? null,
     };
   }));
+  const { reference, verdicts } = judgeTeams(loaded.map((x) => x.d.kpis));
+  const rows = loaded.map(({ t, d, runFlags, runsFlagged, divergence }, i): OverviewRow => ({
+    slug: t.slug,
+    name: t.name,
+    events: t.events,
+    kpis: d.kpis,
+    previous: d.previousKpis!,
+    verdict: verdicts[i],
+    previousPosition: placedPosition(d.previousKpis!),
+    runsFlagged,
+    runsJudged: d.runList!.total,
+    runFlags,
+    divergence,
+    mergedTrend: d.weekly.weeks.map((x) => x.mergedChanges),
+    tokenTrend: d.weekly.weeks.map((x) => x.tokens.total),
+  }));
+  return { rows, reference };
 }
 
-/** Sorted copy; nulls (no denominator) always last. */
+export const OVERVIEW_SORT_KEYS = ['verdict', 'name', 'mergedPerWeek', 'weekSurvival', 'defectRate', 'costUsd', 'costPerSurvivingChange', 'runsFlagged'] as const;
+export type OverviewSortKey = (typeof OVERVIEW_SORT_KEYS)[number];
+
+/** The value a column sorts by; null (no denominator) sorts last either way. */
+function sortValue(row: OverviewRow, key: Exclude<OverviewSortKey, 'verdict'>): string | number | null {
+  switch (key) {
+    case 'name':
+      return row.name;
+    case 'weekSurvival':
+      return row.kpis.weekSurvival.rate;
+    case 'defectRate':
+      return row.kpis.defectRate.rate;
+    case 'runsFlagged':
+      return row.runsFlagged;
+    default:
+      return row.kpis[key];
+  }
+}
+
+function compareValues(x: string | number | null, y: string | number | null, desc: boolean): number {
+  if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
+  const c = x < y ? -1 : x > y ? 1 : 0;
+  return desc ? -c : c;
+}
+
+/**
+ * Sorted copy; nulls (no denominator) always last. By verdict, descending is worst first, and
+ * within a verdict the dearer surviving change first.
+ */
 export function sortOverview(rows: OverviewRow[], key: OverviewSortKey, desc: boolean): OverviewRow[] {
   return [...rows].sort((a, b) => {
-    const x = a[key];
-    const y = b[key];
-    if (x === null || y === null) return x === y ? 0 : x === null ? 1 : -1;
-    const c = x < y ? -1 : x > y ? 1 : 0;
-    return desc ? -c : c;
+    if (key !== 'verdict') return compareValues(sortValue(a, key), sortValue(b, key), desc);
+    const rank = (r: OverviewRow) => VERDICT_ORDER.indexOf(r.verdict.verdict);
+    return (rank(a) - rank(b)) * (desc ? 1 : -1) || compareValues(a.kpis.costPerSurvivingChange, b.kpis.costPerSurvivingChange, true);
   });
 }

@@ -48,9 +48,7 @@ export function buildRunList(
   query: RunQuery,
   asOf: number,
 ): RunList {
-  const facet = (key: 'agent' | 'model' | 'repo') =>
-    [...new Set(records.map((r) => r[key]).filter((v): v is string => v !== null))].sort();
-  const facets = { agents: facet('agent'), models: facet('model'), repos: facet('repo') };
+  const facets = runFacets(records);
   const flaggedOnly = query.flagged;
   const matching = records.filter(
     (r) =>
@@ -85,6 +83,13 @@ export function buildRunList(
     pageCount,
     facets,
   };
+}
+
+/** The agents, models and repositories of these runs, each sorted: what the filters offer. */
+export function runFacets(records: readonly RunState[]): RunList['facets'] {
+  const facet = (key: 'agent' | 'model' | 'repo') =>
+    [...new Set(records.map((r) => r[key]).filter((v): v is string => v !== null))].sort();
+  return { agents: facet('agent'), models: facet('model'), repos: facet('repo') };
 }
 
 function toPoint(r: RunListItem): RunPoint {

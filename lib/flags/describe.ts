@@ -12,7 +12,8 @@ export function formatPercent(share: number): string {
   return `${Math.round(share * 1000) / 10}%`;
 }
 
-const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n === 1 ? one : many}`;
+/** `1 fixed defect`, `3 fixed defects`: a count with the word that agrees with it. */
+export const plural = (n: number, one: string, many: string) => `${formatInt(n)} ${n === 1 ? one : many}`;
 
 export function describeFlag(flag: Flag): string {
   switch (flag.kind) {

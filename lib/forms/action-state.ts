@@ -6,4 +6,6 @@ export type ActionState = {
   secret?: string;
   /** Per-field problems, by input name. */
   fields?: Record<string, string>;
+  /** What the form sent that it should show again after a refusal (never a password). */
+  values?: Record<string, string>;
 } | null;

@@ -30,6 +30,7 @@ import { OPERATOR } from '@/lib/data/viewer';
 import { mapGithubEvent, verifyGithubSignature } from '@/lib/importers/github';
 import type { IngestRequest, IngestResult } from './ingest';
 import { errorCode, isStorageErrorCode, SHUTDOWN_CODE, storageProblem } from './storage-errors';
+import { plural } from '@/lib/flags/describe';
 
 export const MAX_WEBHOOK_BYTES = 25 * 1024 * 1024;
 export const WEBHOOK_WAIT_MS = 8000;
@@ -125,7 +126,7 @@ export async function handleGithubWebhook(request: Request, deps: WebhookDeps): 
   }
   const r = waited.result;
   if (r.duplicateDelivery) return { status: 200, body: { duplicate: true, delivery } };
-  if (!r.ok) return { status: 400, body: { error: `${r.rejectedCount} invalid event(s); nothing was stored`, problems: r.problems } };
+  if (!r.ok) return { status: 400, body: { error: `${plural(r.rejectedCount, 'invalid event', 'invalid events')}; nothing was stored`, problems: r.problems } };
   return { status: 200, body: { accepted: r.accepted, duplicates: r.duplicates, delivery } };
 }
 

@@ -1,11 +1,13 @@
 /**
  * A report as a download: JSON (exactly the fields listed here, nothing else from the
  * database) and CSV in long form (`section,week,metric,value,detail`), with formula injection
- * neutralised (csv.ts). Used by the team export route and the share link's export.
+ * neutralised (csv.ts) and the figures rounded as the dashboard shows them (rounding.ts). Used by
+ * the team export route and the share link's export.
  */
 import type { Report } from '@/lib/data/reports';
 import { describeFlag } from '@/lib/flags/describe';
 import { csvLine } from './csv';
+import { roundFigures } from './rounding';
 
 export interface ReportMeta {
   /** "shared report" on share links, "team report" for signed-in exports. */
@@ -16,7 +18,13 @@ export interface ReportMeta {
 const iso = (ms: number) => new Date(ms).toISOString();
 const windowJson = (w: Report['window']) => ({ from: iso(w.from), to: iso(w.to), asOf: iso(w.asOf) });
 
-export function reportJson(report: Report, meta: ReportMeta) {
+/** The report's figures rounded as the page shows them. */
+function rounded(report: Report): Report {
+  return { ...report, kpis: roundFigures(report.kpis), previous: roundFigures(report.previous), weeks: roundFigures(report.weeks), flags: roundFigures(report.flags) };
+}
+
+export function reportJson(full: Report, meta: ReportMeta) {
+  const report = rounded(full);
   return {
     report: meta.kind,
     mode: meta.mode,
@@ -49,7 +57,8 @@ function figures(value: unknown): [string, string | number | null][] {
   return out;
 }
 
-export function reportCsv(report: Report, meta: ReportMeta): string {
+export function reportCsv(full: Report, meta: ReportMeta): string {
+  const report = rounded(full);
   let csv = csvLine(['section', 'week', 'metric', 'value', 'detail']);
   const row = (section: string, week: string, metric: string, value: string | number | null, detail = '') =>
     (csv += csvLine([section, week, metric, value, detail]));

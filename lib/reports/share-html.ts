@@ -8,12 +8,14 @@ import type { Report } from '@/lib/data/reports';
 import { describeFlag } from '@/lib/flags/describe';
 import { FLAG_KIND_LABELS } from '@/lib/flags/kinds';
 import { formatInt, formatRate, formatUsd, formatUtcMinute } from '@/lib/format';
-import { deltaTone, kpiCardModels } from '@/lib/kpi/cards';
+import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
+import { deltaTone, kpiCardModels, previousPeriodNote } from '@/lib/kpi/cards';
 import { Html, html } from './html';
+import { WEEKLY_SVG_STYLE, weeklyChartsSvg } from './weekly-svg';
 
 const STYLE = `
-:root { color-scheme: light dark; --bg: #f7f7f5; --surface: #fff; --border: #e2e2dd; --text: #1b1b18; --muted: #67675f; --good: #1d7a46; --bad: #b3261e; --accent: #2f5bd3; }
-@media (prefers-color-scheme: dark) { :root { --bg: #121212; --surface: #1c1c1b; --border: #33332f; --text: #ececea; --muted: #a3a39a; --good: #5cc98a; --bad: #ff8a80; --accent: #7ea0ff; } }
+:root { color-scheme: light dark; --bg: #f7f7f5; --surface: #fff; --border: #e2e2dd; --text: #1b1b18; --muted: #67675f; --good: #1d7a46; --bad: #b3261e; --warn: #9a6700; --accent: #2f5bd3; }
+@media (prefers-color-scheme: dark) { :root { --bg: #121212; --surface: #1c1c1b; --border: #33332f; --text: #ececea; --muted: #a3a39a; --good: #5cc98a; --bad: #ff8a80; --warn: #e0b050; --accent: #7ea0ff; } }
 * { box-sizing: border-box; }
 body { margin: 0; background: var(--bg); color: var(--text); font-family: system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif; line-height: 1.5; }
 main { max-width: 1100px; margin: 0 auto; padding: 1.5rem 1rem 3rem; }
@@ -30,7 +32,19 @@ th { color: var(--muted); font-size: 0.85rem; } .num { text-align: right; font-v
 ul.flags { list-style: none; padding: 0; margin: 0; } ul.flags li { padding: 0.5rem 0; border-bottom: 1px solid var(--border); }
 .kind { font-size: 0.75rem; font-weight: 700; text-transform: uppercase; }
 .downloads a { margin-right: 1rem; }
+.scroll { overflow-x: auto; }
+.charts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; margin-bottom: 1rem; }
+@media (min-width: 900px) { .charts { grid-template-columns: repeat(2, minmax(0, 1fr)); } }
+.charts .card { margin-bottom: 0; }
+.parts { display: grid; grid-template-columns: minmax(0, 1fr); gap: 0; margin: 0.35rem 0 0; font-size: 0.8rem; color: var(--muted); }
+.parts div { display: flex; justify-content: space-between; border-top: 1px dotted var(--border); }
+.parts dd { margin: 0; color: var(--text); }
+.note { font-size: 0.85rem; }
+@media (max-width: 600px) { .grid { grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.5rem; } .kpi { padding: 0.7rem 0.75rem; } .value { font-size: 1.35rem; } }
+code { overflow-wrap: anywhere; }
+${WEEKLY_SVG_STYLE}
 `;
+
 
 
 const utc = (ms: number) => formatUtcMinute(ms);
@@ -63,6 +77,10 @@ export function sharePageHtml(report: Report, meta: SharePageMeta): string {
   const teamNames = report.teams.map((t) => t.name).join(' + ');
   const cards = kpiCardModels(report.kpis, report.previous);
   const w = report.window;
+  const points = weeklyPoints(report.weeks, w);
+  const charts = weeklyChartsSvg(points);
+  const partial = partialWeeksNote(points);
+  const previousNote = previousPeriodNote(report.kpis, report.previous, report.previousWindow);
   const body = html`
 <header>
   <span class="badge">Shared report</span>
@@ -79,13 +97,28 @@ ${cards.map(
   <h3>${c.label}</h3>
   <div class="value" data-testid="${c.testId}-value">${c.value}</div>
   <div class="detail muted">${c.detail}</div>
+  ${c.parts ? html`<dl class="parts">${c.parts.map(([name, value]) => html`<div><dt>${name}</dt><dd>${value}</dd></div>`)}</dl>` : ''}
   ${c.delta ? html`<div class="delta ${{ good: 'good', bad: 'bad', neutral: 'muted' }[deltaTone(c.delta)]}">${c.delta.direction === 'up' ? '▲' : c.delta.direction === 'down' ? '▼' : '■'} ${c.delta.text} <span class="muted">vs previous period</span></div>` : ''}
 </section>
 `,
 )}
 </div>
+${previousNote ? html`<p class="muted note" data-testid="previous-note">${previousNote}</p>` : ''}
+<div class="charts">
+<section class="card chart" aria-labelledby="cost-chart" data-testid="weekly-chart">
+  <h2 id="cost-chart">Token cost against merged and surviving changes</h2>
+  ${charts.cost}
+  <p class="muted note">A week&#39;s surviving changes show once all of them are 7 days old.${partial ? ` ${partial}` : ''}</p>
+</section>
+<section class="card chart" aria-labelledby="rates-chart" data-testid="rates-chart">
+  <h2 id="rates-chart">Week-survival and defect rate by week of merge</h2>
+  ${charts.rates}
+  <p class="muted note">A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.</p>
+</section>
+</div>
 <section class="card" aria-labelledby="weekly">
   <h2 id="weekly">Figures by week</h2>
+  <div class="scroll">
   <table data-testid="weekly-table">
     <thead><tr><th>Week of</th><th class="num">Token cost</th><th class="num">Tokens</th><th class="num">Merged</th><th class="num">Survived / eligible</th><th class="num">Defect rate</th></tr></thead>
     <tbody>
@@ -95,6 +128,7 @@ ${report.weeks.map(
 )}
     </tbody>
   </table>
+  </div>
 </section>
 <section class="card" aria-labelledby="flags">
   <h2 id="flags">Busy but not converging (${report.flags.length})</h2>

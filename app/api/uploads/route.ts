@@ -1,5 +1,7 @@
 import { isSameOrigin, viewerForRequest } from '@/lib/auth/viewer';
+import { uploadLinks } from '@/lib/dashboard/upload-links';
 import { findTeam } from '@/lib/data/teams';
+import { getUploadSummary } from '@/lib/data/upload-summary';
 import { isImportFormat } from '@/lib/importers/types';
 import { jsonError } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
@@ -9,7 +11,8 @@ import { receiveUpload } from '@/lib/ingest/receive';
  * — the upload page's endpoint (not part of the v1 contract). The body is one file, or a zip
  * of several (one upload, one transaction). `auto` is resolved by the ingest worker from the
  * file's first bytes and name (lib/importers/detect.ts). Answers a stream of NDJSON lines:
- * `{"progress": {...}}` while the worker processes the file, then `{"result": {...}}`
+ * `{"progress": {...}}` while the worker processes the file, then `{"result": {...}}` (with
+ * `stored`: links to the team's dashboard over the days stored and to the runs stored)
  * or `{"error": "..."}`. Needs a session (401) and a request from our own pages (Origin: 403,
  * against cross-site posts); a team the user is not in answers 404.
  */
@@ -34,7 +37,13 @@ export async function POST(request: Request): Promise<Response> {
           { team, format, partial: ['1', 'true'].includes(params.get('partial') ?? ''), source: 'upload', filename },
           (progress) => send({ progress }),
         );
-        send(outcome.ok ? { result: outcome.result } : { error: outcome.message, status: outcome.status });
+        if (!outcome.ok) {
+          send({ error: outcome.message, status: outcome.status });
+        } else {
+          const { result } = outcome;
+          const summary = result.ok && result.uploadId !== null ? await getUploadSummary(viewer, team.slug, result.uploadId, result.accepted) : null;
+          send({ result: summary ? { ...result, stored: uploadLinks(team, summary) } : result });
+        }
       } catch (err) {
         send({ error: `upload failed: ${(err as Error).message}`, status: 500 });
       } finally {

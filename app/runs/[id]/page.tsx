@@ -10,7 +10,8 @@ import { ChangeFates } from '@/components/runs/ChangeFates';
 import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getRunDetail, teamsWithRun } from '@/lib/data/runs';
-import { formatInt, formatUsd, formatUtcMinute } from '@/lib/format';
+import { formatCompact, formatInt, formatUsd, formatUtcMinute, plural } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 interface RunPageProps {
   params: Promise<{ id: string }>;
@@ -66,14 +67,37 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
         <KpiCard compact label="Agent · model" value={`${run.agent ?? '—'} · ${run.model ?? '—'}`} />
         <KpiCard compact label="Repository · branch" value={`${run.repo ?? '—'} · ${run.branch ?? '—'}`} />
         <KpiCard compact label="Status" value={run.status} detail={`started ${when(run.startedAt)}; ended ${when(run.endedAt)}`} />
-        <KpiCard compact label="Tokens" value={formatInt(run.tokens.total)} detail={`${formatInt(run.llmCalls)} LLM calls`} />
         <KpiCard
           compact
           label="Cost"
+          testId="run-cost"
           value={formatUsd(detail.cost.costUsd)}
-          detail={detail.cost.unpricedCalls > 0 ? `${formatInt(detail.cost.unpricedCalls)} calls without a price` : 'every call priced'}
+          detail={
+            run.llmCalls === 0
+              ? 'no LLM call'
+              : detail.cost.unpricedCalls > 0
+                ? `${plural(detail.cost.unpricedCalls, 'call', 'calls')} without a price`
+                : `every call priced · ${formatUsd(detail.cost.costUsd / run.llmCalls)} a call`
+          }
         />
-        <KpiCard compact label="Iterations" value={formatInt(run.iterations)} detail={`${formatInt(run.testResults)} test results`} />
+        <KpiCard
+          compact
+          label="Tokens"
+          testId="run-tokens"
+          value={formatInt(run.tokens.total)}
+          detail={plural(run.llmCalls, 'LLM call', 'LLM calls')}
+          parts={
+            run.tokens.total === 0
+              ? undefined
+              : [
+                  ['input', formatCompact(run.tokens.input)],
+                  ['output', formatCompact(run.tokens.output)],
+                  ['cache read', formatCompact(run.tokens.cacheRead)],
+                  ['cache write', formatCompact(run.tokens.cacheWrite)],
+                ]
+          }
+        />
+        <KpiCard compact label="Iterations" value={formatInt(run.iterations)} detail={plural(run.testResults, 'test result', 'test results')} />
         <KpiCard compact label="Messages · tool calls" value={`${formatInt(run.messages)} · ${formatInt(run.toolCalls)}`} />
       </div>
       <div className="grid-2">
@@ -98,7 +122,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
             <RunTimelineChart iterations={detail.iterations} />
             <details>
               <summary>Figures by iteration</summary>
-              <div className="table-scroll">
+              <TableScroll label="Figures by iteration">
                 <table data-testid="iterations-table">
                   <thead>
                     <tr>
@@ -123,7 +147,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
                     ))}
                   </tbody>
                 </table>
-              </div>
+              </TableScroll>
             </details>
           </>
         )}
@@ -131,9 +155,9 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
       <section className="card" aria-labelledby="events-heading">
         <details>
           <summary id="events-heading">
-            All {formatInt(detail.events.length)} events{detail.eventsTruncated ? ' (the first 5,000)' : ''}
+            {detail.eventsTruncated ? 'The first 5,000 events' : detail.events.length === 1 ? 'Its one event' : `All ${formatInt(detail.events.length)} events`}
           </summary>
-          <div className="table-scroll">
+          <TableScroll label="Events">
             <table>
               <thead>
                 <tr>
@@ -156,7 +180,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         </details>
       </section>
     </>

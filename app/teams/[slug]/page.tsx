@@ -6,6 +6,7 @@ import { TimeToFixCharts } from '@/components/charts/TimeToFixCharts';
 import { WeeklyOutputChart } from '@/components/charts/WeeklyOutputChart';
 import { WeeklyRatesChart } from '@/components/charts/WeeklyRatesChart';
 import { RangePicker } from '@/components/dashboard/RangePicker';
+import { FilteredBar, ViewFilters } from '@/components/dashboard/ViewFilters';
 import { WeeklyTable } from '@/components/dashboard/WeeklyTable';
 import { FlagList } from '@/components/flags/FlagList';
 import { KpiCards } from '@/components/kpi/KpiCards';
@@ -15,10 +16,15 @@ import { ShareViewControl } from '@/components/share/ShareViewControl';
 import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
+import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
 import { getTeamDashboard } from '@/lib/data/kpis';
+import { getRunCosts } from '@/lib/data/run-costs';
 import { listShareLinks } from '@/lib/data/share-links';
 import { findTeam } from '@/lib/data/teams';
-import { formatHours, formatRate, formatUtcMinute } from '@/lib/format';
+import { getViewFacets } from '@/lib/data/view-facets';
+import { summariseFlags } from '@/lib/flags/summary';
+import { formatHours, formatInt, formatRate, formatUtcMinute, plural } from '@/lib/format';
+import { previousPeriodNote } from '@/lib/kpi/cards';
 
 interface TeamPageProps {
   params: Promise<{ slug: string }>;
@@ -31,9 +37,7 @@ export async function generateMetadata({ params }: TeamPageProps): Promise<Metad
 }
 
 /** Flags listed on the dashboard, newest first; the flags page lists them all. */
-const SHOWN_FLAGS = 30;
-
-const percent = (rate: number | null) => (rate === null ? null : Math.round(rate * 1000) / 10);
+const SHOWN_FLAGS = 6;
 
 export default async function TeamPage({ params, searchParams }: TeamPageProps) {
   await connection();
@@ -47,41 +51,76 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
+  const [facets, costs] = await Promise.all([
+    getViewFacets(viewer, slug, range.window, filters, runs.facets),
+    getRunCosts(viewer, slug, runs.rows, range.window.asOf),
+  ]);
+  if (!facets || !costs) notFound();
   const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
+  const basePath = `/teams/${team.slug}`;
   const rangeQuery = withParams(range.query, { team: team.slug });
   const runHref = (run: string) => `/runs/${encodeURIComponent(run)}${rangeQuery}`;
-  const weeks = weekly.weeks.map((w) => ({
-    week: w.week.slice(5),
-    costUsd: Math.round(w.costUsd * 100) / 100,
-    merged: w.mergedChanges,
-    survived: w.weekSurvival.survived,
-    survival: percent(w.weekSurvival.rate),
-    defects: percent(w.defectRate.rate),
-  }));
+  const weeks = weeklyPoints(weekly.weeks, range.window);
+  const partialNote = partialWeeksNote(weeks);
+  const previousNote = previousPeriodNote(kpis, previous, range.previous);
+  const viewQuery = withParams({ ...range.query, ...filters }, {});
   const hasData = kpis.tokens.total > 0 || kpis.mergedChanges > 0 || runs.total > 0;
+  const filtered = Object.keys(filters).length > 0;
+  const ttf = kpis.timeToFix;
+  const flaggedPoints = runs.points.filter((p) => p.flagged).length;
+  const flagCount = summariseFlags(flags.flags);
   return (
     <>
       <h1>{team.name}</h1>
       <p className="lede">
-        What this team&apos;s agent loops shipped, next to what they burned. As of{' '}
-        {formatUtcMinute(range.window.asOf)}.
+        What this team&apos;s agent loops shipped, next to what they burned. As of {formatUtcMinute(range.window.asOf)}.
       </p>
-      <RangePicker basePath={`/teams/${team.slug}`} range={range} params={query} />
-      <ShareViewControl viewer={viewer} teamSlug={team.slug} links={shareLinks} searchParams={query} />
-      {!hasData && (
-        <div className="card empty">
-          <h2>No activity in this window</h2>
-          <p>
-            <a href="/upload">Upload a run log</a>, point an agent at <code>POST /api/v1/events</code> with a team token, or
-            pick a longer range.
-          </p>
-        </div>
-      )}
+      <div className="card view-bar">
+        <ViewFilters params={query} facets={facets} />
+        <RangePicker basePath={basePath} range={range} params={query} />
+      </div>
+      <FilteredBar basePath={basePath} params={query} filters={filters} />
+      <div className="view-actions">
+        <ShareViewControl viewer={viewer} teamSlug={team.slug} links={shareLinks} searchParams={query} />
+        <p className="downloads" data-testid="export-links">
+          Download this view:{' '}
+          <a href={`${basePath}/export.csv${viewQuery}`} download>
+            CSV
+          </a>{' '}
+          ·{' '}
+          <a href={`${basePath}/export.json${viewQuery}`} download>
+            JSON
+          </a>
+        </p>
+      </div>
+      {!hasData &&
+        (filtered ? (
+          <div className="card empty">
+            <h2>Nothing matches these filters in this window</h2>
+            <p>Reset the filters above, or pick a longer range.</p>
+          </div>
+        ) : (
+          <div className="card empty">
+            <h2>No activity in this window</h2>
+            <p>
+              <a href="/upload">Upload a run log</a>, point an agent at <code>POST /api/v1/events</code> with a team token, or
+              pick a longer range.
+            </p>
+          </div>
+        ))}
       <KpiCards current={kpis} previous={previous} />
+      {previousNote && (
+        <p className="muted small" data-testid="previous-note">
+          {previousNote}
+        </p>
+      )}
       <div className="grid-2">
         <section className="card" aria-labelledby="weekly-heading">
           <h2 id="weekly-heading">Token cost against merged and surviving changes</h2>
           <WeeklyOutputChart data={weeks} />
+          <p className="muted small">
+            A week&apos;s surviving changes show once all of them are 7 days old.{partialNote ? ` ${partialNote}` : ''}
+          </p>
           <details>
             <summary>Figures by week</summary>
             <WeeklyTable weeks={weekly.weeks} />
@@ -90,15 +129,32 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
         <section className="card" aria-labelledby="rates-heading">
           <h2 id="rates-heading">Week-survival and defect rate by week of merge</h2>
           <WeeklyRatesChart data={weeks} />
-          <p className="muted small">A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.</p>
+          <p className="muted small">
+            A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.{partialNote ? ` ${partialNote}` : ''}
+          </p>
         </section>
         <section className="card" aria-labelledby="ttf-heading">
           <h2 id="ttf-heading">Time to fix</h2>
-          {kpis.timeToFix.opened === 0 ? (
+          {ttf.opened === 0 ? (
             <p className="muted">No defect was opened in this window.</p>
           ) : (
             <>
+              <p className="ttf-figures" data-testid="ttf-figures">
+                Kaplan–Meier median <strong>{formatHours(ttf.kmP50Hours)}</strong>
+                <span className="muted">
+                  {' '}
+                  (of the {plural(ttf.opened, 'defect', 'defects')} opened in this window,{' '}
+                  {ttf.open === 0 ? 'all fixed' : `the ${formatInt(ttf.open)} still open counted as not fixed yet`})
+                </span>
+                <br />
+                Median of the fixed ones only (p50) <strong>{formatHours(ttf.p50Hours)}</strong> · p90 <strong>{formatHours(ttf.p90Hours)}</strong>
+              </p>
               <TimeToFixCharts buckets={fixBuckets} kmCurve={dashboard.timeToFix.kmCurve} />
+              <p className="muted small">
+                Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time
+                {ttf.open === 0 ? '' : `, counting ${ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored`} (Kaplan–Meier); it crosses 50% at
+                the median.
+              </p>
               <details>
                 <summary>Figures</summary>
                 <div className="table-scroll">
@@ -136,44 +192,46 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
                   </table>
                 </div>
               </details>
-              <p className="muted small">
-                Left: how long the {kpis.timeToFix.fixed} fixed defects took. Right: the share still open after a given time,
-                counting the {kpis.timeToFix.open} open ones as censored (Kaplan–Meier); it crosses 50% at the median.
-              </p>
             </>
           )}
         </section>
         <section className="card" aria-labelledby="flags-heading">
-          <h2 id="flags-heading">Busy but not converging ({flags.flags.length})</h2>
-          <div className="scroll-box">
-            <FlagList flags={dashboard.recentFlags.slice(0, SHOWN_FLAGS)} runHref={runHref} />
-          </div>
-          {flags.flags.length > SHOWN_FLAGS && (
-            <p className="muted small">
-              The {SHOWN_FLAGS} most recent of {flags.flags.length}.{' '}
-              <a href={`/flags${withParams(range.query, { team: team.slug })}`}>All of this team&apos;s flags</a>
+          <h2 id="flags-heading">Busy but not converging</h2>
+          <p className="flag-summary" data-testid="flag-summary">
+            {flagCount.runsFlagged === 0 ? 'No run flagged' : `${plural(flagCount.runsFlagged, 'run', 'runs')} flagged`}
+            {flagCount.runFlags > flagCount.runsFlagged ? ` (${formatInt(flagCount.runFlags)} flags: a run can trip several rules)` : ''}
+            {flagCount.teamFlags > 0 ? '; the team itself is flagged for divergence' : ''}.
+          </p>
+          <FlagList flags={dashboard.recentFlags.slice(0, SHOWN_FLAGS)} runHref={runHref} />
+          {flags.flags.length > 0 && (
+            <p className="small">
+              {flags.flags.length > SHOWN_FLAGS ? `The ${SHOWN_FLAGS} most recent of ${flags.flags.length}. ` : ''}
+              <a href={`/flags${withParams(range.query, { team: team.slug })}`} data-testid="all-team-flags">
+                All of this team&apos;s flags, with their cost →
+              </a>
             </p>
           )}
         </section>
-        <section className="card" aria-labelledby="scatter-heading">
-          <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
-          <RunScatter points={runs.points} />
-          <p className="muted small">
-            {runs.points.filter((p) => p.flagged).length} flagged of {runs.pointsOf} runs
-            {runs.points.length < runs.pointsOf ? ` (every flagged run and a sample of ${runs.points.length - runs.points.filter((p) => p.flagged).length} others shown)` : ''};
-            the table below lists them all.
-          </p>
-        </section>
       </div>
+      <section className="card" aria-labelledby="scatter-heading">
+        <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
+        <RunScatter points={runs.points.map((p) => ({ ...p, href: runHref(p.run) }))} />
+        <p className="muted small">
+          {flaggedPoints} flagged of {plural(runs.pointsOf, 'run', 'runs')}
+          {runs.points.length < runs.pointsOf ? ` (every flagged run and a sample of ${runs.points.length - flaggedPoints} others shown)` : ''}; point at one
+          to see it, click to open it. The table below lists them all.
+        </p>
+      </section>
       <section className="card" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
-        <RunFilters params={query} facets={runs.facets} />
+        <RunFilters params={query} />
         {runs.total === 0 ? (
           <p className="muted">No run matches these filters in this window.</p>
         ) : (
           <>
             <RunsTable
               rows={runs.rows}
+              costs={costs}
               params={query}
               runHref={runHref}
               sort={runQuery.sort ?? 'lastEventAt'}

@@ -2,6 +2,7 @@ import { authenticateToken } from '@/lib/auth/request';
 import { detectFormat } from '@/lib/events/detect';
 import { json, jsonError } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
+import { plural } from '@/lib/flags/describe';
 
 /** POST /api/v1/events (api-v1.md): NDJSON, JSON array or CSV into the token's team. */
 export async function POST(request: Request): Promise<Response> {
@@ -23,7 +24,7 @@ export async function POST(request: Request): Promise<Response> {
   }
   const { result } = outcome;
   if (!result.ok) {
-    return jsonError(400, `${result.rejectedCount} invalid event(s); nothing was stored`, { problems: result.problems });
+    return jsonError(400, `${plural(result.rejectedCount, 'invalid event', 'invalid events')}; nothing was stored`, { problems: result.problems });
   }
   return json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems });
 }

@@ -17,6 +17,7 @@ import { DEFAULT_FLAG_THRESHOLDS } from '@/lib/flags/thresholds';
 import { THRESHOLD_FIELDS } from '@/lib/flags/threshold-fields';
 import { addMemberAction, createTokenAction, removeMemberAction, revokeTokenAction, saveThresholdsAction } from './actions';
 import { formatUtcMinute } from '@/lib/format';
+import { TableScroll } from '@/components/TableScroll';
 
 export const metadata: Metadata = { title: 'Team settings' };
 
@@ -69,7 +70,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
         {tokens.length === 0 ? (
           <p className="muted">No token.</p>
         ) : (
-          <div className="table-scroll">
+          <TableScroll label="API tokens">
             <table data-testid="token-table">
               <thead>
                 <tr>
@@ -94,18 +95,24 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
                     <td>{when(t.createdAt)}</td>
                     <td>{when(t.lastUsedAt)}</td>
                     <td>
-                      <ActionForm action={revokeTokenAction.bind(null, team.slug, t.id)} submitLabel="Revoke" danger className="inline-form" />
+                      <ActionForm
+                        action={revokeTokenAction.bind(null, team.slug, t.id)}
+                        submitLabel="Revoke"
+                        danger
+                        className="inline-form"
+                        confirm={`Revoke ${t.prefix}…? Whatever uses it gets 401 from now on.`}
+                      />
                     </td>
                   </tr>
                 ))}
               </tbody>
             </table>
-          </div>
+          </TableScroll>
         )}
         <ActionForm action={createTokenAction.bind(null, team.slug)} submitLabel="Create token" testId="create-token">
           <label>
             Name (optional)
-            <input type="text" name="name" maxLength={100} placeholder="ci-agent" />
+            <input type="text" name="name" maxLength={100} placeholder="e.g. ci-agent" />
           </label>
           {TOKEN_SCOPES.map((s) => (
             <label key={s} className="checkbox">
@@ -117,7 +124,9 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
 
       <section className="card" aria-labelledby="thresholds-heading">
         <h2 id="thresholds-heading">Flag thresholds</h2>
-        <p className="muted small">Empty means the default of kpis-v1.md (shown as the placeholder).</p>
+        <p className="muted small">
+          An empty field uses the default, shown greyed in it. What each threshold does: <a href="/docs/kpis#flags-busy-but-not-converging">flags in the docs</a>.
+        </p>
         <ActionForm action={saveThresholdsAction.bind(null, team.slug)} submitLabel="Save thresholds" className="threshold-form" testId="thresholds">
           {THRESHOLD_FIELDS.map((f) => (
             <label key={f.key}>
@@ -128,7 +137,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
                 min={f.min}
                 max={f.max}
                 step={f.integer ? 1 : 'any'}
-                placeholder={String(DEFAULT_FLAG_THRESHOLDS[f.key])}
+                placeholder={`default ${DEFAULT_FLAG_THRESHOLDS[f.key]}`}
                 defaultValue={thresholds[f.key] === DEFAULT_FLAG_THRESHOLDS[f.key] ? '' : String(thresholds[f.key])}
               />
             </label>
