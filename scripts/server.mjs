@@ -50,6 +50,11 @@ const server = http.createServer((req, res) => {
     res.end();
   });
 });
+// Idle keep-alive connections are kept longer than clients and load balancers keep theirs
+// (Node's default is 5 s): otherwise a client may reuse a connection just as the server closes it,
+// and its request fails with a reset.
+server.keepAliveTimeout = 65_000;
+server.headersTimeout = 66_000;
 server.on('error', (err) => {
   console.error(`Loopscope: cannot listen on ${hostname ?? '*'}:${port}: ${err.message}`);
   process.exit(1);
