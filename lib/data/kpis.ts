@@ -64,7 +64,7 @@ async function teamThresholds(scope: TeamScope, db: Sql): Promise<(src: TeamSour
 }
 
 /** The database and the teams asked for; null when a team is not visible. */
-async function scopeOf(viewer: Viewer, teamSlugs: readonly string[], options: { db?: DbArg }): Promise<{ db: Sql; scope: TeamScope } | null> {
+export async function scopeOf(viewer: Viewer, teamSlugs: readonly string[], options: { db?: DbArg }): Promise<{ db: Sql; scope: TeamScope } | null> {
   const db = await (options.db ?? getDb());
   const scope = await resolveTeamScope(viewer, teamSlugs, db);
   return scope ? { db, scope } : null;

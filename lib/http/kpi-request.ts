@@ -16,10 +16,16 @@ export type KpiRequest =
   | { ok: true; viewer: Viewer; teams: string[]; window: KpiWindow; filters: KpiFilters }
   | { ok: false; response: Response };
 
-export async function readKpiRequest(request: Request, now: number = Date.now()): Promise<KpiRequest> {
+/**
+ * `notFilters`: query parameters the endpoint reads itself under the name of a filter (the what-if
+ * `model` scenario's `model`), left out of the window and filters.
+ */
+export async function readKpiRequest(request: Request, now: number = Date.now(), notFilters: readonly string[] = []): Promise<KpiRequest> {
   const auth = await authenticateRead(request);
   if (!auth.ok) return auth;
-  const params = parseWindowParams(new URL(request.url).searchParams, now);
+  const query = new URL(request.url).searchParams;
+  for (const name of notFilters) query.delete(name);
+  const params = parseWindowParams(query, now);
   if (!params.ok) return { ok: false, response: jsonError(400, params.error, { field: params.field }) };
   const teams = params.teams ?? (auth.defaultTeam ? [auth.defaultTeam] : null);
   if (!teams) return { ok: false, response: jsonError(400, 'team is required when calling with a session', { field: 'team' }) };

@@ -5,7 +5,8 @@
 import type { DefectRow, MergedChangeRow } from '@/lib/kpi/types';
 import type { TeamSource } from '../team-scope';
 import { changeMatchSql, type Filter } from './filters';
-import type { Sql } from '../connection';
+import type { Dialect, Sql } from '../connection';
+import { drivingJoin, listTable } from '../dialect';
 
 const mergedChangesSql = (f: Filter | null) => `
   SELECT c.change AS change, c.merged_at AS "mergedAt" FROM changes c
@@ -78,4 +79,26 @@ export async function defectRows(db: Sql, src: TeamSource, from: number, end: nu
   if (!(end > from)) return [];
   const rows = await db.all<DefectRow>(defectsSql(f), { team: src.teamId, from, end, asOf, ...f });
   return src.prefix ? rows.map((d) => ({ ...d, defect: src.prefix + d.defect })) : rows;
+}
+
+/** The change.modified and change.reverted of the changes listed in @changes, through change_events_team_change. */
+const changeTimelinesSql = (d: Dialect) => `
+  SELECT ce.change AS change, ce.kind AS kind, ce.ts AS ts
+  FROM ${listTable(d, 'changes', 'l')}
+  ${drivingJoin(d)} change_events ce ON ce.team_id = @team AND ce.change = l.value
+  WHERE ce.kind IN ('modified', 'reverted')`;
+
+/**
+ * The given changes of team `src` (ids as stored, with their merge) with every change.modified and
+ * change.reverted ts of theirs, whatever its ts (lib/kpi applies asOf); defectNamedAt is left empty.
+ */
+export async function changeTimelines(db: Sql, src: TeamSource, merges: ReadonlyMap<string, number>): Promise<MergedChangeRow[]> {
+  const byId = new Map<string, MergedChangeRow>();
+  for (const [change, mergedAt] of merges) byId.set(change, { change: src.prefix + change, mergedAt, modifiedAt: [], revertedAt: [], defectNamedAt: [] });
+  if (byId.size === 0) return [];
+  for (const e of await db.all<{ change: string; kind: string; ts: number }>(changeTimelinesSql(db.dialect), { team: src.teamId, changes: [...byId.keys()] })) {
+    const row = byId.get(e.change);
+    if (row) (e.kind === 'modified' ? row.modifiedAt : row.revertedAt).push(e.ts);
+  }
+  return [...byId.values()];
 }

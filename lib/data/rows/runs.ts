@@ -197,13 +197,15 @@ export interface RunRows {
   flags: RunRow[];
   /** Rows for `runs.ended` / `runs.converged` of each kpi interval: the runs ended in it. */
   kpi: RunRow[];
+  /** The states of the runs of `kpi`, in the same order (their agent, for the comparison of agents). */
+  ended: RunState[];
   /** The runs whose last event at asOf is in the window: the runs table, GET /api/v1/runs. */
   list: RunState[];
   /** The changes linked at asOf to each run read, by run id as stored. */
   links: Map<string, LinkedChange[]>;
 }
 
-const NO_ROWS = (): RunRows => ({ flags: [], kpi: [], list: [], links: new Map() });
+const NO_ROWS = (): RunRows => ({ flags: [], kpi: [], ended: [], list: [], links: new Map() });
 
 /** What runRows is asked for, at one asOf. */
 export interface RunRowsRequest {
@@ -252,13 +254,16 @@ export async function runRows(db: Sql, src: TeamSource, req: RunRowsRequest): Pr
   const links = await linkedChanges(db, src, where, params, asOf);
   const linksOf = (run: string) => links.get(run) ?? NONE;
 
-  const out: RunRows = { flags: [], kpi: [], list: [], links };
+  const out: RunRows = { flags: [], kpi: [], ended: [], list: [], links };
   const rows = new Map<string, RunRow>();
   const stallCandidates: string[] = [];
   const stallWindow = Math.max(1, thresholds.stalledWindowIterations);
   for (const r of states) {
     const endedIn = (a: number, b: number) => r.endedAt !== null && r.endedAt >= a && r.endedAt < b;
-    if (kpiRanges.some(([a, b]) => endedIn(a, b))) out.kpi.push(runRow(src, r, linksOf(r.run)));
+    if (kpiRanges.some(([a, b]) => endedIn(a, b))) {
+      out.kpi.push(runRow(src, r, linksOf(r.run)));
+      out.ended.push(r);
+    }
     if (!flagged) continue;
     const listed = r.lastEventAt >= from && r.lastEventAt < end;
     if (listed) out.list.push(r);
