@@ -18,7 +18,8 @@ describe('wilsonInterval (z = 1.959964)', () => {
     expect(wilsonInterval(0, 10)![0]).toBe(0);
     expect(wilsonInterval(0, 10)![1]).toBeCloseTo(0.277533, 6);
     expect(wilsonInterval(10, 10)![0]).toBeCloseTo(0.722467, 6);
-    expect(wilsonInterval(10, 10)![1]).toBeLessThanOrEqual(1);
+    expect(wilsonInterval(10, 10)![1]).toBe(1);
+    expect(wilsonInterval(0, 3)![0]).toBe(0);
     expect(wilsonInterval(1, 1)![1]).toBe(1);
   });
   it('is null without any run', () => {
