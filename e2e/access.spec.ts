@@ -118,6 +118,8 @@ const TEAM_CELLS: TeamCell[] = [
   { name: 'GET /api/v1/kpis', path: (s) => `/api/v1/kpis?team=${teams[s].slug}`, kind: 'api' },
   { name: 'GET /api/v1/kpis/weekly', path: (s) => `/api/v1/kpis/weekly?team=${teams[s].slug}`, kind: 'api' },
   { name: 'GET /api/v1/flags', path: (s) => `/api/v1/flags?team=${teams[s].slug}`, kind: 'api' },
+  { name: 'GET /api/v1/compare', path: (s) => `/api/v1/compare?team=${teams[s].slug}&by=agent`, kind: 'api' },
+  { name: 'GET /api/v1/whatif', path: (s) => `/api/v1/whatif?team=${teams[s].slug}&scenario=model&model=claude-sonnet-4-5`, kind: 'api' },
   { name: 'CSV export', path: (s) => `/teams/${teams[s].slug}/export.csv`, kind: 'api' },
   { name: 'JSON export', path: (s) => `/teams/${teams[s].slug}/export.json`, kind: 'api' },
   { name: 'POST /api/uploads', path: (s) => `/api/uploads?team=${teams[s].slug}&format=ndjson`, method: 'POST', kind: 'api' },

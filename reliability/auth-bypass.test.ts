@@ -80,9 +80,15 @@ it('no route, page or server action answers data or changes anything without the
       .replace('[slug]', 'alpha')
       .replace('[id]', 'alpha-secret-run')
       .replace('[token]', 'A'.repeat(43)) || '/';
+  // Endpoints that need more than a team to get as far as the team's data: asked for fully, so a
+  // refusal is about the credentials, not a missing parameter (400).
+  const REQUIRED_QUERY: Record<string, string> = {
+    '/api/v1/compare': '?by=agent',
+    '/api/v1/whatif': '?scenario=price&inputPerM=1&outputPerM=1&cacheReadPerM=0&cacheWritePerM=0',
+  };
   const targets: { url: string; method: string; file: string }[] = [];
   for (const f of files) {
-    const url = fill(f);
+    const url = fill(f) + (REQUIRED_QUERY[fill(f)] ?? '');
     if (f.endsWith('page.tsx')) targets.push({ url, method: 'GET', file: f }, { url, method: 'POST', file: f });
     else {
       const src = fs.readFileSync(path.join(ROOT, f), 'utf8');

@@ -7,9 +7,11 @@
  * The browser-level matrix over every page is e2e/access.spec.ts.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { GET as compareRoute } from '@/app/api/v1/compare/route';
 import { GET as flagsRoute } from '@/app/api/v1/flags/route';
 import { GET as kpisRoute } from '@/app/api/v1/kpis/route';
 import { GET as weeklyRoute } from '@/app/api/v1/kpis/weekly/route';
+import { GET as whatIfRoute } from '@/app/api/v1/whatif/route';
 import { GET as shareCsvRoute } from '@/app/share/[token]/export.csv/route';
 import { GET as shareJsonRoute } from '@/app/share/[token]/export.json/route';
 import { GET as sharePageRoute } from '@/app/share/[token]/route';
@@ -20,6 +22,7 @@ import { accessFixture, type AccessFixture } from '@/lib/testing/accounts';
 import { pointServerAt } from '@/lib/testing/db';
 import { closeDb } from './connection';
 import { DataError } from './errors';
+import { getCompare, getWhatIf } from './economics';
 import { getFlags, getKpis, getWeeklyKpis } from './kpis';
 import { buildReport } from './reports';
 import { createShareLink, findShareLink, listShareLinks, revokeShareLink } from './share-links';
@@ -89,9 +92,9 @@ afterAll(async () => {
   await closeDb();
   restoreEnv();
   await fx?.cleanup();
-  // 6 viewers × 2 teams × 17 data-layer operations, 6 × 5 installation-wide ones,
-  // 6 callers × 2 teams × 5 route handlers, 7 callers × 2 links × 3 share routes.
-  expect(cells).toBe(6 * 2 * 17 + 6 * 5 + 6 * 2 * 5 + 7 * 2 * 3);
+  // 6 viewers × 2 teams × 19 data-layer operations, 6 × 5 installation-wide ones,
+  // 6 callers × 2 teams × 7 route handlers, 7 callers × 2 links × 3 share routes.
+  expect(cells).toBe(6 * 2 * 19 + 6 * 5 + 6 * 2 * 7 + 7 * 2 * 3);
   console.log(`access matrix: ${cells} cells, all as expected`);
 });
 
@@ -134,6 +137,12 @@ const OPS: Op[] = [
   { name: 'getKpis', who: 'sees', run: (v, t) => getKpis(v, [t], WINDOW(), { db: fx.ctx.db }) },
   { name: 'getWeeklyKpis', who: 'sees', run: (v, t) => getWeeklyKpis(v, [t], WINDOW(), { db: fx.ctx.db }) },
   { name: 'getFlags', who: 'sees', run: (v, t) => getFlags(v, [t], WINDOW(), { db: fx.ctx.db }) },
+  { name: 'getCompare', who: 'sees', run: (v, t) => getCompare(v, [t], WINDOW(), 'agent', { db: fx.ctx.db }) },
+  {
+    name: 'getWhatIf',
+    who: 'sees',
+    run: (v, t) => getWhatIf(v, [t], WINDOW(), { kind: 'price', inputPerM: 1, outputPerM: 1, cacheReadPerM: 0, cacheWritePerM: 0 }, { db: fx.ctx.db }),
+  },
   { name: 'buildReport', who: 'sees', run: (v, t) => buildReport(v, { teams: [t], range: {} }, Date.now(), fx.ctx.db), showsData: true },
   {
     name: 'listTeamSummaries',
@@ -224,6 +233,8 @@ describe('route handlers', () => {
     { name: 'GET /api/v1/kpis', call: (t, c) => kpisRoute(request(`/api/v1/kpis?team=${t}`, c)) },
     { name: 'GET /api/v1/kpis/weekly', call: (t, c) => weeklyRoute(request(`/api/v1/kpis/weekly?team=${t}`, c)) },
     { name: 'GET /api/v1/flags', call: (t, c) => flagsRoute(request(`/api/v1/flags?team=${t}`, c)) },
+    { name: 'GET /api/v1/compare', call: (t, c) => compareRoute(request(`/api/v1/compare?team=${t}&by=model`, c)) },
+    { name: 'GET /api/v1/whatif', call: (t, c) => whatIfRoute(request(`/api/v1/whatif?team=${t}&scenario=model&model=claude-sonnet-4-5`, c)) },
     { name: 'GET /teams/[slug]/export.csv', call: (t, c) => teamCsvRoute(request(`/teams/${t}/export.csv`, c), { params: Promise.resolve({ slug: t }) }) },
     { name: 'GET /teams/[slug]/export.json', call: (t, c) => teamJsonRoute(request(`/teams/${t}/export.json`, c), { params: Promise.resolve({ slug: t }) }) },
   ];
