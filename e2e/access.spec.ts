@@ -218,8 +218,8 @@ for (const route of ['', '/export.csv', '/export.json']) {
 }
 
 test('the matrix had every cell', () => {
-  // 12 per-team cells × 5 viewers × 2 teams, 4 list pages × 5, 2 doc pages × 5, 3 share routes × 5 × 2.
-  expect(cells).toBe(12 * 5 * 2 + 4 * 5 + 2 * 5 + 3 * 5 * 2);
+  // 14 per-team cells × 5 viewers × 2 teams, 4 list pages × 5, 2 doc pages × 5, 3 share routes × 5 × 2.
+  expect(cells).toBe(14 * 5 * 2 + 4 * 5 + 2 * 5 + 3 * 5 * 2);
   console.log(`e2e access matrix: ${cells} cells, all as expected`);
 });
 
