@@ -31,3 +31,9 @@ export function breakEven(node: SelfHostedNode, tokens: number, baselineUsd: num
     capacityTokensPerMonth: whatIfUsd > 0 && tokens > 0 ? (tokens * nodeMonthlyUsd) / whatIfUsd : null,
   };
 }
+
+/** The window's tokens as a monthly volume (tokens ÷ window days × days in an average month). */
+export function tokensPerMonth(tokens: number, w: { from: number; to: number }): number | null {
+  const days = (w.to - w.from) / 86_400_000;
+  return days > 0 ? (tokens / days) * (HOURS_PER_MONTH / 24) : null;
+}
