@@ -83,3 +83,13 @@ export function rankGroups(groups: readonly CompareGroup[], sort: GroupSortKey, 
   });
   return { ranked, tooFew: groups.filter((g) => g.runs < MIN_RANKED_RUNS) };
 }
+
+/** The ranked groups as the chart's bars: rate and interval in percent. */
+export function convergencePoints(groups: readonly CompareGroup[]): { key: string; rate: number; ci: [number, number]; low: number; high: number }[] {
+  return groups.flatMap((g) => {
+    if (g.convergenceRate === null || g.convergenceCi95 === null) return [];
+    const [low, high] = g.convergenceCi95;
+    const rate = g.convergenceRate * 100;
+    return [{ key: g.key, rate, ci: [rate - low * 100, high * 100 - rate] as [number, number], low: low * 100, high: high * 100 }];
+  });
+}

@@ -8,6 +8,8 @@ import { WeeklyRatesChart } from '@/components/charts/WeeklyRatesChart';
 import { RangePicker } from '@/components/dashboard/RangePicker';
 import { FilteredBar, ViewFilters } from '@/components/dashboard/ViewFilters';
 import { WeeklyTable } from '@/components/dashboard/WeeklyTable';
+import { AgentsModels } from '@/components/economics/AgentsModels';
+import { WhatIfPanel } from '@/components/economics/WhatIfPanel';
 import { FlagList } from '@/components/flags/FlagList';
 import { KpiCards } from '@/components/kpi/KpiCards';
 import { RunFilters } from '@/components/runs/RunFilters';
@@ -17,13 +19,16 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
+import { getCompare, getWhatIf } from '@/lib/data/economics';
 import { getTeamDashboard } from '@/lib/data/kpis';
+import { priceTable } from '@/lib/data/prices';
 import { getRunCosts } from '@/lib/data/run-costs';
 import { listShareLinks } from '@/lib/data/share-links';
 import { findTeam } from '@/lib/data/teams';
 import { getViewFacets } from '@/lib/data/view-facets';
 import { summariseFlags } from '@/lib/flags/summary';
 import { formatHours, formatInt, formatRate, formatUtcMinute, plural } from '@/lib/format';
+import { parseEconomicsView } from '@/lib/economics/view';
 import { previousPeriodNote } from '@/lib/kpi/cards';
 
 interface TeamPageProps {
@@ -51,11 +56,15 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
-  const [facets, costs] = await Promise.all([
+  const economics = parseEconomicsView(query);
+  const [facets, costs, compare, whatIf] = await Promise.all([
     getViewFacets(viewer, slug, range.window, filters, runs.facets),
     getRunCosts(viewer, slug, runs.rows, range.window.asOf),
+    getCompare(viewer, [slug], range.window, economics.by, { filters }),
+    economics.scenario.ok ? getWhatIf(viewer, [slug], range.window, economics.scenario.value, { filters }) : null,
   ]);
-  if (!facets || !costs) notFound();
+  if (!facets || !costs || !compare) notFound();
+  const whatIfShown = !economics.scenario.ok ? economics.scenario : whatIf!.ok ? whatIf! : { ...whatIf!, field: `whatif.${whatIf!.field}` };
   const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
   const basePath = `/teams/${team.slug}`;
   const rangeQuery = withParams(range.query, { team: team.slug });
@@ -213,6 +222,21 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
           )}
         </section>
       </div>
+      <AgentsModels
+        compare={compare}
+        view={economics}
+        params={query}
+        runsHref={(key) => `${basePath}${withParams({ ...range.query, ...filters }, { [economics.by]: key })}#runs-heading`}
+      />
+      <WhatIfPanel
+        scenario={economics.scenario}
+        result={whatIfShown}
+        tokens={kpis.tokens.total}
+        window={range.window}
+        models={[...priceTable().prices.values()].map((p) => p.model).sort()}
+        params={query}
+        basePath={basePath}
+      />
       <section className="card" aria-labelledby="scatter-heading">
         <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
         <RunScatter points={runs.points.map((p) => ({ ...p, href: runHref(p.run) }))} />
