@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { TableScroll } from '@/components/TableScroll';
 import { NO_MODEL, UNKNOWN_AGENT } from '@/lib/economics/compare';
 import type { CompareAnswer, CompareGroup } from '@/lib/economics/types';
-import { convergencePoints, MIN_RANKED_RUNS, rankGroups, type EconomicsView, type GroupSortKey } from '@/lib/economics/view';
+import { convergencePoints, formatInterval, MIN_RANKED_RUNS, rankGroups, type EconomicsView, type GroupSortKey } from '@/lib/economics/view';
 import { withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { formatInt, formatRate, formatUsd } from '@/lib/format';
 import { ConvergenceChart } from './ConvergenceChart';
@@ -14,8 +14,6 @@ const COLUMNS: { key: GroupSortKey; label: string }[] = [
   { key: 'costPerSurvivingChange', label: 'Cost per surviving change' },
   { key: 'medianTokensPerConvergedRun', label: 'Median tokens per converged run' },
 ];
-
-const interval = (g: CompareGroup) => (g.convergenceCi95 ? `${formatRate(g.convergenceCi95[0])}–${formatRate(g.convergenceCi95[1])}` : '—');
 
 /**
  * The Agents & models section: one row per agent (or main model) of the runs ended in the window;
@@ -51,7 +49,7 @@ export function AgentsModels({
         {rankedRow ? (
           <>
             <td className="num" data-figure="convergence">
-              {formatRate(g.convergenceRate)} <span className="muted">({interval(g)})</span>
+              {formatRate(g.convergenceRate)} <span className="muted">({formatInterval(g.convergenceCi95)})</span>
             </td>
             <td className="num" data-figure="survival">
               {formatRate(g.weekSurvival.rate)} <span className="muted">of {formatInt(g.weekSurvival.eligible)}</span>

@@ -2,7 +2,7 @@ import Link from 'next/link';
 import { breakEven, tokensPerMonth } from '@/lib/economics/break-even';
 import type { ParamResult } from '@/lib/economics/params';
 import type { CostFigures, Scenario, WhatIfAnswer } from '@/lib/economics/types';
-import { presetScenario, presetViewParams, WHATIF_PREFIX } from '@/lib/economics/view';
+import { describeScenario, presetScenario, presetViewParams, WHATIF_PREFIX } from '@/lib/economics/view';
 import { withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { formatCompact, formatUsd } from '@/lib/format';
 
@@ -25,9 +25,6 @@ const RATE_FIELDS = [
   ['cacheReadPerM', 'Cache read $/M'],
   ['cacheWritePerM', 'Cache write $/M'],
 ] as const;
-
-const describe = (s: Scenario) =>
-  s.kind === 'model' ? `${s.model} at its list price` : s.kind === 'price' ? 'these per-million rates' : `a ${s.gpus}-GPU node at $${s.gpuHourUsd}/GPU-hour`;
 
 /** What a value of the scenario shown is, for the form's defaults. */
 const valueOf = (s: Scenario | null, field: string): string | undefined => (s && field in s ? String((s as unknown as Record<string, unknown>)[field]) : undefined);
@@ -73,7 +70,7 @@ export function WhatIfPanel({
       {answer && (
         <>
           <p className="small muted" data-testid="whatif-scenario">
-            This window&apos;s calls re-priced as {describe(answer.scenario)}, beside what they cost today.
+            This window&apos;s calls re-priced as {describeScenario(answer.scenario)}, beside what they cost today.
           </p>
           <table data-testid="whatif-table">
             <thead>

@@ -8,7 +8,10 @@ import { GET as compareRoute } from '@/app/api/v1/compare/route';
 import { GET as whatIfRoute } from '@/app/api/v1/whatif/route';
 import { ingest } from '@/lib/ingest/ingest';
 import { chunksOf, ndjson, pointServerAt, tempDatabase, type TempDatabase } from '@/lib/testing/db';
+import { reportCsv, reportJson } from '@/lib/reports/export';
+import { sharePageHtml } from '@/lib/reports/share-html';
 import { closeDb } from './connection';
+import { buildReport, dashboardView } from './reports';
 import { ensureTeams } from './teams';
 import { createApiToken } from './tokens';
 import { OPERATOR } from './viewer';
@@ -153,5 +156,33 @@ describe('GET /api/v1/whatif', () => {
   it('401 without a token, 404 for a team it cannot see', async () => {
     expect((await get(whatIfRoute, '/api/v1/whatif?scenario=model&model=gpt-5', null)).status).toBe(401);
     expect((await get(whatIfRoute, '/api/v1/whatif?scenario=model&model=gpt-5&team=other')).status).toBe(404);
+  });
+});
+
+describe('in reports (share links and exports)', () => {
+  const at = T0 + 28 * 24 * H;
+  const params = { from: '2026-06-01', to: '2026-06-28', 'whatif.scenario': 'price', 'whatif.inputPerM': '1', 'whatif.outputPerM': '2', 'whatif.cacheReadPerM': '0', 'whatif.cacheWritePerM': '0' };
+
+  it('a view keeps its scenario; a bad one is refused naming the field', () => {
+    expect(dashboardView('acme', params, at)).toMatchObject({ ok: true, view: { scenario: { kind: 'price', inputPerM: 1 } } });
+    expect(dashboardView('acme', { ...params, 'whatif.gpus': '0', 'whatif.scenario': 'selfhosted' }, at)).toMatchObject({ ok: false, field: 'whatif.gpuHourUsd' });
+  });
+
+  it('the report carries both groupings and the scenario, in JSON, CSV and the share page', async () => {
+    const asked = dashboardView('acme', params, at);
+    if (!asked.ok) throw new Error(asked.error);
+    const report = (await buildReport(OPERATOR, asked.view, at, t.db))!;
+    expect(report.economics!.byAgent.groups.map((g) => g.key)).toEqual(['codex', 'claude-code']);
+    expect(report.economics!.byModel.groups).toHaveLength(3);
+    expect(report.economics!.whatIf!.whatIf.costUsd).toBeCloseTo(1.001, 12);
+    const meta = { kind: 'team report', mode: null } as const;
+    expect(reportJson(report, meta).economics!.whatIf!.savingUsd).toBe(2);
+    const csv = reportCsv(report, meta);
+    expect(csv).toContain('compare.agent,,runs,2,codex');
+    expect(csv).toContain('compare.model,,runs,1,none');
+    expect(csv).toContain('whatif,,whatIf.whatIf.costUsd,1,');
+    const page = sharePageHtml(report, { mode: 'live', expiresAt: at, token: 'x' });
+    expect(page).toContain('too few runs to tell');
+    expect(page).toContain('Agents &amp; models');
   });
 });

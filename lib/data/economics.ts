@@ -5,6 +5,7 @@
  * the window's outcomes and usage; lib/economics's pure functions compute every figure.
  */
 import 'server-only';
+import { breakEven, tokensPerMonth, type BreakEven } from '@/lib/economics/break-even';
 import { compareGroups } from '@/lib/economics/compare';
 import type { CompareAnswer, CompareBy, CompareRunRow, Scenario, WhatIfAnswer } from '@/lib/economics/types';
 import { whatIf } from '@/lib/economics/whatif';
@@ -88,4 +89,41 @@ export async function getWhatIf(
   const answer = whatIf(scenario, basis.kpis, basis.usage, w, prices);
   if (!answer) return { ok: false, field: 'model', error: `model ${JSON.stringify(scenario.kind === 'model' ? scenario.model : '')} is not in the price table` };
   return { ok: true, answer, basis };
+}
+
+/** The economics of a report (share links, exports): both groupings, and the scenario beside today with its break-even. */
+export interface ReportEconomics {
+  byAgent: CompareAnswer;
+  byModel: CompareAnswer;
+  /** Null when the scenario's model is no longer priced. */
+  whatIf: WhatIfAnswer | null;
+  /** For a self-hosted scenario (else null). */
+  breakEven: BreakEven | null;
+  /** The window's tokens as a monthly volume, beside the break-even. */
+  tokensPerMonth: number | null;
+}
+
+/** The economics of the teams' window for a report; null when a team is not visible. */
+export async function getReportEconomics(
+  viewer: Viewer,
+  teamSlugs: readonly string[],
+  w: KpiWindow,
+  scenario: Scenario,
+  options: KpiQueryOptions = {},
+): Promise<ReportEconomics | null> {
+  const [byAgent, byModel, result] = await Promise.all([
+    getCompare(viewer, teamSlugs, w, 'agent', options),
+    getCompare(viewer, teamSlugs, w, 'model', options),
+    getWhatIf(viewer, teamSlugs, w, scenario, options),
+  ]);
+  if (!byAgent || !byModel || !result) return null;
+  const answer = result.ok ? result.answer : null;
+  const tokens = result.ok ? result.basis.kpis.tokens.total : 0;
+  return {
+    byAgent,
+    byModel,
+    whatIf: answer,
+    breakEven: answer?.scenario.kind === 'selfhosted' ? breakEven(answer.scenario, tokens, answer.baseline.costUsd, answer.whatIf.costUsd) : null,
+    tokensPerMonth: result.ok ? tokensPerMonth(tokens, w) : null,
+  };
 }

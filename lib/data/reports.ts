@@ -9,7 +9,10 @@ import 'server-only';
 import { parseDashboardRange, parseSliceFilters, RANGE_PRESETS, type RangeProblem, type SearchParams } from '@/lib/dashboard/search-params';
 import type { Flag } from '@/lib/flags/flags';
 import type { KpiWindow, Kpis, WeeklyKpis } from '@/lib/kpi/types';
+import { presetScenario, scenarioOfView, WHATIF_PREFIX } from '@/lib/economics/view';
+import type { Scenario } from '@/lib/economics/types';
 import { getDb, type DbArg } from './connection';
+import { getReportEconomics, type ReportEconomics } from './economics';
 import { getFlags, getKpis, getWeeklyKpis, type KpiFilters, type KpisAnswer } from './kpis';
 import { resolveTeamScope } from './team-scope';
 import type { Viewer } from './viewer';
@@ -22,6 +25,8 @@ export interface ReportView {
   teams: string[];
   range: Record<string, string>;
   filters?: KpiFilters;
+  /** The What if panel's scenario, when the view chose one (else the default node preset). */
+  scenario?: Scenario;
 }
 
 export interface Report {
@@ -36,21 +41,27 @@ export interface Report {
   previous: Kpis | null;
   weeks: WeeklyKpis[];
   flags: Flag[];
+  /** Agents & models and What if; absent from snapshots made before they existed. */
+  economics?: ReportEconomics;
 }
 
 /**
- * The view of a team dashboard URL's query: its range, normalised, and its filters; nothing
- * else. A range the dashboard would not show as asked (too long, malformed) is refused, naming
+ * The view of a team dashboard URL's query: its range, normalised, its filters and its What if
+ * scenario (when one was chosen); nothing else. A range the dashboard would not show as asked (too long, malformed) is refused, naming
  * the parameter, rather than replaced: an export or a share link is of exactly what was asked.
  */
 export function dashboardView(
   teamSlug: string,
   params: SearchParams,
   now: number,
-): { ok: true; view: ReportView } | { ok: false; field: RangeProblem['field']; error: string } {
+): { ok: true; view: ReportView } | { ok: false; field: RangeProblem['field'] | `whatif.${string}`; error: string } {
   const range = parseDashboardRange(params, now);
   if (range.problem) return { ok: false, field: range.problem.field, error: range.problem.error };
-  return { ok: true, view: { teams: [teamSlug], range: range.query, filters: parseSliceFilters(params) } };
+  const view: ReportView = { teams: [teamSlug], range: range.query, filters: parseSliceFilters(params) };
+  if (params[`${WHATIF_PREFIX}scenario`] === undefined) return { ok: true, view };
+  const scenario = scenarioOfView(params);
+  if (!scenario.ok) return { ok: false, field: scenario.field as `whatif.${string}`, error: scenario.error };
+  return { ok: true, view: { ...view, scenario: scenario.value } };
 }
 
 /** "4 weeks", "12 weeks", "Quarter", or "2026-06-01 → 2026-06-28" for a custom range. */
@@ -74,13 +85,14 @@ export async function buildReport(viewer: Viewer, view: ReportView, now: number,
   const slugs = scope.teams.map((t) => t.slug);
   const filters = view.filters ?? {};
   const options = { db, filters };
-  const [kpis, weekly, flags, previous] = await Promise.all([
+  const [kpis, weekly, flags, previous, economics] = await Promise.all([
     getKpis(viewer, slugs, range.window, options),
     getWeeklyKpis(viewer, slugs, range.window, options),
     getFlags(viewer, slugs, range.window, options),
     getKpis(viewer, slugs, range.previous, options),
+    getReportEconomics(viewer, slugs, range.window, view.scenario ?? presetScenario(), options),
   ]);
-  if (!kpis || !weekly || !flags) return null;
+  if (!kpis || !weekly || !flags || !economics) return null;
   return {
     teams: scope.teams.map((t) => ({ slug: t.slug, name: t.name })),
     rangeLabel: rangeLabel(range.query, now),
@@ -91,5 +103,6 @@ export async function buildReport(viewer: Viewer, view: ReportView, now: number,
     previous: previous && figuresOf(previous),
     weeks: weekly.weeks,
     flags: flags.flags,
+    economics,
   };
 }

@@ -4,6 +4,7 @@
  * panel's parameters carry a `whatif.` prefix, because the dashboard already uses `model` as a
  * filter. Pure.
  */
+import { formatRate } from '@/lib/format';
 import { parseScenario, scenarioParams, type ParamResult } from './params';
 import { DEFAULT_NODE_PRESET, NODE_PRESETS, type NodePreset } from './presets';
 import { COMPARE_BY, type CompareBy, type CompareGroup, type Scenario } from './types';
@@ -92,4 +93,16 @@ export function convergencePoints(groups: readonly CompareGroup[]): { key: strin
     const rate = g.convergenceRate * 100;
     return [{ key: g.key, rate, ci: [rate - low * 100, high * 100 - rate] as [number, number], low: low * 100, high: high * 100 }];
   });
+}
+
+/** A scenario in words: "claude-sonnet-4-5 at its list price", "a 8-GPU node at $2.99/GPU-hour". */
+export function describeScenario(s: Scenario): string {
+  if (s.kind === 'model') return `${s.model} at its list price`;
+  if (s.kind === 'price') return `$${s.inputPerM} / $${s.outputPerM} / $${s.cacheReadPerM} / $${s.cacheWritePerM} per million input / output / cache-read / cache-write tokens`;
+  return `${s.gpus} GPU${s.gpus === 1 ? '' : 's'} at $${s.gpuHourUsd}/GPU-hour (prefill ${s.prefillTokensPerSecond} tok/s, decode ${s.decodeTokensPerSecond} tok/s, ${Math.round(s.utilization * 100)}% utilised)`;
+}
+
+/** "49.0%–94.3%", or "—" without runs. */
+export function formatInterval(ci: readonly [number, number] | null): string {
+  return ci ? `${formatRate(ci[0])}–${formatRate(ci[1])}` : '—';
 }

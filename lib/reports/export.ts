@@ -20,7 +20,14 @@ const windowJson = (w: Report['window']) => ({ from: iso(w.from), to: iso(w.to),
 
 /** The report's figures rounded as the page shows them. */
 function rounded(report: Report): Report {
-  return { ...report, kpis: roundFigures(report.kpis), previous: roundFigures(report.previous), weeks: roundFigures(report.weeks), flags: roundFigures(report.flags) };
+  return {
+    ...report,
+    kpis: roundFigures(report.kpis),
+    previous: roundFigures(report.previous),
+    weeks: roundFigures(report.weeks),
+    flags: roundFigures(report.flags),
+    economics: roundFigures(report.economics),
+  };
 }
 
 export function reportJson(full: Report, meta: ReportMeta) {
@@ -37,12 +44,15 @@ export function reportJson(full: Report, meta: ReportMeta) {
     previous: report.previous,
     weeks: report.weeks,
     flags: report.flags,
+    // Agents & models (GET /api/v1/compare, both groupings) and What if (GET /api/v1/whatif, with the break-even).
+    economics: report.economics ?? null,
   };
 }
 
 /** Nested figures as dotted names: `weekSurvival.rate`, `tokens.input`, … */
 function flatten(value: unknown, prefix: string, out: [string, string | number | null][]): void {
-  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+  if (value !== null && typeof value === 'object') {
+    // An array (an interval's [low, high]) by index: `convergenceCi95.0`.
     for (const [k, v] of Object.entries(value)) flatten(v, prefix ? `${prefix}.${k}` : k, out);
   } else if (typeof value === 'number' || typeof value === 'string' || value === null) {
     out.push([prefix, value]);
@@ -72,6 +82,15 @@ export function reportCsv(full: Report, meta: ReportMeta): string {
   if (report.previous) for (const [metric, value] of figures(report.previous)) row('previous', '', metric, value);
   for (const { week, ...rest } of report.weeks) for (const [metric, value] of figures(rest)) row('weekly', week, metric, value);
   for (const flag of report.flags) row('flag', '', flag.kind, 'run' in flag ? flag.run : 'whole team', describeFlag(flag));
+  const economics = report.economics;
+  if (economics) {
+    // A group's figures, its key in `detail` (keys are model ids, which may hold dots).
+    for (const answer of [economics.byAgent, economics.byModel]) {
+      for (const { key, ...rest } of answer.groups) for (const [metric, value] of figures(rest)) row(`compare.${answer.by}`, '', metric, value, key);
+    }
+    const { byAgent: _agents, byModel: _models, ...whatIf } = economics;
+    for (const [metric, value] of figures(whatIf)) row('whatif', '', metric, value);
+  }
   return csv;
 }
 

@@ -6,7 +6,7 @@
  */
 
 const MONEY = /(?:usd|^costPer\w+)$/i;
-const SHARE = /^(?:rate|convergenceRate|messageShare|minMessageShare|tokenGrowth|minGrowth)$/;
+const SHARE = /^(?:rate|convergenceRate|convergenceCi95|messageShare|minMessageShare|tokenGrowth|minGrowth|utilization)$/;
 const ONE_DECIMAL = /(?:Hours|^mergedPerWeek|^idleHours)$/;
 
 const round = (v: number, decimals: number) => {

@@ -10,6 +10,7 @@ import { FLAG_KIND_LABELS } from '@/lib/flags/kinds';
 import { formatInt, formatRate, formatUsd, formatUtcMinute } from '@/lib/format';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
 import { deltaTone, kpiCardModels, previousPeriodNote } from '@/lib/kpi/cards';
+import { economicsHtml } from './economics-html';
 import { Html, html } from './html';
 import { WEEKLY_SVG_STYLE, weeklyChartsSvg } from './weekly-svg';
 
@@ -140,6 +141,7 @@ ${report.weeks.map(
         )}</ul>`
   }
 </section>
+${economicsHtml(report.economics)}
 <p class="downloads muted">Download this report:
   <a href="${meta.token}/export.csv" download>CSV</a>
   <a href="${meta.token}/export.json" download>JSON</a>
