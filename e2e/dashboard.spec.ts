@@ -1,4 +1,5 @@
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expectFigure } from './figures';
 
 const DAY = 86_400_000;
 /** Pinned to the minute so the page and the API compute the very same window. */
@@ -15,30 +16,6 @@ async function kpisFromApi(page: Page, query: string) {
   const res = await page.request.get(`/api/v1/kpis?${query}`);
   expect(res.status(), await res.text()).toBe(200);
   return res.json();
-}
-
-/**
- * A figure as the page shows it ("1,234", "$12.50", "75.3%", "4.2 h", "3.1 d", "—"), read
- * back as a number (hours for durations, a fraction for rates) with the rounding the text
- * allows: half a unit of its last digit.
- */
-function shownNumber(text: string): { value: number | null; within: number } {
-  const t = text.trim();
-  if (t === '—') return { value: null, within: 0 };
-  const m = /^\$?(-?[\d,]+(?:\.(\d+))?)\s*(%|h|d)?$/.exec(t);
-  if (!m) throw new Error(`not a figure: '${text}'`);
-  const decimals = m[2]?.length ?? 0;
-  const scale = m[3] === '%' ? 0.01 : m[3] === 'd' ? 24 : 1;
-  return { value: Number(m[1].replace(/,/g, '')) * scale, within: (0.5 * 10 ** -decimals) * scale + 1e-9 };
-}
-
-function expectFigure(text: string, api: number | null, what: string): void {
-  const shown = shownNumber(text);
-  if (api === null || shown.value === null) {
-    expect(shown.value, `${what}: '${text}' against the API's ${api}`).toBe(api);
-    return;
-  }
-  expect(Math.abs(shown.value - api), `${what}: '${text}' against the API's ${api}`).toBeLessThanOrEqual(shown.within);
 }
 
 /** The numbers in a card's detail line, in order, matched by `pattern`'s groups. */
