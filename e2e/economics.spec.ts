@@ -93,7 +93,7 @@ test('What if shows what /api/v1/whatif answers, for a node preset and for a mod
   await screenshot(page, testInfo, 'what-if');
 
   // Pick a priced model and submit the form.
-  await page.getByLabel('Model').selectOption('claude-sonnet-4-5');
+  await page.getByTestId('what-if').getByLabel('Model to re-price at').selectOption('claude-sonnet-4-5');
   await page.getByRole('button', { name: 'Re-price at this model' }).click();
   await expect(page).toHaveURL(/whatif\.scenario=model/);
   await expect(page.getByTestId('whatif-scenario')).toContainText('claude-sonnet-4-5');

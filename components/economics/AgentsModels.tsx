@@ -114,7 +114,8 @@ export function AgentsModels({
           </TableScroll>
           <p className="muted small">
             Runs that ended in this window, by {view.by === 'agent' ? 'the agent that started them' : 'the model that used most of their tokens'}. Converged: a
-            linked change merged. Week-survival and cost per surviving change are over all of the group&apos;s merged changes. A {noun} with fewer than{' '}
+            linked change merged. Week-survival and cost per surviving change are over all of the group&apos;s merged changes.{' '}
+            {view.by === 'agent' ? 'An agent' : 'A model'} with fewer than{' '}
             {MIN_RANKED_RUNS} ended runs is not ranked: its interval is too wide to tell.
           </p>
         </>

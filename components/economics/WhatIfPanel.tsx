@@ -63,7 +63,7 @@ export function WhatIfPanel({
     <section className="card" aria-labelledby="whatif-heading" id="what-if" data-testid="what-if">
       <h2 id="whatif-heading">What if these loops ran elsewhere?</h2>
       {!result.ok && (
-        <p className="notice" role="alert" data-testid="whatif-error">
+        <p className="status-bad" role="status" data-testid="whatif-error">
           {result.error} (<code>{result.field}</code>)
         </p>
       )}
@@ -110,7 +110,7 @@ export function WhatIfPanel({
         {kept.map(([k, v]) => (typeof v === 'string' ? <input key={k} type="hidden" name={k} value={v} /> : null))}
         <fieldset>
           <legend>A model of the price table</legend>
-          <select name="whatif.model" defaultValue={valueOf(shown, 'model') ?? models[0]} aria-label="Model">
+          <select name="whatif.model" defaultValue={valueOf(shown, 'model') ?? models[0]} aria-label="Model to re-price at">
             {models.map((m) => (
               <option key={m} value={m}>
                 {m}
