@@ -131,7 +131,7 @@ describe('the shared page', () => {
     expect(json.headers.get('content-disposition')).toMatch(/^attachment; filename="loopscope-alpha-\d{4}-\d{2}-\d{2}-\d{4}-\d{2}-\d{2}\.json"$/);
     expect(json.headers.get('referrer-policy')).toBe('no-referrer');
     const body = await json.json();
-    expect(Object.keys(body).sort()).toEqual(['filters', 'flags', 'kpis', 'mode', 'previous', 'previousWindow', 'range', 'report', 'teams', 'weeks', 'window']);
+    expect(Object.keys(body).sort()).toEqual(['economics', 'filters', 'flags', 'kpis', 'mode', 'previous', 'previousWindow', 'range', 'report', 'teams', 'weeks', 'window']);
     expect(body.report).toBe('shared report');
     expect(body.teams).toEqual([{ slug: 'alpha', name: 'Alpha Squad' }]);
     expect(JSON.stringify(body)).not.toMatch(/@example\.com|password|payload|lsk_/i);
