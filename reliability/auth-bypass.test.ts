@@ -15,7 +15,8 @@ import { DIST_DIR, fmt, makeFixtures, openSqlite, request, ROOT, Server, workDir
 const SECRETS = ['Alpha Confidential', 'alpha-secret-run', 'alpha-secret-model', '987654321', '987,654,321', 'alpha-secret-repo'];
 const SUBREQUEST = ['middleware', 'src/middleware', 'pages/_middleware', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware', 'proxy', 'proxy:proxy:proxy:proxy:proxy', 'src/proxy'];
 /** Answered 200 to anyone by design: these must still show no team data. */
-const PUBLIC = new Set(['/login', '/api/health']);
+// The docs index too: docs/*.md are served to anyone on purpose (README, "First sign-in").
+const PUBLIC = new Set(['/login', '/api/health', '/docs']);
 
 let server: Server | null = null;
 afterAll(async () => server?.kill());
