@@ -7,7 +7,7 @@
 import 'server-only';
 import { breakEven, tokensPerMonth, type BreakEven } from '@/lib/economics/break-even';
 import { compareGroups } from '@/lib/economics/compare';
-import type { CompareAnswer, CompareBy, CompareRunRow, Scenario, WhatIfAnswer } from '@/lib/economics/types';
+import { COMPARE_BY, type CompareAnswer, type CompareBy, type CompareRunRow, type Scenario, type WhatIfAnswer } from '@/lib/economics/types';
 import { whatIf } from '@/lib/economics/whatif';
 import { DEFAULT_FLAG_THRESHOLDS } from '@/lib/flags/thresholds';
 import { computeKpis } from '@/lib/kpi/compute';
@@ -42,6 +42,21 @@ async function compareRows(db: Sql, sources: readonly TeamSource[], w: KpiWindow
   return { runs, changes };
 }
 
+/** The window's ended runs grouped each way asked, from one read; null when a team is not visible. */
+async function getGroupings<B extends CompareBy>(
+  viewer: Viewer,
+  teamSlugs: readonly string[],
+  w: KpiWindow,
+  ways: readonly B[],
+  options: KpiQueryOptions,
+): Promise<Record<B, CompareAnswer> | null> {
+  const found = await scopeOf(viewer, teamSlugs, options);
+  if (!found) return null;
+  const { runs, changes } = await compareRows(found.db, found.scope.sources, w, options.filters);
+  const prices = options.prices ?? priceTable();
+  return Object.fromEntries(ways.map((by) => [by, compareGroups(runs, changes, w, by, prices)])) as Record<B, CompareAnswer>;
+}
+
 /** GET /api/v1/compare: the window's ended runs grouped by agent or main model; null when a team is not visible. */
 export async function getCompare(
   viewer: Viewer,
@@ -50,10 +65,7 @@ export async function getCompare(
   by: CompareBy,
   options: KpiQueryOptions = {},
 ): Promise<CompareAnswer | null> {
-  const found = await scopeOf(viewer, teamSlugs, options);
-  if (!found) return null;
-  const { runs, changes } = await compareRows(found.db, found.scope.sources, w, options.filters);
-  return compareGroups(runs, changes, w, by, options.prices ?? priceTable());
+  return (await getGroupings(viewer, teamSlugs, w, [by], options))?.[by] ?? null;
 }
 
 /** The window's KPIs and its usage rows: today's cost, and what a scenario re-prices. */
@@ -111,12 +123,9 @@ export async function getReportEconomics(
   scenario: Scenario,
   options: KpiQueryOptions = {},
 ): Promise<ReportEconomics | null> {
-  const [byAgent, byModel, result] = await Promise.all([
-    getCompare(viewer, teamSlugs, w, 'agent', options),
-    getCompare(viewer, teamSlugs, w, 'model', options),
-    getWhatIf(viewer, teamSlugs, w, scenario, options),
-  ]);
-  if (!byAgent || !byModel || !result) return null;
+  const [groupings, result] = await Promise.all([getGroupings(viewer, teamSlugs, w, COMPARE_BY, options), getWhatIf(viewer, teamSlugs, w, scenario, options)]);
+  if (!groupings || !result) return null;
+  const { agent: byAgent, model: byModel } = groupings;
   const answer = result.ok ? result.answer : null;
   const tokens = result.ok ? result.basis.kpis.tokens.total : 0;
   return {
