@@ -30,10 +30,6 @@ export function usageTokens(usage: readonly RunModelUsage[]): TokenTotals {
   return t;
 }
 
-function addTokens(a: TokenTotals, b: TokenTotals): TokenTotals {
-  return { input: a.input + b.input, output: a.output + b.output, cacheRead: a.cacheRead + b.cacheRead, cacheWrite: a.cacheWrite + b.cacheWrite, total: a.total + b.total };
-}
-
 /**
  * A run's main model: the model of its llm.call events with the largest sum of total tokens,
  * ties to the smallest model id; null for a run without any llm.call.
@@ -70,15 +66,6 @@ function runsEnded(runs: readonly CompareRunRow[], w: KpiWindow): CompareRunRow[
   });
 }
 
-/** The run's linked changes that exist at asOf and are merged at or before it: change id → merge. */
-function mergedLinks(run: CompareRunRow, asOf: number): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const c of run.linkedChanges) {
-    if (c.firstEventAt <= asOf && c.mergedAt !== null && c.mergedAt <= asOf) out.set(c.change, c.mergedAt);
-  }
-  return out;
-}
-
 /** The figures of one group's ended runs. */
 function groupFigures(
   key: string,
@@ -87,19 +74,29 @@ function groupFigures(
   asOf: number,
   prices: PriceLookup,
 ): CompareGroup {
-  let tokens = NO_TOKENS;
+  // Summed in place: a window holds thousands of runs, and allocations per run add up.
+  const tokens = { ...NO_TOKENS };
   let converged = 0;
   const convergedTokens: number[] = [];
   const changes = new Map<string, number>();
   for (const run of runs) {
     const own = usageTokens(run.usage);
-    tokens = addTokens(tokens, own);
-    const merged = mergedLinks(run, asOf);
-    if (merged.size > 0) {
+    tokens.input += own.input;
+    tokens.output += own.output;
+    tokens.cacheRead += own.cacheRead;
+    tokens.cacheWrite += own.cacheWrite;
+    tokens.total += own.total;
+    let merged = false;
+    // Its linked changes that exist at asOf and are merged at or before it.
+    for (const c of run.linkedChanges) {
+      if (c.firstEventAt > asOf || c.mergedAt === null || c.mergedAt > asOf) continue;
+      merged = true;
+      changes.set(c.change, c.mergedAt);
+    }
+    if (merged) {
       converged++;
       convergedTokens.push(own.total);
     }
-    for (const [change, mergedAt] of merged) changes.set(change, mergedAt);
   }
   // Survival over the group's merged changes whatever the window: every merge up to asOf.
   const rows: MergedChangeRow[] = [...changes].map(([change, mergedAt]) => ({
