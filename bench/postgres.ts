@@ -123,6 +123,9 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<{
   log(`${options.label ?? ''}PostgreSQL: ingest against a bare COPY, then KPI read latency (throwaway server)`);
   const server = await startServer();
   if (!server) return null;
+  // run.ts turns Ctrl-C into an exit, which skips the finally below: the server goes with us.
+  const stopOnExit = () => server.stop();
+  if (!options.keep) process.once('exit', stopOnExit);
   fs.mkdirSync(OUT, { recursive: true });
   try {
     const source = await postgresBenchDatabase(server.url, 'bench_ingest');
@@ -146,6 +149,7 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<{
     appendKpisResults(kpis);
     return { ingest, kpis };
   } finally {
+    process.off('exit', stopOnExit);
     if (!options.keep) server.stop();
     else log(`  kept the PostgreSQL server at ${server.url} (stop it with pg_ctl)`);
   }
