@@ -15,8 +15,8 @@
  *   4. the growth of each median against the growth of the team's events in the window.
  *
  * Targets: median of /kpis, /kpis/weekly, /compare and /whatif ≤ 200 ms at 1M events; the
- * 5M/1M median ratio of /kpis and /kpis/weekly ≤ the 5M/1M ratio of the events in the window. The databases (about 0.4 and 2 GB) are deleted
- * at the end unless --keep.
+ * 5M/1M median ratio of /kpis and /kpis/weekly ≤ the 5M/1M ratio of the events in the window.
+ * The databases (about 0.4 and 2 GB) are deleted at the end unless --keep.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -107,14 +107,18 @@ function* take<T>(it: Iterator<T>, n: number): Generator<T> {
   }
 }
 
+/** A stage's database: a SQLite file, or a PostgreSQL database named by its URL. */
+export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//.test(target);
+
 async function importChild(args: string[]): Promise<void> {
-  const [dbFile, countRaw, seedRaw, asOfRaw, tag = ''] = args;
+  const [target, countRaw, seedRaw, asOfRaw, tag = ''] = args;
   const count = Number(countRaw);
   const { openDatabase } = await import('@/db/client');
+  const { openPostgres } = await import('@/db/postgres');
   const { ensureTeams } = await import('@/lib/data/teams');
   const { ingest } = await import('@/lib/ingest/ingest');
   const { peakRssMb, report } = await import('./common');
-  const db = openDatabase(dbFile);
+  const db = isPostgresUrl(target) ? await openPostgres(target) : openDatabase(target);
   await ensureTeams(Array.from({ length: TEAMS }, (_, i) => ({ slug: `bench-${i + 1}`, name: `Bench ${i + 1}` })), db);
   const events = relabelled(generateBenchEvents({ count, teams: TEAMS, seed: Number(seedRaw), asOf: Number(asOfRaw) }), tag)[Symbol.iterator]();
   const t0 = performance.now();
@@ -130,14 +134,14 @@ async function importChild(args: string[]): Promise<void> {
     process.stderr.write(`    … ${fmtInt(done + r.accepted + r.duplicates)} / ${fmtInt(count)} events (${fmt1((performance.now() - t0) / 1000)} s)\n`);
   }
   const seconds = (performance.now() - t0) / 1000;
-  db.client.pragma('wal_checkpoint(TRUNCATE)');
-  const stored = (db.client.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
-  db.client.close();
+  if (db.dialect === 'sqlite') db.client.pragma('wal_checkpoint(TRUNCATE)');
+  const stored = Number((await db.get<{ n: number }>('SELECT count(*) AS n FROM events'))!.n);
+  await db.close();
   report({ accepted, rejected, stored, seconds, eventsPerSecond: accepted / seconds, peakRssMb: peakRssMb() });
 }
 
-export async function buildStage(dbFile: string, count: number, seed: number, asOf: number, tag: string) {
-  return (await runChild('kpis.ts', ['import', dbFile, String(count), String(seed), String(asOf), tag])) as {
+export async function buildStage(target: string, count: number, seed: number, asOf: number, tag: string) {
+  return (await runChild('kpis.ts', ['import', target, String(count), String(seed), String(asOf), tag])) as {
     accepted: number;
     stored: number;
     seconds: number;
@@ -311,6 +315,33 @@ export function windowCounts(dbFile: string, team: string, w: { from: number; to
   return JSON.parse(r.stdout.trim());
 }
 
+/** windowCounts on PostgreSQL. */
+async function postgresWindowCounts(url: string, team: string, w: { from: number; to: number; asOf: number }): Promise<WindowCounts> {
+  const { default: postgres } = await import('postgres');
+  const sql = postgres(url, { max: 1, onnotice: () => {} });
+  try {
+    const [{ id: t }] = await sql`SELECT id FROM teams WHERE slug = ${team}`;
+    const [from, end] = [w.from, Math.min(w.to, w.asOf + 1)];
+    const [r] = await sql`SELECT
+      (SELECT count(*) FROM events WHERE team_id = ${t}) AS "teamEvents",
+      (SELECT count(*) FROM events WHERE team_id = ${t} AND ts >= ${from} AND ts < ${end}) AS "eventsInWindow",
+      (SELECT count(*) FROM events WHERE team_id = ${t} AND type = 'llm.call' AND ts >= ${from} AND ts < ${end}) AS "llmCallsInWindow",
+      (SELECT count(*) FROM changes WHERE team_id = ${t} AND merged_at >= ${from} AND merged_at < ${end}) AS "mergedChanges",
+      (SELECT count(*) FROM runs WHERE team_id = ${t} AND ended_at >= ${from} AND ended_at < ${end}) AS "runsEnded",
+      pg_database_size(current_database()) AS "bytes"`;
+    return Object.fromEntries(Object.entries(r).map(([k, v]) => [k, Number(v)])) as unknown as WindowCounts;
+  } finally {
+    await sql.end({ timeout: 5 });
+  }
+}
+
+/** The window's counts and the database's size in MB, on either backend. */
+async function stageFacts(target: string, w: { from: number; to: number; asOf: number }): Promise<{ counts: WindowCounts; dbMb: number }> {
+  if (!isPostgresUrl(target)) return { counts: windowCounts(target, TEAM, w), dbMb: dbSize(target) / MB };
+  const { bytes, ...counts } = (await postgresWindowCounts(target, TEAM, w)) as WindowCounts & { bytes: number };
+  return { counts, dbMb: bytes / MB };
+}
+
 interface StageResult {
   events: number;
   build: { seconds: number; eventsPerSecond: number; peakRssMb: number };
@@ -336,8 +367,9 @@ export function kpisWindow(now = Date.now()): { from: number; to: number; asOf: 
   return { from: asOf - WINDOW_WEEKS * WEEK_MS, to: asOf, asOf };
 }
 
-export function serverEnv(dbFile: string): NodeJS.ProcessEnv {
-  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off', LOOPSCOPE_OTLP_GRPC_PORT: '0' };
+export function serverEnv(target: string): NodeJS.ProcessEnv {
+  const database = isPostgresUrl(target) ? { DATABASE_URL: target } : { DATABASE_PATH: target };
+  return { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1', ...database, LOOPSCOPE_DEMO: 'off', LOOPSCOPE_OTLP_GRPC_PORT: '0' };
 }
 
 async function measureStage(
@@ -372,7 +404,7 @@ async function measureStage(
       timings[ep] = timing(samples, first[ep], bytes, cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / REQUESTS);
     }
     const loadAvg = [loadBefore, os.loadavg()[0]] as [number, number];
-    const m = { dbMb: dbSize(dbFile) / MB, serverStartSeconds: started.seconds, loadAvg, counts: windowCounts(dbFile, TEAM, w), timings };
+    const m = { ...(await stageFacts(dbFile, w)), serverStartSeconds: started.seconds, loadAvg, timings };
     logStage(m);
     if (after) await after({ base: started.base, env, dbFile, events });
     return m;
@@ -412,10 +444,16 @@ export interface KpisBenchOptions {
    * (run.ts: the team dashboard benchmark, bench/dashboard.ts).
    */
   atFirstStage?: (s: StageServer) => Promise<void>;
+  /**
+   * A PostgreSQL server (URL of a database on it, e.g. scripts/with-postgres.mjs's): the stages'
+   * database is made there (`bench_kpis`, dropped first and at the end) instead of a SQLite file.
+   */
+  postgresUrl?: string;
 }
 
 export interface KpisBenchResult {
   date: string;
+  backend: 'SQLite' | 'PostgreSQL';
   team: string;
   teams: number;
   window: { from: string; to: string; asOf: string; weeks: number };
@@ -436,7 +474,8 @@ export async function runKpisBench(options: KpisBenchOptions): Promise<KpisBench
   ensureBuild(!!options.build);
   fs.rmSync(DIR, { recursive: true, force: true });
   fs.mkdirSync(DIR, { recursive: true });
-  const dbFile = path.join(DIR, 'kpis.db');
+  const postgres = options.postgresUrl ? await postgresBenchDatabase(options.postgresUrl, 'bench_kpis') : null;
+  const dbFile = postgres?.url ?? path.join(DIR, 'kpis.db');
   const logFile = path.join(DIR, 'server.log');
   const stages: StageResult[] = [];
   removeOnExit = options.keep ? null : DIR;
@@ -447,14 +486,17 @@ export async function runKpisBench(options: KpisBenchOptions): Promise<KpisBench
       const b = await buildStage(dbFile, size - have, 11 + i, asOf, i === 0 ? '' : `g${i}`);
       if (b.stored !== size) throw new Error(`expected ${size} events stored, found ${b.stored}`);
       have = size;
-      log(`    ${fmtInt(b.accepted)} events in ${fmt1(b.seconds)} s (${fmtInt(b.eventsPerSecond)} events/s, peak RSS ${fmt1(b.peakRssMb)} MB); database ${fmt1(dbSize(dbFile) / MB)} MB`);
+      log(`    ${fmtInt(b.accepted)} events in ${fmt1(b.seconds)} s (${fmtInt(b.eventsPerSecond)} events/s, peak RSS ${fmt1(b.peakRssMb)} MB)`);
       const m = await measureStage(dbFile, w, logFile, i === 0 ? options.atFirstStage : undefined, size);
       const stage: StageResult = { events: size, build: { seconds: b.seconds, eventsPerSecond: b.eventsPerSecond, peakRssMb: b.peakRssMb }, ...m };
       stages.push(stage);
     }
   } finally {
     await stopServer();
-    if (!options.keep) fs.rmSync(DIR, { recursive: true, force: true });
+    if (!options.keep) {
+      fs.rmSync(DIR, { recursive: true, force: true });
+      await postgres?.drop();
+    }
     removeOnExit = null;
   }
 
@@ -475,9 +517,10 @@ export async function runKpisBench(options: KpisBenchOptions): Promise<KpisBench
   for (const ep of GROWTH_TARGETED) pass[`${ep} growth`] = growth.medians[ep] <= growth.eventsInWindow;
   log(`\n  Growth ${fmtInt(a.events)} → ${fmtInt(b.events)}: events in the window × ${fmt2(growth.eventsInWindow)}; medians ${ENDPOINTS.map((ep) => `${endpointName(ep)} × ${fmt2(growth.medians[ep])}`).join(', ')}`);
   log(`  server CPU per request ${ENDPOINTS.map((ep) => `${endpointName(ep)} × ${growth.serverCpu[ep] === null ? '?' : fmt2(growth.serverCpu[ep]!)}`).join(', ')}`);
-  if (options.keep) log(`  kept ${path.relative(ROOT, dbFile)}`);
+  if (options.keep) log(`  kept ${postgres ? dbFile : path.relative(ROOT, dbFile)}`);
   return {
     date: new Date().toISOString(),
+    backend: postgres ? 'PostgreSQL' : 'SQLite',
     team: TEAM,
     teams: TEAMS,
     window: { from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), asOf: new Date(w.asOf).toISOString(), weeks: WINDOW_WEEKS },
@@ -527,6 +570,23 @@ export function kpisSummaryRows(r: KpisBenchResult): [string, string, string, st
  * section, replacing an earlier one).
  */
 export function appendKpisResults(r: KpisBenchResult): void {
+  const onPostgres = r.backend === 'PostgreSQL';
+  setJsonResult(onPostgres ? 'kpisPostgres' : 'kpis', r);
+
+  const table = [
+    `| Metric | Value | Target | Result |`,
+    `|---|---|---|---|`,
+    ...kpisSummaryRows(r).map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+  const heading = onPostgres ? '## KPI read latency on PostgreSQL' : '## KPI read latency on SQLite';
+  replaceMdSection(
+    heading,
+    `${heading} — ${r.date}\n\nTeam \`${r.team}\` of ${r.teams}, window ${r.window.from} → ${r.window.to} (${r.window.weeks} weeks, asOf = to), ${r.requests} sequential requests per endpoint after warm-up.\n\n${table}\n`,
+  );
+}
+
+/** Sets `key` of bench/out/results.json to `value`, keeping the rest. */
+export function setJsonResult(key: string, value: unknown): void {
   fs.mkdirSync(OUT, { recursive: true });
   const jsonFile = path.join(OUT, 'results.json');
   let json: Record<string, unknown> = {};
@@ -535,18 +595,30 @@ export function appendKpisResults(r: KpisBenchResult): void {
   } catch {
     // none yet, or unreadable: start afresh
   }
-  json.kpis = r;
+  json[key] = value;
   fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
+}
 
-  const table = [
-    `| Metric | Value | Target | Result |`,
-    `|---|---|---|---|`,
-    ...kpisSummaryRows(r).map((row) => `| ${row.join(' | ')} |`),
-  ].join('\n');
-  replaceMdSection(
-    '## KPI read latency',
-    `## KPI read latency — ${r.date}\n\nTeam \`${r.team}\` of ${r.teams}, window ${r.window.from} → ${r.window.to} (${r.window.weeks} weeks, asOf = to), ${r.requests} sequential requests per endpoint after warm-up.\n\n${table}\n`,
-  );
+/**
+ * A fresh database `name` on the PostgreSQL server of `serverUrl` (dropped first if it exists),
+ * migrated by the first openPostgres; `drop` removes it.
+ */
+export async function postgresBenchDatabase(serverUrl: string, name: string): Promise<{ url: string; drop: () => Promise<void> }> {
+  const { default: postgres } = await import('postgres');
+  const admin = () => postgres(serverUrl, { max: 1, onnotice: () => {} });
+  const recreate = async (create: boolean) => {
+    const sql = admin();
+    try {
+      await sql.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      if (create) await sql.unsafe(`CREATE DATABASE ${name}`);
+    } finally {
+      await sql.end({ timeout: 5 });
+    }
+  };
+  await recreate(true);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return { url: url.toString(), drop: () => recreate(false) };
 }
 
 /**

@@ -9,7 +9,9 @@
  *      production server while file B is POSTed to /api/v1/events and processed;
  *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts);
  *   7. team dashboard latency, signed in, on step 6's N-event database (bench/dashboard.ts);
- *   8. the OTLP receiver: memory of a ~42 MB export, ingest rate against the events API (bench/otlp.ts).
+ *   8. the OTLP receiver: memory of a ~42 MB export, ingest rate against the events API (bench/otlp.ts);
+ *   9. PostgreSQL: ingest of file A against a bare COPY of the same rows, KPI read latency at N and
+ *      5 × N events (bench/postgres.ts; skipped, and said so, without PostgreSQL's binaries).
  *
  * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
  * (non-zero only when the benchmark itself could not run).
@@ -17,8 +19,8 @@
  * Flags: --events N (default 1000000), --no-server (skip step 5), --profile (CPU profile of the
  * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
  * --build (run `next build` first; otherwise only when the build folder has none), --only
- * ingest|kpis|dashboard (steps 1–5 only, step 6 only, or step 7 alone on its own N-event
- * database), --keep (keep step 6's databases in bench/out/kpis/). The build folder is
+ * ingest|kpis|dashboard|otlp|postgres (steps 1–5 only, step 6 only, step 7 alone on its own
+ * N-event database, step 8 only, or steps 1 and 9), --keep (keep step 6's databases in bench/out/kpis/). The build folder is
  * LOOPSCOPE_DIST_DIR (default .next), as next.config.ts reads it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -34,6 +36,7 @@ import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
 import { appendOtlpResults, runOtlpBench } from './otlp';
+import { runPostgresBench } from './postgres';
 import { benchSession, pageProblem } from './session';
 
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -54,7 +57,7 @@ const { values: flags } = parseArgs({
     keep: { type: 'boolean' },
   },
 });
-if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard', 'otlp'].includes(flags.only)) throw new Error(`--only must be ingest, kpis, dashboard or otlp`);
+if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard', 'otlp', 'postgres'].includes(flags.only)) throw new Error(`--only must be ingest, kpis, dashboard, otlp or postgres`);
 const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
 if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
 
@@ -411,6 +414,12 @@ async function otlpStep(): Promise<void> {
   log(`\nAdded the OTLP receiver figures to bench/out/results.json and bench/out/results.md`);
 }
 
+/** 9. PostgreSQL (bench/postgres.ts), on file A of step 1. */
+async function postgresStep(fileA: string): Promise<void> {
+  const r = await runPostgresBench({ file: fileA, team: 'bench-ingest', events: COUNT, keep: flags.keep, label: '\n9. ' });
+  if (r) log(`\nAdded the PostgreSQL figures to bench/out/results.json and bench/out/results.md`);
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
   if (flags.only === 'kpis') return kpisStep();
@@ -424,6 +433,7 @@ async function main(): Promise<void> {
   log(`\n1. Generating`);
   const genA = await generateFile(fileA, 'bench-ingest', 1, asOf);
   log(`  ${path.relative(ROOT, fileA)}: ${fmt1(genA.bytes / MB)} MB, ${(100 * genA.llmShare).toFixed(1)} % llm.call${genA.seconds ? ` (${fmt1(genA.seconds)} s)` : ' (reused)'}`);
+  if (flags.only === 'postgres') return postgresStep(fileA);
   const genB = flags['no-server'] ? null : await generateFile(fileB, 'bench-upload', 2, asOf);
   if (genB) log(`  ${path.relative(ROOT, fileB)}: ${fmt1(genB.bytes / MB)} MB, ${(100 * genB.llmShare).toFixed(1)} % llm.call${genB.seconds ? ` (${fmt1(genB.seconds)} s)` : ' (reused)'}`);
 
@@ -512,6 +522,7 @@ async function main(): Promise<void> {
     await kpisStep();
     log('');
     await otlpStep();
+    await postgresStep(fileA);
   }
 }
 

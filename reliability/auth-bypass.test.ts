@@ -4,7 +4,7 @@
  * another team, and with the `x-middleware-subrequest` header variants of CVE-2025-29927; every
  * server action of the build (its manifest) is posted without a session. Each answer is a
  * 401/403/404/405 or a redirect to the sign-in page (a few pages are public by design: sign-in,
- * setup and share links, health), no answer contains the team's data, and nothing in the
+ * setup and share links, health, the documentation), no answer contains the team's data, and nothing in the
  * database changes.
  */
 import fs from 'node:fs';
@@ -15,8 +15,7 @@ import { DIST_DIR, fmt, makeFixtures, openSqlite, request, ROOT, Server, workDir
 const SECRETS = ['Alpha Confidential', 'alpha-secret-run', 'alpha-secret-model', '987654321', '987,654,321', 'alpha-secret-repo'];
 const SUBREQUEST = ['middleware', 'src/middleware', 'pages/_middleware', 'middleware:middleware:middleware:middleware:middleware', 'src/middleware:src/middleware:src/middleware:src/middleware:src/middleware', 'proxy', 'proxy:proxy:proxy:proxy:proxy', 'src/proxy'];
 /** Answered 200 to anyone by design: these must still show no team data. */
-// The docs index too: docs/*.md are served to anyone on purpose (README, "First sign-in").
-const PUBLIC = new Set(['/login', '/api/health', '/docs']);
+const PUBLIC = new Set(['/login', '/api/health', '/docs', '/docs/api']);
 
 let server: Server | null = null;
 afterAll(async () => server?.kill());
@@ -80,7 +79,8 @@ it('no route, page or server action answers data or changes anything without the
       .replace(/\/(route\.ts|page\.tsx)$/, '')
       .replace('[slug]', 'alpha')
       .replace('[id]', 'alpha-secret-run')
-      .replace('[token]', 'A'.repeat(43)) || '/';
+      .replace('[token]', 'A'.repeat(43))
+      .replace('[page]', 'api') || '/';
   // Endpoints that need more than a team to get as far as the team's data: asked for fully, so a
   // refusal is about the credentials, not a missing parameter (400).
   const REQUIRED_QUERY: Record<string, string> = {

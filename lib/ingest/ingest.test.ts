@@ -180,7 +180,7 @@ describe('ingest', () => {
       }),
       { numRuns: 4 },
     );
-  });
+  }, 180_000); // five ingests of the demo: about a minute on PostgreSQL on a busy 2-core machine
 
   // The SQLite file itself: its WAL, its integrity after a kill.
   it.runIf(!testPostgresUrl())('leaves an upload killed mid-transaction fully absent and the database intact', async () => {
