@@ -463,6 +463,31 @@ export const webhookDeliveries = pgTable(
 );
 
 /**
+ * The files of a team's directory imports already read (`cli import <dir>` of Claude Code
+ * transcripts, lib/importers/resume.ts): a file whose size, mtime and fingerprint (`hash`, of
+ * its first 64 KiB and the 4 KiB before `read_to`) are unchanged is skipped; one that grew past
+ * `read_to` (the end of its last whole line read, `lines` lines in) is read from there. Written in
+ * the upload's transaction, so a rolled-back import marks nothing.
+ */
+export const importedFiles = pgTable(
+  'imported_files',
+  {
+    teamId: bigint('team_id', { mode: 'number' })
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    mtimeMs: bigint('mtime_ms', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    readTo: bigint('read_to', { mode: 'number' }).notNull(),
+    lines: bigint('lines', { mode: 'number' }).notNull(),
+    uploadId: bigint('upload_id', { mode: 'number' }),
+    importedAt: bigint('imported_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.path] })],
+);
+
+/**
  * Where a team's alerts go (lib/alerts): an incoming-webhook URL that takes a JSON `text`
  * (Slack, Mattermost, Microsoft Teams workflows, Discord's Slack-compatible endpoint).
  * - `secret`: signs each delivery (`X-Loopscope-Signature-256`, HMAC-SHA256 of the body). Stored

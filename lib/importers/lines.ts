@@ -47,9 +47,9 @@ export class LineSplitter {
     private readonly decode: LineDecoder = utf8,
   ) {}
 
-  /** Starts over at line 1 (the next file of a multi-file source). Any unfinished line is dropped: call end() first. */
-  reset(): void {
-    this.line = 1;
+  /** Starts over at `line` (the next file of a multi-file source). Any unfinished line is dropped: call end() first. */
+  reset(line = 1): void {
+    this.line = line;
     this.parts = [];
     this.partsLen = 0;
     this.discarding = false;
@@ -249,9 +249,9 @@ export abstract class JsonLinesParser implements EventParser {
   }
 
   /** The next file of a multi-file source begins. */
-  startFile(name: string): ParsedItem[] {
+  startFile(name: string, firstLine = 1): ParsedItem[] {
     const out = this.endFile();
-    this.splitter.reset();
+    this.splitter.reset(firstLine);
     this.file = name;
     return out;
   }

@@ -1,6 +1,6 @@
 /**
  * A generated `~/.claude/projects` tree with the shapes real transcripts have, for the import
- * benchmark against ccusage (bench/claude-code.ts) and the generated-tree totals test:
+ * benchmark against ccusage (bench/claude-code.ts) and the generated-tree tests (resume.test.ts):
  *
  * - one file per session (`<project>/<session>.jsonl`), some with sub-agents
  *   (`<project>/<session>/subagents/agent-<id>.jsonl`, `isSidechain: true`, the parent's session);
