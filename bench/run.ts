@@ -9,7 +9,8 @@
  *      production server while file B is POSTed to /api/v1/events and processed;
  *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts);
  *   7. team dashboard latency, signed in, on step 6's N-event database (bench/dashboard.ts);
- *   8. the OTLP receiver: memory of a ~42 MB export, ingest rate against the events API (bench/otlp.ts).
+ *   8. the OTLP receiver: memory of a ~42 MB export, ingest rate against the events API (bench/otlp.ts);
+ *   9. Claude Code import of a generated ~200 MB projects tree against ccusage (bench/claude-code.ts).
  *
  * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
  * (non-zero only when the benchmark itself could not run).
@@ -17,13 +18,15 @@
  * Flags: --events N (default 1000000), --no-server (skip step 5), --profile (CPU profile of the
  * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
  * --build (run `next build` first; otherwise only when the build folder has none), --only
- * ingest|kpis|dashboard (steps 1–5 only, step 6 only, or step 7 alone on its own N-event
- * database), --keep (keep step 6's databases in bench/out/kpis/). The build folder is
+ * ingest|kpis|dashboard|otlp|claude-code (steps 1–5 only, step 6 only, or step 7, 8 or 9 alone;
+ * 7 on its own N-event database), --keep (keep step 6's databases in bench/out/kpis/, step 9's
+ * tree in bench/out/claude-code/), --cc-mb (step 9's tree size in MiB, default 200). The build folder is
  * LOOPSCOPE_DIST_DIR (default .next), as next.config.ts reads it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -33,6 +36,7 @@ import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
+import { appendClaudeCodeResults, runClaudeCodeBench } from './claude-code';
 import { appendOtlpResults, runOtlpBench } from './otlp';
 import { benchSession, pageProblem } from './session';
 
@@ -52,9 +56,14 @@ const { values: flags } = parseArgs({
     build: { type: 'boolean' },
     only: { type: 'string' },
     keep: { type: 'boolean' },
+    'cc-mb': { type: 'string' },
   },
 });
-if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard', 'otlp'].includes(flags.only)) throw new Error(`--only must be ingest, kpis, dashboard or otlp`);
+if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard', 'otlp', 'claude-code'].includes(flags.only)) {
+  throw new Error(`--only must be ingest, kpis, dashboard, otlp or claude-code`);
+}
+const CC_MB = Number(flags['cc-mb'] ?? 200);
+const CORES = os.cpus().length;
 const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
 if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
 
@@ -411,15 +420,25 @@ async function otlpStep(): Promise<void> {
   log(`\nAdded the OTLP receiver figures to bench/out/results.json and bench/out/results.md`);
 }
 
+/** 9. Claude Code import against ccusage (bench/claude-code.ts). */
+async function claudeCodeStep(): Promise<void> {
+  log(`\n9. Claude Code import of a generated ${CC_MB} MB projects tree against ccusage`);
+  const r = await runClaudeCodeBench({ mb: CC_MB, keep: flags.keep, log });
+  appendClaudeCodeResults(r, CORES);
+  log(`  ratios ccusage/import: first ${r.ratios.first.toFixed(2)}, unchanged ${r.ratios.second.toFixed(1)}, grown ${r.ratios.grown.toFixed(1)}; totals equal: ${r.totalsEqual}`);
+  log(`\nAdded the Claude Code figures to bench/out/results.json and bench/out/results.md`);
+}
+
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
+  if (flags.only === 'claude-code') return claudeCodeStep();
   if (flags.only === 'kpis') return kpisStep();
   if (flags.only === 'dashboard') return dashboardStep();
   if (flags.only === 'otlp') return otlpStep();
   const asOf = Math.floor(Date.now() / 86_400_000) * 86_400_000; // today, UTC midnight
   const fileA = path.join(OUT, 'events-a.ndjson');
   const fileB = path.join(OUT, 'events-b.ndjson');
-  log(`Loopscope benchmark: ${fmtInt(COUNT)} events per file, node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  log(`Loopscope benchmark: ${fmtInt(COUNT)} events per file, node ${process.version}, ${CORES} CPUs`);
 
   log(`\n1. Generating`);
   const genA = await generateFile(fileA, 'bench-ingest', 1, asOf);
@@ -505,13 +524,14 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(
     path.join(OUT, 'results.md'),
-    `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}.\n\n${md}\n`,
+    `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}, ${CORES} CPU cores.\n\n${md}\n`,
   );
   log(`\nWrote bench/out/results.json and bench/out/results.md`);
   if (flags.only !== 'ingest') {
     await kpisStep();
     log('');
     await otlpStep();
+    await claudeCodeStep();
   }
 }
 
