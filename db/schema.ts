@@ -466,7 +466,7 @@ export const webhookDeliveries = sqliteTable(
 /**
  * The files of a team's directory imports already read (`cli import <dir>` of Claude Code
  * transcripts, lib/importers/resume.ts): a file whose size, mtime and fingerprint (`hash`, of
- * its first 64 KiB and the 4 KiB before `read_to`) are unchanged is skipped; one that grew past
+ * its first 4 KiB and the 4 KiB before `read_to`) are unchanged is skipped; one that grew past
  * `read_to` (the end of its last whole line read, `lines` lines in) is read from there. Written in
  * the upload's transaction, so a rolled-back import marks nothing.
  */

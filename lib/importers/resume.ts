@@ -5,9 +5,10 @@
  * read from there, its lines numbered on from where they stopped; any other file is read whole.
  * Events of a re-read line keep their ids, so they come back as duplicates, never twice.
  *
- * The fingerprint hashes the file's first 64 KiB and the 4 KiB before `readTo` (and `readTo`):
- * hashing whole files would cost as much as reading them, which is what skipping saves. A file
- * rewritten in its middle with its size, mtime, head and tail kept is not noticed.
+ * The fingerprint hashes the file's first 4 KiB (its first line: session id, uuids, times), the
+ * 4 KiB before `readTo`, and `readTo`: hashing whole files would cost as much as reading them,
+ * which is what skipping saves. A file rewritten in its middle with its size, mtime, head and
+ * tail kept is not noticed.
  *
  * What a skipped or resumed part held is not read again, so de-duplication across files sees
  * only this import's lines: a new sub-agent file replaying a message of a file read before under
@@ -18,7 +19,7 @@ import fs from 'node:fs';
 import { HIGH_WATER, listDirectory, type MultiFileInput, type NamedInput } from './sources';
 import type { ImportFormat } from './types';
 
-const HEAD = 64 * 1024;
+const HEAD = 4 * 1024;
 const TAIL = 4 * 1024;
 const NL = 0x0a;
 
@@ -41,12 +42,12 @@ export interface ResumableSource extends MultiFileInput {
   marks: Map<string, FileMark>;
 }
 
-/** Hash of the first 64 KiB of `file` and the 4 KiB before `to`. */
+/** Hash of the first 4 KiB of `file` and the 4 KiB before `to`. */
 export function fingerprint(file: string, to: number): string {
   const fd = fs.openSync(file, 'r');
   try {
-    const head = Buffer.alloc(Math.min(HEAD, to));
-    const tail = Buffer.alloc(Math.min(TAIL, to));
+    const head = Buffer.allocUnsafe(Math.min(HEAD, to));
+    const tail = Buffer.allocUnsafe(Math.min(TAIL, to));
     const h = fs.readSync(fd, head, 0, head.length, 0);
     const t = fs.readSync(fd, tail, 0, tail.length, to - tail.length);
     return createHash('sha256').update(head.subarray(0, h)).update(tail.subarray(0, t)).update(String(to)).digest('base64url');
