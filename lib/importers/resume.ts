@@ -83,7 +83,11 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
   return source;
 }
 
-/** The file's chunks from `start`; at its end, what was read goes into `marks`. */
+/**
+ * The file's chunks from `start`, read into one buffer used again for each (the line splitter
+ * copies what it keeps; a read stream would copy every short read out of its buffer instead);
+ * at its end, what was read goes into `marks`.
+ */
 async function* readMarking(
   file: string,
   start: number,
@@ -94,14 +98,22 @@ async function* readMarking(
   let pos = start;
   let readTo = start;
   let lines = firstLine - 1;
-  for await (const chunk of fs.createReadStream(file, { start, highWaterMark: HIGH_WATER })) {
-    const buf = chunk as Buffer;
-    for (let nl = buf.indexOf(NL); nl >= 0; nl = buf.indexOf(NL, nl + 1)) {
-      lines++;
-      readTo = pos + nl + 1;
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(HIGH_WATER);
+    for (;;) {
+      const { bytesRead } = await fd.read(buf, 0, buf.length, pos);
+      if (bytesRead === 0) break;
+      const chunk = buf.subarray(0, bytesRead);
+      for (let nl = chunk.indexOf(NL); nl >= 0; nl = chunk.indexOf(NL, nl + 1)) {
+        lines++;
+        readTo = pos + nl + 1;
+      }
+      pos += bytesRead;
+      yield chunk;
     }
-    pos += buf.length;
-    yield buf;
+  } finally {
+    await fd.close();
   }
   marks.set(file, { ...stat, hash: fingerprint(file, readTo), readTo, lines });
 }
