@@ -14,6 +14,7 @@ import { RunFilters } from '@/components/runs/RunFilters';
 import { Pagination, RunsTable } from '@/components/runs/RunsTable';
 import { ShareViewControl } from '@/components/share/ShareViewControl';
 import { currentViewer } from '@/lib/auth/viewer';
+import { cachedRead, pageNow } from '@/lib/data/read-cache';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
@@ -44,17 +45,20 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const [{ slug }, query, viewer] = await Promise.all([params, searchParams, params.then((p) => currentViewer(`/teams/${p.slug}`))]);
   const team = await findTeam(viewer, slug);
   if (!team) notFound();
-  const range = parseDashboardRange(query, Date.now());
+  const range = parseDashboardRange(query, pageNow());
   const filters = parseSliceFilters(query);
   const runQuery = parseRunQuery(query);
-  const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
+  const { dashboard, facets, costs } = await cachedRead(`team ${JSON.stringify([viewer, slug, range, filters, runQuery])}`, async () => {
+    const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
+    const [facets, costs] = await Promise.all([
+      getViewFacets(viewer, slug, range.window, filters, dashboard.runList!.facets),
+      getRunCosts(viewer, slug, dashboard.runList!.rows, range.window.asOf),
+    ]);
+    return { dashboard, facets, costs };
+  });
   const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
-  const [facets, costs] = await Promise.all([
-    getViewFacets(viewer, slug, range.window, filters, runs.facets),
-    getRunCosts(viewer, slug, runs.rows, range.window.asOf),
-  ]);
   if (!facets || !costs) notFound();
   const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
   const basePath = `/teams/${team.slug}`;
