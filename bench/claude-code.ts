@@ -20,7 +20,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { growClaudeTree, writeClaudeTree } from '@/lib/importers/testing/claude-tree';
 import { ROOT, runChild } from './child';
-import { replaceMdSection } from './kpis';
+import { addResultsJson, replaceMdSection } from './kpis';
 
 const OUT = path.join(ROOT, 'bench', 'out', 'claude-code');
 const GROWN_SESSIONS = 5;
@@ -115,15 +115,7 @@ export async function runClaudeCodeBench(opts: { mb: number; keep?: boolean; log
 }
 
 export function appendClaudeCodeResults(r: ClaudeCodeBenchResult, cores: number): void {
-  const jsonFile = path.join(ROOT, 'bench', 'out', 'results.json');
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch {
-    // none yet
-  }
-  json.claudeCode = r;
-  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
+  addResultsJson('claudeCode', r);
   const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const s = (x: number) => `${x.toFixed(2)} s`;
   const rows = [

@@ -515,15 +515,7 @@ export function kpisSummaryRows(r: KpisBenchResult): [string, string, string, st
  */
 export function appendKpisResults(r: KpisBenchResult): void {
   fs.mkdirSync(OUT, { recursive: true });
-  const jsonFile = path.join(OUT, 'results.json');
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch {
-    // none yet, or unreadable: start afresh
-  }
-  json.kpis = r;
-  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
+  addResultsJson('kpis', r);
 
   const table = [
     `| Metric | Value | Target | Result |`,
@@ -534,6 +526,19 @@ export function appendKpisResults(r: KpisBenchResult): void {
     '## KPI read latency',
     `## KPI read latency — ${r.date}\n\nTeam \`${r.team}\` of ${r.teams}, window ${r.window.from} → ${r.window.to} (${r.window.weeks} weeks, asOf = to), ${r.requests} sequential requests per endpoint after warm-up.\n\n${table}\n`,
   );
+}
+
+/** Sets `key` of bench/out/results.json to `value`, keeping what the other steps wrote. */
+export function addResultsJson(key: string, value: unknown): void {
+  const jsonFile = path.join(OUT, 'results.json');
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  } catch {
+    // none yet, or unreadable: start afresh
+  }
+  json[key] = value;
+  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
 }
 
 /**
