@@ -7,10 +7,11 @@ export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname)
 /** Node options that run the project's TypeScript as the CLI does. */
 export const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
 
-/** Runs bench/<script> with `args` and returns the object on its last BENCH_RESULT line. */
-export async function runChild(script: string, args: string[], extraNodeArgs: string[] = []): Promise<Record<string, any>> {
+/** Runs bench/<script> with `args` (and `env` over this process's) and returns the object on its last BENCH_RESULT line. */
+export async function runChild(script: string, args: string[], extraNodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Record<string, any>> {
   const child = spawn(process.execPath, [...extraNodeArgs, ...TSX_ARGS, path.join(ROOT, 'bench', script), ...args], {
     cwd: ROOT,
+    env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let stdout = '';

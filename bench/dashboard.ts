@@ -1,5 +1,5 @@
 /**
- * Team dashboard benchmark (issue #4): the server response time of the team dashboard page,
+ * Team dashboard benchmark: the server response time of the team dashboard page,
  * signed in, with N (default 1,000,000) events in the database. Part of `npm run bench`
  * (measured on step 6's first database while its server is up); alone: `npm run bench -- --only
  * dashboard` (builds the same N-event database, seed and asOf as step 6's first stage).
@@ -20,7 +20,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
-  buildStage, dbSize, ensureBuild, groupCpuMs, KPIS_DIR, kpisWindow, replaceMdSection, serverEnv, serverPid, startServer, stopServer,
+  addResultsJson, buildStage, dbSize, ensureBuild, groupCpuMs, KPIS_DIR, kpisWindow, replaceMdSection, serverEnv, serverPid, startServer, stopServer,
   TEAM, TEAMS, type StageServer,
 } from './kpis';
 import { benchSession, pageProblem, type PageKind } from './session';
@@ -250,15 +250,7 @@ export async function runDashboardBench(options: { events: number; keep?: boolea
 /** Adds the result to bench/out/results.json (key `dashboard`) and results.md (its own section). */
 export function appendDashboardResults(r: DashboardResult): void {
   fs.mkdirSync(OUT, { recursive: true });
-  const jsonFile = path.join(OUT, 'results.json');
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch {
-    // none yet, or unreadable
-  }
-  json.dashboard = r;
-  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
+  addResultsJson('dashboard', r);
   const row = (label: string, t: PageTiming, target = '', result = '') =>
     `| ${label} | ${fmt1(t.p50)} / ${fmt1(t.p95)} / ${fmt1(t.max)} ms (n=${t.n}${t.errors ? `, errors=${t.errors}` : ''}; ${fmt1(t.throughput)} req/s; server CPU ${t.serverCpuMs === null ? '?' : fmt1(t.serverCpuMs)} ms/req) | ${target} | ${result} |`;
   const c = r.counts;

@@ -571,7 +571,7 @@ export function kpisSummaryRows(r: KpisBenchResult): [string, string, string, st
  */
 export function appendKpisResults(r: KpisBenchResult): void {
   const onPostgres = r.backend === 'PostgreSQL';
-  setJsonResult(onPostgres ? 'kpisPostgres' : 'kpis', r);
+  addResultsJson(onPostgres ? 'kpisPostgres' : 'kpis', r);
 
   const table = [
     `| Metric | Value | Target | Result |`,
@@ -583,20 +583,6 @@ export function appendKpisResults(r: KpisBenchResult): void {
     heading,
     `${heading} — ${r.date}\n\nTeam \`${r.team}\` of ${r.teams}, window ${r.window.from} → ${r.window.to} (${r.window.weeks} weeks, asOf = to), ${r.requests} sequential requests per endpoint after warm-up.\n\n${table}\n`,
   );
-}
-
-/** Sets `key` of bench/out/results.json to `value`, keeping the rest. */
-export function setJsonResult(key: string, value: unknown): void {
-  fs.mkdirSync(OUT, { recursive: true });
-  const jsonFile = path.join(OUT, 'results.json');
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch {
-    // none yet, or unreadable: start afresh
-  }
-  json[key] = value;
-  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
 }
 
 /**
@@ -619,6 +605,19 @@ export async function postgresBenchDatabase(serverUrl: string, name: string): Pr
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: () => recreate(false) };
+}
+
+/** Sets `key` of bench/out/results.json to `value`, keeping what the other steps wrote. */
+export function addResultsJson(key: string, value: unknown): void {
+  const jsonFile = path.join(OUT, 'results.json');
+  let json: Record<string, unknown> = {};
+  try {
+    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
+  } catch {
+    // none yet, or unreadable: start afresh
+  }
+  json[key] = value;
+  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
 }
 
 /**

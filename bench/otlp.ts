@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { encodeExportRequest } from '@/lib/otlp/proto';
 import { claudeApiRequestRecord, claudeLogsRequest } from '@/lib/otlp/testing';
 import { runChild } from './child';
-import { cli, ensureBuild, replaceMdSection, serverEnv, startServer, stopServer } from './kpis';
+import { addResultsJson, cli, ensureBuild, replaceMdSection, serverEnv, startServer, stopServer } from './kpis';
 
 const OUT = path.join(path.resolve(path.dirname(new URL(import.meta.url).pathname), '..'), 'bench', 'out');
 const MB = 2 ** 20;
@@ -150,15 +150,7 @@ export async function runOtlpBench(options: { records: number; build?: boolean }
 }
 
 export function appendOtlpResults(r: OtlpBenchResult): void {
-  const jsonFile = path.join(OUT, 'results.json');
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(fs.readFileSync(jsonFile, 'utf8'));
-  } catch {
-    // none yet
-  }
-  json.otlp = r;
-  fs.writeFileSync(jsonFile, JSON.stringify(json, null, 2) + '\n');
+  addResultsJson('otlp', r);
   const rows = [
     ...r.memory.map((m) => `| ${m.encoding} export of ${m.bodyMb.toFixed(1)} MB (${m.spans.toLocaleString('en-US')} spans): peak RSS over the RSS before | +${m.addedMb.toFixed(0)} MB (${m.peakRssMb.toFixed(0)} MB peak, ${m.seconds.toFixed(1)} s) |`),
     `| OTLP/HTTP protobuf \`POST /v1/logs\`, ${r.rate.records.toLocaleString('en-US')} records in batches of ${r.rate.batch} | ${Math.round(r.rate.otlpProtobuf.recordsPerSecond).toLocaleString('en-US')} records/s |`,

@@ -17,7 +17,7 @@ import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { ROOT, runChild } from './child';
-import { appendKpisResults, postgresBenchDatabase, replaceMdSection, runKpisBench, setJsonResult, type KpisBenchResult } from './kpis';
+import { appendKpisResults, postgresBenchDatabase, replaceMdSection, runKpisBench, addResultsJson, type KpisBenchResult } from './kpis';
 
 export const POSTGRES_TARGETS = { ratio: 0.5 } as const;
 const OUT = path.join(ROOT, 'bench', 'out', 'postgres');
@@ -156,7 +156,7 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<{
 }
 
 function appendPostgresIngestResults(r: PostgresIngestResult): void {
-  setJsonResult('postgresIngest', r);
+  addResultsJson('postgresIngest', r);
   const pf = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
   const rows = [
     ['Ingestion path on PostgreSQL (ingest())', `${fmtInt(r.import.eventsPerSecond)} events/s (${fmt1(r.import.seconds)} s, peak RSS ${fmt1(r.import.peakRssMb)} MB)`, '', ''],

@@ -32,12 +32,13 @@ const times = new Map<string, number[]>();
 /** SQL time and rows by call label and statement (with --sql). */
 const sqlTimes = new Map<string, { ms: number; rows: number; calls: number }>();
 let current: string | null = null;
-function timed<T>(label: string, fn: () => T): T {
+/** Times an async call to its settling (the calls run one at a time, so `current` names the one running). */
+async function timed<T>(label: string, fn: () => Promise<T>): Promise<T> {
   const outer = current;
   current = label;
   const t0 = performance.now();
   try {
-    return fn();
+    return await fn();
   } finally {
     const ms = performance.now() - t0;
     current = outer;
@@ -94,34 +95,34 @@ const runId =
       .get(team, Date.now() - 28 * 86_400_000) as { run: string }
   ).run;
 
-function once(record: boolean): void {
+async function once(record: boolean): Promise<void> {
   const now = Date.now();
   const t = (label: string) => (record ? label : `warm-up ${label}`);
   // /teams/<team>?range=12w, as app/teams/[slug]/page.tsx does it.
   const all0 = performance.now();
-  timed(t('page: findTeam'), () => findTeam(viewer, team));
+  await timed(t('page: findTeam'), () => findTeam(viewer, team));
   const range = parseDashboardRange(query, now);
   const filters = parseSliceFilters(query);
-  const dashboard = timed(t('page: getTeamDashboard (window + previous + runs table)'), () =>
+  await timed(t('page: getTeamDashboard (window + previous + runs table)'), () =>
     getTeamDashboard(viewer, team, { window: range.window, previous: range.previous, filters, runs: parseRunQuery(query) }),
   )!;
   // For comparison: the first page of GET /api/v1/runs for the same window.
-  timed(t('  getRuns (first page)'), () => getRuns(viewer, [team], range.window, { filters }));
+  await timed(t('  getRuns (first page)'), () => getRuns(viewer, [team], range.window, { filters }));
   if (record) (times.get('dashboard data total') ?? times.set('dashboard data total', []).get('dashboard data total')!).push(performance.now() - all0);
   // For comparison: the three API answers it combines, each alone.
-  timed(t('  getKpis (window)'), () => getKpis(viewer, [team], range.window, { filters }));
-  timed(t('  getKpis (previous)'), () => getKpis(viewer, [team], range.previous!, { filters }));
-  timed(t('  getWeeklyKpis'), () => getWeeklyKpis(viewer, [team], range.window, { filters }));
-  timed(t('  getFlags'), () => getFlags(viewer, [team], range.window, { filters }));
+  await timed(t('  getKpis (window)'), () => getKpis(viewer, [team], range.window, { filters }));
+  await timed(t('  getKpis (previous)'), () => getKpis(viewer, [team], range.previous!, { filters }));
+  await timed(t('  getWeeklyKpis'), () => getWeeklyKpis(viewer, [team], range.window, { filters }));
+  await timed(t('  getFlags'), () => getFlags(viewer, [team], range.window, { filters }));
   // The overview (/) and the run page.
   const overviewRange = parseDashboardRange({}, now);
-  timed(t('overview: listTeamSummaries'), () => listTeamSummaries(viewer));
-  timed(t('overview: overview (getTeamDashboard × teams, 4w and previous)'), () => overview(viewer, overviewRange));
-  timed(t('run page: getRunDetail'), () => getRunDetail(viewer, team, runId, overviewRange.window));
+  await timed(t('overview: listTeamSummaries'), () => listTeamSummaries(viewer));
+  await timed(t('overview: overview (getTeamDashboard × teams, 4w and previous)'), () => overview(viewer, overviewRange));
+  await timed(t('run page: getRunDetail'), () => getRunDetail(viewer, team, runId, overviewRange.window));
 }
 
-for (let i = 0; i < 3; i++) once(false);
-for (let i = 0; i < N; i++) once(true);
+for (let i = 0; i < 3; i++) await once(false);
+for (let i = 0; i < N; i++) await once(true);
 
 const pct = (s: number[], p: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 console.log(`team ${team}, range ${query.range}, run ${runId}, ${N} iterations after 3 warm-ups (ms)`);

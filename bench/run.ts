@@ -10,7 +10,8 @@
  *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts);
  *   7. team dashboard latency, signed in, on step 6's N-event database (bench/dashboard.ts);
  *   8. the OTLP receiver: memory of a ~42 MB export, ingest rate against the events API (bench/otlp.ts);
- *   9. PostgreSQL: ingest of file A against a bare COPY of the same rows, KPI read latency at N and
+ *   9. Claude Code import of a generated ~200 MB projects tree against ccusage (bench/claude-code.ts);
+ *  10. PostgreSQL: ingest of file A against a bare COPY of the same rows, KPI read latency at N and
  *      5 × N events (bench/postgres.ts; skipped, and said so, without PostgreSQL's binaries).
  *
  * Writes bench/out/results.json and bench/out/results.md. Exits 0 even when a target is missed
@@ -19,13 +20,16 @@
  * Flags: --events N (default 1000000), --no-server (skip step 5), --profile (CPU profile of the
  * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
  * --build (run `next build` first; otherwise only when the build folder has none), --only
- * ingest|kpis|dashboard|otlp|postgres (steps 1–5 only, step 6 only, step 7 alone on its own
- * N-event database, step 8 only, or steps 1 and 9), --keep (keep step 6's databases in bench/out/kpis/). The build folder is
+ * ingest|kpis|dashboard|otlp|claude-code|postgres (steps 1–5 only, step 6 only, step 7, 8 or 9
+ * alone, 7 on its own N-event database, or steps 1 and 10), --keep (keep step 6's databases in
+ * bench/out/kpis/, step 9's tree in bench/out/claude-code/, step 10's PostgreSQL server),
+ * --cc-mb (step 9's tree size in MiB, default 200). The build folder is
  * LOOPSCOPE_DIST_DIR (default .next), as next.config.ts reads it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
@@ -35,13 +39,14 @@ import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
+import { appendClaudeCodeResults, runClaudeCodeBench } from './claude-code';
 import { appendOtlpResults, runOtlpBench } from './otlp';
 import { runPostgresBench } from './postgres';
 import { benchSession, pageProblem } from './session';
 
 const OUT = path.join(ROOT, 'bench', 'out');
 
-const TARGETS = { ratio: 0.5, peakRssMb: 300, p95Ms: 100 };
+const TARGETS = { ratio: 0.6, peakRssMb: 300, p95Ms: 100 };
 const POLL_INTERVAL_MS = 20;
 const MB = 2 ** 20;
 
@@ -55,9 +60,13 @@ const { values: flags } = parseArgs({
     build: { type: 'boolean' },
     only: { type: 'string' },
     keep: { type: 'boolean' },
+    'cc-mb': { type: 'string' },
   },
 });
-if (flags.only !== undefined && !['ingest', 'kpis', 'dashboard', 'otlp', 'postgres'].includes(flags.only)) throw new Error(`--only must be ingest, kpis, dashboard, otlp or postgres`);
+const STEPS = ['ingest', 'kpis', 'dashboard', 'otlp', 'claude-code', 'postgres'];
+if (flags.only !== undefined && !STEPS.includes(flags.only)) throw new Error(`--only must be one of ${STEPS.join(', ')}`);
+const CC_MB = Number(flags['cc-mb'] ?? 200);
+const CORES = os.cpus().length;
 const COUNT = Number(flags.events ?? process.env.BENCH_EVENTS ?? 1_000_000);
 if (!Number.isSafeInteger(COUNT) || COUNT <= 0) throw new Error(`--events must be a positive integer`);
 
@@ -414,21 +423,31 @@ async function otlpStep(): Promise<void> {
   log(`\nAdded the OTLP receiver figures to bench/out/results.json and bench/out/results.md`);
 }
 
-/** 9. PostgreSQL (bench/postgres.ts), on file A of step 1. */
+/** 9. Claude Code import against ccusage (bench/claude-code.ts). */
+async function claudeCodeStep(): Promise<void> {
+  log(`\n9. Claude Code import of a generated ${CC_MB} MB projects tree against ccusage`);
+  const r = await runClaudeCodeBench({ mb: CC_MB, keep: flags.keep, log });
+  appendClaudeCodeResults(r, CORES);
+  log(`  ratios ccusage/import: first ${r.ratios.first.toFixed(2)}, unchanged ${r.ratios.second.toFixed(1)}, grown ${r.ratios.grown.toFixed(1)}; totals equal: ${r.totalsEqual}`);
+  log(`\nAdded the Claude Code figures to bench/out/results.json and bench/out/results.md`);
+}
+
+/** 10. PostgreSQL (bench/postgres.ts), on file A of step 1. */
 async function postgresStep(fileA: string): Promise<void> {
-  const r = await runPostgresBench({ file: fileA, team: 'bench-ingest', events: COUNT, keep: flags.keep, label: '\n9. ' });
+  const r = await runPostgresBench({ file: fileA, team: 'bench-ingest', events: COUNT, keep: flags.keep, label: '\n10. ' });
   if (r) log(`\nAdded the PostgreSQL figures to bench/out/results.json and bench/out/results.md`);
 }
 
 async function main(): Promise<void> {
   fs.mkdirSync(OUT, { recursive: true });
+  if (flags.only === 'claude-code') return claudeCodeStep();
   if (flags.only === 'kpis') return kpisStep();
   if (flags.only === 'dashboard') return dashboardStep();
   if (flags.only === 'otlp') return otlpStep();
   const asOf = Math.floor(Date.now() / 86_400_000) * 86_400_000; // today, UTC midnight
   const fileA = path.join(OUT, 'events-a.ndjson');
   const fileB = path.join(OUT, 'events-b.ndjson');
-  log(`Loopscope benchmark: ${fmtInt(COUNT)} events per file, node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+  log(`Loopscope benchmark: ${fmtInt(COUNT)} events per file, node ${process.version}, ${CORES} CPUs`);
 
   log(`\n1. Generating`);
   const genA = await generateFile(fileA, 'bench-ingest', 1, asOf);
@@ -515,13 +534,14 @@ async function main(): Promise<void> {
   fs.writeFileSync(path.join(OUT, 'results.json'), JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(
     path.join(OUT, 'results.md'),
-    `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}.\n\n${md}\n`,
+    `# Loopscope benchmark — ${results.date}\n\n${fmtInt(COUNT)} events per file, node ${process.version}, ${CORES} CPU cores.\n\n${md}\n`,
   );
   log(`\nWrote bench/out/results.json and bench/out/results.md`);
   if (flags.only !== 'ingest') {
     await kpisStep();
     log('');
     await otlpStep();
+    await claudeCodeStep();
     await postgresStep(fileA);
   }
 }

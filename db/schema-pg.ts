@@ -328,7 +328,7 @@ export const teamSettings = pgTable('team_settings', {
   updatedAt: bigint('updated_at', { mode: 'number' }).notNull(),
 });
 
-/** Accounts (issue #5). `role` is `admin` (every team, manages the installation) or `member`. */
+/** Accounts. `role` is `admin` (every team, manages the installation) or `member`. */
 export const users = pgTable('users', {
   id: bigint('id', { mode: 'number' }).primaryKey().generatedByDefaultAsIdentity(),
   /** Lower-cased, trimmed. */
@@ -426,7 +426,7 @@ export const shareLinks = pgTable(
 );
 
 /**
- * Per-team settings of the importers (issue #6), apart from `team_settings`:
+ * Per-team settings of the importers, apart from `team_settings`:
  * - `github_webhook_secret`: the shared secret of the team's GitHub webhook. It is stored as
  *   given (not hashed) because verifying `X-Hub-Signature-256` means computing an HMAC with it;
  *   whoever can read the database file can forge webhook deliveries for the team.
@@ -460,6 +460,31 @@ export const webhookDeliveries = pgTable(
     receivedAt: bigint('received_at', { mode: 'number' }).notNull(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.deliveryId] })],
+);
+
+/**
+ * The files of a team's directory imports already read (`cli import <dir>` of Claude Code
+ * transcripts, lib/importers/resume.ts): a file whose size, mtime and fingerprint (`hash`, of
+ * its first 4 KiB and the 4 KiB before `read_to`) are unchanged is skipped; one that grew past
+ * `read_to` (the end of its last whole line read, `lines` lines in) is read from there. Written in
+ * the upload's transaction, so a rolled-back import marks nothing.
+ */
+export const importedFiles = pgTable(
+  'imported_files',
+  {
+    teamId: bigint('team_id', { mode: 'number' })
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    size: bigint('size', { mode: 'number' }).notNull(),
+    mtimeMs: bigint('mtime_ms', { mode: 'number' }).notNull(),
+    hash: text('hash').notNull(),
+    readTo: bigint('read_to', { mode: 'number' }).notNull(),
+    lines: bigint('lines', { mode: 'number' }).notNull(),
+    uploadId: bigint('upload_id', { mode: 'number' }),
+    importedAt: bigint('imported_at', { mode: 'number' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.path] })],
 );
 
 /**

@@ -329,7 +329,7 @@ export const teamSettings = sqliteTable('team_settings', {
   updatedAt: integer('updated_at').notNull(),
 });
 
-/** Accounts (issue #5). `role` is `admin` (every team, manages the installation) or `member`. */
+/** Accounts. `role` is `admin` (every team, manages the installation) or `member`. */
 export const users = sqliteTable('users', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   /** Lower-cased, trimmed. */
@@ -427,7 +427,7 @@ export const shareLinks = sqliteTable(
 );
 
 /**
- * Per-team settings of the importers (issue #6), apart from `team_settings`:
+ * Per-team settings of the importers, apart from `team_settings`:
  * - `github_webhook_secret`: the shared secret of the team's GitHub webhook. It is stored as
  *   given (not hashed) because verifying `X-Hub-Signature-256` means computing an HMAC with it;
  *   whoever can read the database file can forge webhook deliveries for the team.
@@ -461,6 +461,31 @@ export const webhookDeliveries = sqliteTable(
     receivedAt: integer('received_at').notNull(),
   },
   (t) => [primaryKey({ columns: [t.teamId, t.deliveryId] })],
+);
+
+/**
+ * The files of a team's directory imports already read (`cli import <dir>` of Claude Code
+ * transcripts, lib/importers/resume.ts): a file whose size, mtime and fingerprint (`hash`, of
+ * its first 4 KiB and the 4 KiB before `read_to`) are unchanged is skipped; one that grew past
+ * `read_to` (the end of its last whole line read, `lines` lines in) is read from there. Written in
+ * the upload's transaction, so a rolled-back import marks nothing.
+ */
+export const importedFiles = sqliteTable(
+  'imported_files',
+  {
+    teamId: integer('team_id')
+      .notNull()
+      .references(() => teams.id, { onDelete: 'cascade' }),
+    path: text('path').notNull(),
+    size: integer('size').notNull(),
+    mtimeMs: integer('mtime_ms').notNull(),
+    hash: text('hash').notNull(),
+    readTo: integer('read_to').notNull(),
+    lines: integer('lines').notNull(),
+    uploadId: integer('upload_id'),
+    importedAt: integer('imported_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.teamId, t.path] })],
 );
 
 /**

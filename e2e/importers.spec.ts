@@ -7,7 +7,7 @@ import { makeZip } from '../lib/testing/zip';
 import { cli, uniqueTag, type UploadFile } from './helpers';
 import { E2E_SERVERS, REPO_ROOT } from './servers';
 
-// Importers (issue #6) through the upload page and their HTTP receivers, on real-format fixtures.
+// Importers through the upload page and their HTTP receivers, on real-format fixtures.
 const server = E2E_SERVERS.demo;
 const FIXTURES = path.join(REPO_ROOT, 'lib', 'importers', 'fixtures');
 const SECRET = 'e2e-webhook-secret-0123456789abcdef';

@@ -137,6 +137,19 @@ CREATE TABLE "events" (
 	"failed" bigint
 );
 --> statement-breakpoint
+CREATE TABLE "imported_files" (
+	"team_id" bigint NOT NULL,
+	"path" text COLLATE "C" NOT NULL,
+	"size" bigint NOT NULL,
+	"mtime_ms" bigint NOT NULL,
+	"hash" text COLLATE "C" NOT NULL,
+	"read_to" bigint NOT NULL,
+	"lines" bigint NOT NULL,
+	"upload_id" bigint,
+	"imported_at" bigint NOT NULL,
+	CONSTRAINT "imported_files_team_id_path_pk" PRIMARY KEY("team_id","path")
+);
+--> statement-breakpoint
 CREATE TABLE "leases" (
 	"name" text COLLATE "C" PRIMARY KEY NOT NULL,
 	"holder" text COLLATE "C" NOT NULL,
@@ -302,6 +315,7 @@ ALTER TABLE "daily_llm_usage" ADD CONSTRAINT "daily_llm_usage_team_id_teams_id_f
 ALTER TABLE "defect_links" ADD CONSTRAINT "defect_links_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "defects" ADD CONSTRAINT "defects_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "events" ADD CONSTRAINT "events_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "imported_files" ADD CONSTRAINT "imported_files_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "run_llm_usage" ADD CONSTRAINT "run_llm_usage_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "runs" ADD CONSTRAINT "runs_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "sessions" ADD CONSTRAINT "sessions_user_id_users_id_fk" FOREIGN KEY ("user_id") REFERENCES "public"."users"("id") ON DELETE cascade ON UPDATE no action;--> statement-breakpoint

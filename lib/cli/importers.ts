@@ -1,8 +1,10 @@
 /**
- * The CLI's import commands (issue #6), kept apart from main.ts:
+ * The CLI's import commands, kept apart from main.ts:
  *
- * - `import <file|directory|zip> --team <slug> [--format ...] [--partial]`: one upload through
- *   `ingest()`; a directory or zip is read as its files (one transaction).
+ * - `import <file|directory|zip> --team <slug> [--format ...] [--partial] [--full]`: one upload
+ *   through `ingest()`; a directory or zip is read as its files (one transaction). A directory of
+ *   Claude Code transcripts imported again is read only where it changed (lib/importers/resume.ts)
+ *   unless `--full`.
  * - `import-git <path> --team <slug> [--repo owner/name] [--days 7] [--ref HEAD]`: merged
  *   changes and their later line-level modifications from git history (lib/importers/git.ts).
  * - `team set <slug> [--github-secret ...] [--bug-label ...] [--repo-map /path=owner/name]...`:
@@ -19,13 +21,16 @@ import type { Problem } from '@/lib/events/types';
 import { detectImportFormat, isImportFormat, type ImportFormat } from '@/lib/importers';
 import { gitHistoryEvents, originRepo, type GitImportStats } from '@/lib/importers/git';
 import { parseRepoMapping } from '@/lib/importers/repo-map';
-import { directorySource } from '@/lib/importers/sources';
+import { resumableDirectorySource, type ResumableSource } from '@/lib/importers/resume';
+import { directorySource, listDirectory, type MultiFileInput } from '@/lib/importers/sources';
+import { importedFiles, recordImportedFiles } from '@/lib/data/imported-files';
 import { ingest, ingestFile, type IngestProgress, type IngestRequest, type IngestResult } from '@/lib/ingest/ingest';
 import { plural } from '@/lib/flags/describe';
 
-export const IMPORT_USAGE = `  import <file|dir|zip> --team <slug> [--format auto|events|ndjson|json|csv|claude-code|codex|otlp|github] [--partial]
+export const IMPORT_USAGE = `  import <file|dir|zip> --team <slug> [--format auto|events|ndjson|json|csv|claude-code|codex|otlp|github] [--partial] [--full]
                                                      import through the upload pipeline; a directory or a
-                                                     zip of one (Claude Code projects, Codex sessions) is one upload
+                                                     zip of one (Claude Code projects, Codex sessions) is one upload;
+                                                     a Claude Code directory again reads only what is new (--full: all)
   import-git <repo path> --team <slug> [--repo owner/name] [--days 7] [--ref HEAD]
                                                      merged changes and later line-level modifications from git
   team set <slug> [--github-secret <secret>] [--bug-label <label>] [--repo-map /path=owner/name]...
@@ -68,7 +73,22 @@ export function problemLine(p: Problem): string {
   return `${where}: ${p.field || '(event)'}: ${p.message}`;
 }
 
-export async function runImport(target: string, team: Team, values: { format?: string; partial?: boolean }): Promise<IngestResult> {
+/** The format of a directory's files: the chosen one, else told from its first file. */
+function directoryFormat(dir: string, format: ImportFormat | 'auto'): ImportFormat | null {
+  if (format !== 'auto') return format;
+  const first = listDirectory(dir, 'auto')[0];
+  return first ? detectImportFormat({ filename: first.name, firstBytes: readHead(first.abs) }) : null;
+}
+
+/** The directory's files, only what is new in them for Claude Code transcripts (unless `full`). */
+async function directoryInput(dir: string, format: ImportFormat | 'auto', team: Team, full: boolean): Promise<MultiFileInput | ResumableSource> {
+  if (full || directoryFormat(dir, format) !== 'claude-code') return directorySource(dir, format);
+  const source = resumableDirectorySource(path.resolve(dir), format, await importedFiles(team.id));
+  source.onCommit = (sql, uploadId) => recordImportedFiles(sql, team.id, uploadId, source.marks, Date.now());
+  return source;
+}
+
+export async function runImport(target: string, team: Team, values: { format?: string; partial?: boolean; full?: boolean }): Promise<IngestResult> {
   if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
   const isDir = fs.statSync(target).isDirectory();
   const format = chooseFormat(values.format ?? 'auto', target, isDir);
@@ -86,8 +106,16 @@ export async function runImport(target: string, team: Team, values: { format?: s
     : undefined;
   let result: IngestResult;
   const db = await getDb();
+  let unchanged = '';
   if (isDir) {
-    const source = directorySource(target, format);
+    const source = await directoryInput(target, format, team, values.full ?? false);
+    if ('skipped' in source) {
+      unchanged = `${source.skipped} file(s) unchanged, ${source.resumed} read from where the last import stopped`;
+      if (source.files.length === 0) {
+        console.log(`Nothing new in ${target}: ${unchanged}`);
+        return { ok: true, accepted: 0, duplicates: 0, rejectedCount: 0, problems: [], bytes: 0, uploadId: null, files: 0 };
+      }
+    }
     total = source.totalBytes;
     result = await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress);
   } else {
@@ -101,7 +129,7 @@ export async function runImport(target: string, team: Team, values: { format?: s
   }
   const files = result.files !== undefined ? ` from ${result.files} file(s)` : '';
   console.log(
-    `Imported ${target} (${result.format ?? format}${files}) into ${team.slug}: ${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejectedCount} rejected`,
+    `Imported ${target} (${result.format ?? format}${files}) into ${team.slug}: ${result.accepted} accepted, ${result.duplicates} duplicates, ${result.rejectedCount} rejected${unchanged && `; ${unchanged}`}`,
   );
   return result;
 }

@@ -49,6 +49,7 @@ async function main(argv: string[]): Promise<void> {
       scope: { type: 'string' },
       format: { type: 'string' },
       partial: { type: 'boolean' },
+      full: { type: 'boolean' },
       // Importers (lib/cli/importers.ts).
       'github-secret': { type: 'string' },
       'bug-label': { type: 'string' },
@@ -112,7 +113,7 @@ async function main(argv: string[]): Promise<void> {
       const target = sub;
       if (!target) throw new UsageError('import needs a file, a directory or a zip');
       const result = await runImport(target, await requireTeam(values.team), values);
-      console.log(String(result.uploadId));
+      if (result.uploadId !== null) console.log(String(result.uploadId)); // none: nothing new to import
       return;
     }
     case 'import-git': {

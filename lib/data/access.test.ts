@@ -1,5 +1,5 @@
 /**
- * The access matrix (issue #5): every data-layer read and write, every read route handler and
+ * The access matrix: every data-layer read and write, every read route handler and
  * export, and every share link, for a member of team alpha, of beta, of both, an admin, a team
  * API token of alpha, a share link of alpha and nobody — against both teams. Each cell is
  * asserted: allowed (with that team's data and no other's), or refused without data (null, a

@@ -1,5 +1,5 @@
 /**
- * Share links (issue #5): a token that grants exactly one report, to anyone holding it, until it
+ * Share links: a token that grants exactly one report, to anyone holding it, until it
  * expires or is revoked. The token is 256 bits from the CSPRNG (base64url, 43 characters), shown
  * once; only its SHA-256 is stored. Everything a shared page shows is derived from the link row:
  * a snapshot link shows the report frozen at creation, a live link rebuilds it on each view with

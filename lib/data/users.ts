@@ -1,5 +1,5 @@
 /**
- * Accounts and team membership (issue #5). Admins manage them; the operator (CLI, start-up)
+ * Accounts and team membership. Admins manage them; the operator (CLI, start-up)
  * too. Every function takes the viewer and refuses what it may not do; the raw writes at the
  * end are applied by the worker (writes.ts) once the front function has authorized them.
  */

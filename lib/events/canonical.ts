@@ -6,7 +6,28 @@
  */
 import type { LoopEvent } from './types';
 
+/**
+ * One JSON.stringify of the event, then its `ts` number swapped for the date and its `team` cut
+ * out, where validateEvent puts them (`id`, `type`, `ts`, then `team` if any): copying the event
+ * without them before stringifying cost as much again, a tenth of an import. An event laid out
+ * otherwise is copied as before.
+ */
 export function canonicalJson(event: LoopEvent): string {
+  const json = JSON.stringify(event);
+  let at = 6 + JSON.stringify(event.id).length; // past {"id":<id>
+  const typed = json.startsWith('{"id":') && json.startsWith(',"type":', at);
+  at += 8 + JSON.stringify(event.type).length;
+  if (!typed || !json.startsWith(',"ts":', at)) return copied(event);
+  const tsAt = at + 6;
+  let rest = tsAt + String(event.ts).length; // a number's JSON is its String()
+  if (event.team !== undefined) {
+    if (!json.startsWith(',"team":', rest)) return copied(event);
+    rest += 8 + JSON.stringify(event.team).length;
+  }
+  return `${json.slice(0, tsAt)}"${new Date(event.ts).toISOString()}"${json.slice(rest)}`;
+}
+
+function copied(event: LoopEvent): string {
   const { team: _team, ...fields } = event;
   return JSON.stringify({ ...fields, ts: new Date(event.ts).toISOString() });
 }

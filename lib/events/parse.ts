@@ -40,9 +40,10 @@ export interface EventParser {
   end(): ParsedItem[] | Promise<ParsedItem[]>;
   /**
    * Multi-file sources (a directory, a zip): the next chunks belong to the file `name`, whose
-   * lines are numbered from 1 again. Parsers without it get a fresh instance per file.
+   * lines are numbered from `firstLine` (default 1: a file read from where an earlier import
+   * stopped starts further on). Parsers without it get a fresh instance per file.
    */
-  startFile?(name: string): ParsedItem[] | Promise<ParsedItem[]>;
+  startFile?(name: string, firstLine?: number): ParsedItem[] | Promise<ParsedItem[]>;
   /** The agent the input came from, when the format tells it (recorded on the upload). */
   agent?(): string | undefined;
 }

@@ -31,8 +31,11 @@ import {
   str,
   toItem,
   type Line,
+  type LineDecoder,
 } from './lines';
+import { skimJson } from './skim';
 import { repoForPath } from './repo-map';
+import type { ImportOptions } from './types';
 
 export const CLAUDE_CODE_AGENT = 'claude-code';
 
@@ -84,7 +87,20 @@ const NULL_FIELDS_RE =
 const SEMVER_PREFIX_RE = /^[0-9]+\.[0-9]+\.[0-9]/;
 const DEFAULT_BRANCHES = new Set(['main', 'master']);
 
+/**
+ * Strings longer than this are emptied before parsing (lib/importers/skim.ts): tool results and
+ * long texts, which the import never reads. Ids, names, models and versions are far shorter;
+ * `cwd` and `gitBranch` are kept whatever their length.
+ */
+const SKIM_LIMIT = 256;
+const SKIM_KEEP: ReadonlySet<string> = new Set(['cwd', 'gitBranch']);
+const skim: LineDecoder = (buf, start, end) => skimJson(buf, start, end, SKIM_LIMIT, SKIM_KEEP);
+
 export class ClaudeCodeParser extends JsonLinesParser {
+  constructor(options: ImportOptions = {}) {
+    super(options, skim);
+  }
+
   private readonly sessions = new Map<string, Session>();
   private readonly usage: UsageEntry[] = [];
   private readonly tools = new Map<string, ToolUse>();

@@ -47,7 +47,9 @@ describe('CLI import commands', () => {
     expect(cc.status, cc.stderr).toBe(0);
     expect(cc.stdout).toMatch(/\(claude-code from 4 file\(s\)\) into acme: 21 accepted, 0 duplicates, 0 rejected/);
     expect(cc.last).toMatch(/^\d+$/);
-    expect(cli('import', path.join(FIXTURES, 'claude-code'), '--team', 'acme', '--format', 'claude-code').stdout).toMatch(/0 accepted, 21 duplicates/);
+    // Again: every file is unchanged, so none is read; --full reads them all (nothing new in them).
+    expect(cli('import', path.join(FIXTURES, 'claude-code'), '--team', 'acme', '--format', 'claude-code').stdout).toMatch(/Nothing new in .*: 4 file\(s\) unchanged/);
+    expect(cli('import', path.join(FIXTURES, 'claude-code'), '--team', 'acme', '--full').stdout).toMatch(/0 accepted, 21 duplicates/);
 
     const zip = path.join(dir, 'codex.zip');
     const rollout = path.join(FIXTURES, 'codex', 'sessions', '2026', '11', '03', 'rollout-2026-11-03T10-00-00-5e6f7a8b-9c0d-4e1f-a2b3-c4d5e6f7a8b9.jsonl');

@@ -26,6 +26,11 @@ function toBuffer(chunk: Uint8Array | string): Buffer {
   return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
 }
 
+/** A line's bytes `buf[start, end)` as text. */
+export type LineDecoder = (buf: Buffer, start: number, end: number) => string;
+
+const utf8: LineDecoder = (buf, start, end) => buf.toString('utf8', start, end);
+
 /**
  * Splits a byte stream into lines (LF or CRLF), skipping a leading byte-order mark. A line over
  * the limit is reported once (`tooLong`) and skipped without being held in memory.
@@ -36,11 +41,15 @@ export class LineSplitter {
   private partsLen = 0;
   private discarding = false;
 
-  constructor(private readonly max: number) {}
+  /** `decode`: a line's bytes as the text handed on (an importer may skim them: lib/importers/skim.ts). */
+  constructor(
+    private readonly max: number,
+    private readonly decode: LineDecoder = utf8,
+  ) {}
 
-  /** Starts over at line 1 (the next file of a multi-file source). Any unfinished line is dropped: call end() first. */
-  reset(): void {
-    this.line = 1;
+  /** Starts over at `line` (the next file of a multi-file source). Any unfinished line is dropped: call end() first. */
+  reset(line = 1): void {
+    this.line = line;
     this.parts = [];
     this.partsLen = 0;
     this.discarding = false;
@@ -77,14 +86,13 @@ export class LineSplitter {
         this.partsLen += n - pos;
         return;
       }
-      let text: string;
       if (this.partsLen > 0) {
         this.parts.push(buf.subarray(pos, end));
-        text = Buffer.concat(this.parts, this.partsLen + (end - pos)).toString('utf8');
+        const whole = Buffer.concat(this.parts, this.partsLen + (end - pos));
         this.parts = [];
         this.partsLen = 0;
-      } else text = buf.toString('utf8', pos, end);
-      this.emit(text, out);
+        this.emit(whole, 0, whole.length, out);
+      } else this.emit(buf, pos, end, out);
       this.line++;
       pos = nl + 1;
     }
@@ -92,17 +100,18 @@ export class LineSplitter {
 
   end(out: Line[]): void {
     if (this.partsLen > 0 && !this.discarding) {
-      this.emit(Buffer.concat(this.parts, this.partsLen).toString('utf8'), out);
+      const whole = Buffer.concat(this.parts, this.partsLen);
+      this.emit(whole, 0, whole.length, out);
     }
     this.parts = [];
     this.partsLen = 0;
     this.discarding = false;
   }
 
-  private emit(text: string, out: Line[]): void {
-    if (text.length > 0 && text.charCodeAt(text.length - 1) === 0x0d) text = text.slice(0, -1);
-    if (this.line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    out.push({ line: this.line, text });
+  private emit(buf: Buffer, start: number, end: number, out: Line[]): void {
+    if (end > start && buf[end - 1] === 0x0d) end--;
+    if (this.line === 1 && end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+    out.push({ line: this.line, text: this.decode(buf, start, end) });
   }
 }
 
@@ -231,15 +240,18 @@ export abstract class JsonLinesParser implements EventParser {
   private readonly splitter: LineSplitter;
   private readonly lines: Line[] = [];
 
-  constructor(protected readonly options: ImportOptions = {}) {
+  constructor(
+    protected readonly options: ImportOptions = {},
+    decode?: LineDecoder,
+  ) {
     this.max = options.maxLineBytes ?? DEFAULT_IMPORT_MAX_LINE_BYTES;
-    this.splitter = new LineSplitter(this.max);
+    this.splitter = new LineSplitter(this.max, decode);
   }
 
   /** The next file of a multi-file source begins. */
-  startFile(name: string): ParsedItem[] {
+  startFile(name: string, firstLine = 1): ParsedItem[] {
     const out = this.endFile();
-    this.splitter.reset();
+    this.splitter.reset(firstLine);
     this.file = name;
     return out;
   }

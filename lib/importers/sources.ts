@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import yauzl from 'yauzl';
+import type { Sql } from '@/lib/data/connection';
 import { acceptsFile } from './index';
 import type { ImportFormat } from './types';
 
@@ -22,6 +23,8 @@ export interface NamedInput {
   name: string;
   /** Bytes, when known. */
   size: number;
+  /** The number of the first line read (a file read from where an earlier import stopped); 1 when absent. */
+  firstLine?: number;
   chunks: () => AsyncIterable<Uint8Array>;
 }
 
@@ -32,6 +35,8 @@ export interface MultiFileInput {
   totalBytes: number;
   /** Releases the archive (call when done). */
   close(): void;
+  /** Records what was read, inside the upload's transaction, just before it commits. */
+  onCommit?: (sql: Sql, uploadId: number) => Promise<void>;
 }
 
 /** Bad input found while opening a source (a broken zip, a zip over the limits): the upload is refused, naming it. */
@@ -40,25 +45,38 @@ export class SourceError extends Error {}
 export const MAX_ZIP_ENTRIES = 50_000;
 export const DEFAULT_MAX_DECOMPRESSED_BYTES = 1024 * 1024 * 1024;
 
-const HIGH_WATER = 1 << 20;
+export const HIGH_WATER = 1 << 20;
+
+/** A file of a directory: its path inside it (`/` separators) and on disk. */
+export interface DirectoryFile {
+  name: string;
+  abs: string;
+  stats: fs.Stats;
+}
 
 /** Every file under `dir` that the format reads, in path order. */
-export function directorySource(dir: string, format: ImportFormat | 'auto'): MultiFileInput {
-  const files: NamedInput[] = [];
+export function listDirectory(dir: string, format: ImportFormat | 'auto'): DirectoryFile[] {
+  const files: DirectoryFile[] = [];
   const walk = (abs: string, rel: string) => {
     for (const entry of fs.readdirSync(abs, { withFileTypes: true })) {
       const a = path.join(abs, entry.name);
       const r = rel ? `${rel}/${entry.name}` : entry.name;
       if (entry.isDirectory()) {
         if (!entry.name.startsWith('.')) walk(a, r);
-      } else if (entry.isFile() && acceptsFile(format, r)) {
-        const size = fs.statSync(a).size;
-        files.push({ name: r, size, chunks: () => fs.createReadStream(a, { highWaterMark: HIGH_WATER }) });
-      }
+      } else if (entry.isFile() && acceptsFile(format, r)) files.push({ name: r, abs: a, stats: fs.statSync(a) });
     }
   };
   walk(dir, '');
-  files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return files.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/** Every file under `dir` that the format reads, in path order, each read whole. */
+export function directorySource(dir: string, format: ImportFormat | 'auto'): MultiFileInput {
+  const files: NamedInput[] = listDirectory(dir, format).map((f) => ({
+    name: f.name,
+    size: f.stats.size,
+    chunks: () => fs.createReadStream(f.abs, { highWaterMark: HIGH_WATER }),
+  }));
   return { files, totalBytes: files.reduce((n, f) => n + f.size, 0), close: () => {} };
 }
 

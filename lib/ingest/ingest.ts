@@ -300,7 +300,7 @@ export async function ingest(
     reject([{ line: 0, field: '', message }]);
   };
   /** Reads one input (the whole upload, or one file of it) into the current parser. */
-  const readInput = async (chunks: Chunks, name: string | undefined) => {
+  const readInput = async (chunks: Chunks, name: string | undefined, firstLine?: number) => {
     for await (const chunk of chunks) {
       if (signal?.aborted) throw shutdownError();
       bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : chunk.byteLength;
@@ -315,7 +315,7 @@ export async function ingest(
           return false;
         }
         parser = makeParser(f);
-        if (name !== undefined && parser.startFile) await handleAll(parser.startFile(name));
+        if (name !== undefined && parser.startFile) await handleAll(parser.startFile(name, firstLine));
       }
       await handleAll(parser.push(chunk));
       progress();
@@ -339,7 +339,7 @@ export async function ingest(
         // file completes is still that file's.
         const current = parser as EventParser | null;
         if (current !== null) {
-          if (current.startFile) await handleAll(current.startFile(f.name));
+          if (current.startFile) await handleAll(current.startFile(f.name, f.firstLine));
           else {
             await handleAll(current.end());
             // events-v1 files of an `auto` upload may differ in format: each is told on its own.
@@ -350,7 +350,7 @@ export async function ingest(
           }
         }
         file = f.name;
-        if (!(await readInput(f.chunks(), f.name))) break;
+        if (!(await readInput(f.chunks(), f.name, f.firstLine))) break;
       }
       if (files === 0) fail('no file to import in this directory or archive (for this format)');
     } else await readInput(input as Chunks, undefined); // false: the problem is recorded
@@ -363,6 +363,7 @@ export async function ingest(
       return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }) };
     }
     await applyDeltas();
+    await multi?.onCommit?.(tx.sql, tx.uploadId);
     await tx.commit({ accepted, duplicates, rejected: rejectedCount }, bytes, last?.agent?.() ?? null);
     progress();
     return {

@@ -10,12 +10,22 @@
  * On shutdown, an `abort` rolls back the upload in progress and refuses the queued ones.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import { parentPort } from 'node:worker_threads';
 import { closeDb, getDb, sqliteClient, WAL_SIZE_LIMIT_BYTES, type SqliteConnection } from '@/lib/data/connection';
 import { applyWrite } from '@/lib/data/writes';
 import { ingestFile } from './ingest';
 import type { WorkerJob, WorkerReply } from './messages';
 import { errorCode, isStorageErrorCode, SHUTDOWN_CODE } from './storage-errors';
+
+// Pages stay responsive during a large upload: on Linux a thread has a nice value of its own
+// (setpriority of thread id 0 is the calling thread), so the request thread keeps its share of
+// the CPU while this one parses. Elsewhere this lowers the whole process, or is refused.
+try {
+  os.setPriority(10);
+} catch {
+  // not allowed here: run at the normal priority
+}
 
 const port = parentPort!;
 const post = (reply: WorkerReply) => port.postMessage(reply);

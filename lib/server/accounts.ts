@@ -1,5 +1,5 @@
 /**
- * First sign-in (issue #5): an installation never starts with a known password.
+ * First sign-in: an installation never starts with a known password.
  * - `LOOPSCOPE_ADMIN_EMAIL` + `LOOPSCOPE_ADMIN_PASSWORD`: that admin is made if missing (its
  *   password is never printed).
  * - Otherwise, with no account at all: when the demo organisation was just made, a demo admin

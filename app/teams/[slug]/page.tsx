@@ -16,6 +16,7 @@ import { RunFilters } from '@/components/runs/RunFilters';
 import { Pagination, RunsTable } from '@/components/runs/RunsTable';
 import { ShareViewControl } from '@/components/share/ShareViewControl';
 import { currentViewer } from '@/lib/auth/viewer';
+import { cachedRead, pageNow } from '@/lib/data/read-cache';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
@@ -49,20 +50,23 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const [{ slug }, query, viewer] = await Promise.all([params, searchParams, params.then((p) => currentViewer(`/teams/${p.slug}`))]);
   const team = await findTeam(viewer, slug);
   if (!team) notFound();
-  const range = parseDashboardRange(query, Date.now());
+  const range = parseDashboardRange(query, pageNow());
   const filters = parseSliceFilters(query);
   const runQuery = parseRunQuery(query);
-  const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
+  const economics = parseEconomicsView(query);
+  const { dashboard, facets, costs, compare, whatIf } = await cachedRead(`team ${JSON.stringify([viewer, slug, range, filters, runQuery, economics])}`, async () => {
+    const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
+    const [facets, costs, compare, whatIf] = await Promise.all([
+      getViewFacets(viewer, slug, range.window, filters, dashboard.runList!.facets),
+      getRunCosts(viewer, slug, dashboard.runList!.rows, range.window.asOf),
+      getCompare(viewer, [slug], range.window, economics.by, { filters }),
+      economics.scenario.ok ? getWhatIf(viewer, [slug], range.window, economics.scenario.value, { filters }) : null,
+    ]);
+    return { dashboard, facets, costs, compare, whatIf };
+  });
   const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
-  const economics = parseEconomicsView(query);
-  const [facets, costs, compare, whatIf] = await Promise.all([
-    getViewFacets(viewer, slug, range.window, filters, runs.facets),
-    getRunCosts(viewer, slug, runs.rows, range.window.asOf),
-    getCompare(viewer, [slug], range.window, economics.by, { filters }),
-    economics.scenario.ok ? getWhatIf(viewer, [slug], range.window, economics.scenario.value, { filters }) : null,
-  ]);
   if (!facets || !costs || !compare) notFound();
   const whatIfShown = !economics.scenario.ok ? economics.scenario : whatIf!.ok ? whatIf! : { ...whatIf!, field: `whatif.${whatIf!.field}` };
   const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);

@@ -1,0 +1,136 @@
+/**
+ * Claude Code import against ccusage (bench/README.md step 9): a generated projects
+ * tree (lib/importers/testing/claude-tree.ts, `--cc-mb` MiB), then, in one run on a warm page
+ * cache:
+ *
+ * - `ccusage claude session --json --offline` over it (node_modules/.bin/ccusage, as a user runs
+ *   it): one untimed run, then the median wall clock of 3;
+ * - `cli import <tree>` into a fresh database (bench/claude-code-child.ts: the import's own time
+ *   and the child's peak RSS; the child's whole wall clock, Node's start included, for
+ *   information); then the same again (nothing changed: every file skipped);
+ * - a few sessions grow (`growClaudeTree`), ccusage again, and the import of what grew.
+ *
+ * Ratios are ccusage's time over ours (≥ 1: faster than ccusage). The import's token totals must
+ * equal ccusage's each time. The tree and database are deleted at the end unless `keep`.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import fs from 'node:fs';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { growClaudeTree, writeClaudeTree } from '@/lib/importers/testing/claude-tree';
+import { ROOT, runChild } from './child';
+import { addResultsJson, replaceMdSection } from './kpis';
+
+const OUT = path.join(ROOT, 'bench', 'out', 'claude-code');
+const GROWN_SESSIONS = 5;
+const CCUSAGE_RUNS = 3;
+
+type Totals = Record<'inputTokens' | 'outputTokens' | 'cacheCreationTokens' | 'cacheReadTokens', number>;
+
+interface Import {
+  seconds: number;
+  processSeconds: number;
+  peakRssMb: number;
+  accepted: number;
+  files: number;
+  totals: Totals;
+}
+
+export interface ClaudeCodeBenchResult {
+  date: string;
+  treeMb: number;
+  files: number;
+  ccusage: { first: number; grown: number };
+  first: Import;
+  second: Import;
+  grown: Import;
+  ratios: { first: number; second: number; grown: number };
+  totalsEqual: boolean;
+}
+
+/** Median wall clock of `ccusage claude session --json --offline` over `home`'s tree, and its totals. */
+async function ccusage(home: string): Promise<{ seconds: number; totals: Totals }> {
+  const bin = path.join(ROOT, 'node_modules', '.bin', 'ccusage');
+  const env = { PATH: process.env.PATH, HOME: home, CLAUDE_CONFIG_DIR: path.join(home, 'claude'), NO_COLOR: '1' } as unknown as NodeJS.ProcessEnv;
+  const runOnce = async () => {
+    const t0 = performance.now();
+    const child = spawn(bin, ['claude', 'session', '--json', '--offline'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    const [code] = (await once(child, 'exit')) as [number | null];
+    if (code !== 0) throw new Error(`ccusage exited ${code}`);
+    return { seconds: (performance.now() - t0) / 1000, totals: JSON.parse(out).totals as Totals };
+  };
+  const { totals } = await runOnce(); // warms the page cache and the binary
+  const times: number[] = [];
+  for (let i = 0; i < CCUSAGE_RUNS; i++) times.push((await runOnce()).seconds);
+  return { seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], totals };
+}
+
+async function ourImport(dir: string, dbFile: string): Promise<Import> {
+  const t0 = performance.now();
+  const r = await runChild('claude-code-child.ts', [dir, 'cc'], [], { DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off' });
+  return { ...(r as Omit<Import, 'processSeconds'>), processSeconds: (performance.now() - t0) / 1000 };
+}
+
+const same = (ours: Totals, theirs: Totals) => (Object.keys(ours) as (keyof Totals)[]).every((k) => Number(ours[k]) === theirs[k]);
+
+export async function runClaudeCodeBench(opts: { mb: number; keep?: boolean; log: (s: string) => void }): Promise<ClaudeCodeBenchResult> {
+  const { log } = opts;
+  const home = path.join(OUT, 'home');
+  const dir = path.join(home, 'claude', 'projects');
+  const dbFile = path.join(OUT, 'cc.db');
+  fs.mkdirSync(OUT, { recursive: true });
+  for (const s of ['', '-wal', '-shm']) fs.rmSync(dbFile + s, { force: true });
+  try {
+    const tree = writeClaudeTree(dir, opts.mb * 2 ** 20);
+    log(`  tree: ${tree.files} files, ${tree.sessions} sessions, ${(tree.bytes / 2 ** 20).toFixed(0)} MB`);
+    const cc1 = await ccusage(home);
+    log(`  ccusage: ${cc1.seconds.toFixed(2)} s (median of ${CCUSAGE_RUNS})`);
+    const first = await ourImport(dir, dbFile);
+    log(`  import: ${first.seconds.toFixed(2)} s (process ${first.processSeconds.toFixed(2)} s), ${first.accepted} events, peak RSS ${first.peakRssMb.toFixed(0)} MB`);
+    const second = await ourImport(dir, dbFile);
+    log(`  again, unchanged: ${second.seconds.toFixed(3)} s (process ${second.processSeconds.toFixed(2)} s), ${second.files} files read`);
+    growClaudeTree(dir, GROWN_SESSIONS);
+    const cc2 = await ccusage(home);
+    const grown = await ourImport(dir, dbFile);
+    log(`  ${GROWN_SESSIONS} sessions grew: ccusage ${cc2.seconds.toFixed(2)} s, import ${grown.seconds.toFixed(3)} s (process ${grown.processSeconds.toFixed(2)} s), ${grown.files} files read, ${grown.accepted} events`);
+    const totalsEqual = same(first.totals, cc1.totals) && same(grown.totals, cc2.totals);
+    if (!totalsEqual) log(`  WARNING: token totals differ from ccusage's: ${JSON.stringify({ ours: grown.totals, ccusage: cc2.totals })}`);
+    return {
+      date: new Date().toISOString(),
+      treeMb: tree.bytes / 2 ** 20,
+      files: tree.files,
+      ccusage: { first: cc1.seconds, grown: cc2.seconds },
+      first,
+      second,
+      grown,
+      ratios: { first: cc1.seconds / first.seconds, second: cc1.seconds / second.seconds, grown: cc2.seconds / grown.seconds },
+      totalsEqual,
+    };
+  } finally {
+    if (!opts.keep) fs.rmSync(OUT, { recursive: true, force: true });
+  }
+}
+
+export function appendClaudeCodeResults(r: ClaudeCodeBenchResult, cores: number): void {
+  addResultsJson('claudeCode', r);
+  const pass = (ok: boolean) => (ok ? 'PASS' : 'FAIL');
+  const s = (x: number) => `${x.toFixed(2)} s`;
+  const rows = [
+    `| ccusage \`claude session --json --offline\` (median of ${CCUSAGE_RUNS}) | ${s(r.ccusage.first)}; grown tree ${s(r.ccusage.grown)} | | |`,
+    `| First import (process wall clock, Node's start included) | ${s(r.first.seconds)} (${s(r.first.processSeconds)}) | | |`,
+    `| Ratio ccusage / first import | ${r.ratios.first.toFixed(2)} | ≥ 0.5 (aim 1.0) | ${pass(r.ratios.first >= 0.5)} |`,
+    `| First import peak RSS | ${r.first.peakRssMb.toFixed(0)} MB | < 300 MB | ${pass(r.first.peakRssMb < 300)} |`,
+    `| Second import, unchanged (process) | ${r.second.seconds.toFixed(3)} s (${s(r.second.processSeconds)}) | | |`,
+    `| Ratio ccusage / second import | ${r.ratios.second.toFixed(1)} | ≥ 1.0 | ${pass(r.ratios.second >= 1)} |`,
+    `| Import after ${GROWN_SESSIONS} sessions grew (process), files read | ${r.grown.seconds.toFixed(3)} s (${s(r.grown.processSeconds)}), ${r.grown.files} | | |`,
+    `| Ratio ccusage / grown import | ${r.ratios.grown.toFixed(1)} | ≥ 1.0 | ${pass(r.ratios.grown >= 1)} |`,
+    `| Token totals equal ccusage's (first and grown) | ${r.totalsEqual ? 'yes' : 'no'} | yes | ${pass(r.totalsEqual)} |`,
+  ];
+  replaceMdSection(
+    '## Claude Code import against ccusage',
+    `## Claude Code import against ccusage — ${r.date}\n\nGenerated tree of ${r.treeMb.toFixed(0)} MB in ${r.files} files, ${cores} CPU cores, warm page cache.\n\n| Metric | Value | Target | Result |\n|---|---|---|---|\n${rows.join('\n')}\n`,
+  );
+}
