@@ -72,7 +72,7 @@ const query = (w: KpiWindow, team: string) =>
   new URLSearchParams({ team, from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString(), asOf: new Date(w.asOf).toISOString() });
 
 test('GET /api/v1/kpis, /kpis/weekly and /flags answer what the library computes from the uploaded events', async ({ request }) => {
-  test.setTimeout(120_000);
+  test.setTimeout(240_000); // thousands of events sent, then every window asked three ways: minutes on a busy 2-core machine
   const team = uniqueTag('kpis').toLowerCase();
   expect(cli(server, 'team', 'create', team)).toBe(team);
   const token = cli(server, 'token', 'create', '--team', team, '--scope', 'ingest,read');
