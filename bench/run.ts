@@ -21,9 +21,9 @@
  * import child into bench/out/prof/), --reuse (keep generated files whose event count matches),
  * --build (run `next build` first; otherwise only when the build folder has none), --only
  * ingest|kpis|dashboard|otlp|claude-code|postgres (steps 1–5 only, step 6 only, step 7, 8 or 9
- * alone, 7 on its own N-event database, or steps 1 and 10), --keep (keep step 6's databases in
- * bench/out/kpis/, step 9's tree in bench/out/claude-code/, step 10's PostgreSQL server),
- * --cc-mb (step 9's tree size in MiB, default 200). The build folder is
+ * alone, 7 on its own N-event database, or steps 1 and 10), --keep (keep the databases of steps
+ * 2, 3 and 5 in bench/out/, step 6's in bench/out/kpis/, step 9's tree in bench/out/claude-code/,
+ * step 10's PostgreSQL server), --cc-mb (step 9's tree size in MiB, default 200). The build folder is
  * LOOPSCOPE_DIST_DIR (default .next), as next.config.ts reads it.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -77,6 +77,10 @@ const log = (s = '') => console.log(s);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmt1 = (n: number) => n.toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return NaN;
@@ -467,6 +471,7 @@ async function main(): Promise<void> {
   const lim = await runChild('limit-child.ts', [fileA, path.join(OUT, 'limit.db'), 'bench-ingest']);
   log(`  ${fmtInt(lim.inserted)} rows in ${fmt1(lim.seconds)} s → ${fmtInt(lim.eventsPerSecond)} events/s (pre-load ${fmt1(lim.loadSeconds)} s, untimed)`);
 
+  if (!flags.keep) for (const f of ['import.db', 'limit.db']) removeDatabase(path.join(OUT, f)); // ~0.4 GB each at 1M events
   const ratio = imp.eventsPerSecond / lim.eventsPerSecond;
   log(`\n4. Ratio ingestion/limit: ${ratio.toFixed(2)} (target ≥ ${TARGETS.ratio}); import peak RSS ${fmt1(imp.peakRssMb)} MB (target < ${TARGETS.peakRssMb})`);
 
@@ -477,6 +482,7 @@ async function main(): Promise<void> {
       lat = await latencyUnderUpload(fileB);
     } finally {
       await stopServer();
+      if (!flags.keep) fs.rmSync(path.join(OUT, 'server'), { recursive: true, force: true });
     }
     const line = (name: string, s: LatencyStats) =>
       `  ${name.padEnd(12)} n=${s.count}${s.errors ? ` errors=${s.errors}` : ''}  p50 ${fmt1(s.p50)} ms  p95 ${fmt1(s.p95)} ms  max ${fmt1(s.max)} ms`;
