@@ -10,6 +10,8 @@ export default defineConfig({
     environment: 'node',
     pool: 'forks',
     testTimeout: 60_000,
+    // Cheap password hashes: the suites make hundreds of accounts (lib/config.ts passwordCost).
+    env: { LOOPSCOPE_PASSWORD_COST: '12' },
     // `server-only` throws outside a React server bundle; unit tests call lib/data directly.
     server: { deps: { inline: [] } },
     alias: { 'server-only': fileURLToPath(new URL('./lib/testing/server-only-stub.ts', import.meta.url)) },

@@ -38,6 +38,22 @@ export function maxUploadBytes(env: NodeJS.ProcessEnv = process.env): number {
   return n;
 }
 
+/** scrypt's cost (log2 N) for new password hashes: OWASP's minimum. */
+export const DEFAULT_PASSWORD_COST = 17;
+
+/**
+ * The cost of new password hashes (`LOOPSCOPE_PASSWORD_COST`, 10–20, default 17). Only the unit
+ * tests lower it: they make hundreds of accounts, each hash 128 MiB and a few hundred ms at 17. A
+ * stored hash carries its own cost, so raising it later keeps every password valid.
+ */
+export function passwordCost(env: Readonly<Record<string, string | undefined>> = process.env): number {
+  const raw = env.LOOPSCOPE_PASSWORD_COST;
+  if (raw === undefined || raw === '') return DEFAULT_PASSWORD_COST;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 10 || n > 20) throw new Error(`LOOPSCOPE_PASSWORD_COST must be an integer from 10 to 20, got '${raw}'`);
+  return n;
+}
+
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 /**

@@ -14,7 +14,7 @@ import { testBackend } from './backends';
 import { idRange, smallEvents } from './events';
 import { fileSize, fmt, makeFixtures, mb, percentile, Server, sleep, SOAK, workDir, writeRow } from './harness';
 
-const SECONDS = SOAK ? 600 : 30;
+const SECONDS = SOAK ? 600 : 20;
 const UPLOADERS = 8;
 const READERS = 50;
 const EVENTS_PER_UPLOAD = 2_000;

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { COMMON_PASSWORDS } from './common-passwords';
+import { passwordCost } from '@/lib/config';
 import { hashPassword, MIN_PASSWORD_LENGTH, passwordProblem, verifyPassword } from './passwords';
 
 describe('passwords', () => {
   it('hashes with scrypt N=2^17, r=8, p=1 and a 16-byte salt, and verifies', async () => {
-    const hash = await hashPassword('correct horse battery');
+    expect(passwordCost({})).toBe(17);
+    expect(passwordCost({ LOOPSCOPE_PASSWORD_COST: '12' })).toBe(12);
+    expect(() => passwordCost({ LOOPSCOPE_PASSWORD_COST: '4' })).toThrow(/10 to 20/);
+    const hash = await hashPassword('correct horse battery', passwordCost({}));
     const [alg, logN, r, p, salt, key] = hash.split('$');
     expect([alg, logN, r, p]).toEqual(['scrypt', '17', '8', '1']);
     expect(Buffer.from(salt, 'base64url')).toHaveLength(16);

@@ -1,16 +1,16 @@
 /**
- * Password hashing: node:crypto scrypt at N = 2^17, r = 8, p = 1 (OWASP's minimum for scrypt),
- * a 16-byte random salt and a 32-byte key, stored as `scrypt$17$8$1$<salt>$<key>` (base64url) so
- * the parameters can be raised later without breaking stored hashes. The async scrypt runs on
- * libuv's thread pool, not on the request thread.
+ * Password hashing: node:crypto scrypt at N = 2^17, r = 8, p = 1 (OWASP's minimum for scrypt;
+ * LOOPSCOPE_PASSWORD_COST sets log2 N), a 16-byte random salt and a 32-byte key, stored as
+ * `scrypt$17$8$1$<salt>$<key>` (base64url) so the parameters can be raised later without
+ * breaking stored hashes. The async scrypt runs on libuv's thread pool, not on the request thread.
  */
 import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { passwordCost } from '@/lib/config';
 import { COMMON_PASSWORDS } from './common-passwords';
 
 export const MIN_PASSWORD_LENGTH = 8;
 export const MAX_PASSWORD_LENGTH = 256;
 
-const LOG_N = 17;
 const R = 8;
 const P = 1;
 const KEY_LENGTH = 32;
@@ -24,10 +24,10 @@ function scryptAsync(password: string, salt: Buffer, logN: number, r: number, p:
   );
 }
 
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, logN: number = passwordCost()): Promise<string> {
   const salt = randomBytes(SALT_LENGTH);
-  const key = await scryptAsync(password, salt, LOG_N, R, P);
-  return ['scrypt', LOG_N, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
+  const key = await scryptAsync(password, salt, logN, R, P);
+  return ['scrypt', logN, R, P, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
 /** Whether `password` matches `stored`; false for anything malformed. Constant-time compare. */
