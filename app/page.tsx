@@ -6,7 +6,7 @@ import { RangePicker } from '@/components/dashboard/RangePicker';
 import { VerdictChart } from '@/components/overview/VerdictChart';
 import { TableScroll } from '@/components/TableScroll';
 import { currentViewer } from '@/lib/auth/viewer';
-import { cachedRead, pageNow } from '@/lib/data/read-cache';
+import { pageNow } from '@/lib/data/read-cache';
 import { OVERVIEW_SORT_KEYS, overview, sortOverview, type OverviewRow, type OverviewSortKey } from '@/lib/dashboard/overview';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { VERDICT_LABELS, VERDICT_RULE_LINES } from '@/lib/dashboard/verdict';
@@ -98,7 +98,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
   const range = parseDashboardRange(query, pageNow());
   const sortKey = OVERVIEW_SORT_KEYS.find((k) => k === query.sort) ?? 'verdict';
   const desc = query.dir ? query.dir !== 'asc' : sortKey !== 'name';
-  const { rows: unsorted, reference } = await cachedRead(`overview ${JSON.stringify([viewer, range])}`, () => overview(viewer, range));
+  const { rows: unsorted, reference } = await overview(viewer, range);
   const rows = sortOverview(unsorted, sortKey, desc);
   const teamHref = (slug: string) => `/teams/${slug}${withParams(range.query, {})}`;
   return (

@@ -5,6 +5,7 @@
  */
 import 'server-only';
 import { getTeamDashboard } from '@/lib/data/kpis';
+import { cachedRead } from '@/lib/data/read-cache';
 import { listTeamSummaries } from '@/lib/data/teams';
 import type { Viewer } from '@/lib/data/viewer';
 import type { DivergenceFlag } from '@/lib/flags/flags';
@@ -40,7 +41,12 @@ export interface Overview {
   reference: VerdictReference;
 }
 
-export async function overview(viewer: Viewer, range: DashboardRange): Promise<Overview> {
+/** Every visible team's row and the verdict's reference, remembered while the database is unchanged (lib/data/read-cache.ts). */
+export function overview(viewer: Viewer, range: DashboardRange): Promise<Overview> {
+  return cachedRead(`overview ${JSON.stringify([viewer, range])}`, () => readOverview(viewer, range));
+}
+
+async function readOverview(viewer: Viewer, range: DashboardRange): Promise<Overview> {
   const teams = await listTeamSummaries(viewer);
   const loaded = await Promise.all(teams.map(async (t) => {
     const d = (await getTeamDashboard(viewer, t.slug, { window: range.window, previous: range.previous, runs: {} }))!;

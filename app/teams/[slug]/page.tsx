@@ -16,17 +16,14 @@ import { RunFilters } from '@/components/runs/RunFilters';
 import { Pagination, RunsTable } from '@/components/runs/RunsTable';
 import { ShareViewControl } from '@/components/share/ShareViewControl';
 import { currentViewer } from '@/lib/auth/viewer';
-import { cachedRead, pageNow } from '@/lib/data/read-cache';
+import { pageNow } from '@/lib/data/read-cache';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
+import { teamPageData } from '@/lib/dashboard/team-page';
 import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
-import { getCompare, getWhatIf } from '@/lib/data/economics';
-import { getTeamDashboard } from '@/lib/data/kpis';
 import { priceTable } from '@/lib/data/prices';
-import { getRunCosts } from '@/lib/data/run-costs';
 import { listShareLinks } from '@/lib/data/share-links';
 import { findTeam } from '@/lib/data/teams';
-import { getViewFacets } from '@/lib/data/view-facets';
 import { summariseFlags } from '@/lib/flags/summary';
 import { formatHours, formatInt, formatRate, formatUtcMinute, plural } from '@/lib/format';
 import { parseEconomicsView } from '@/lib/economics/view';
@@ -54,16 +51,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const filters = parseSliceFilters(query);
   const runQuery = parseRunQuery(query);
   const economics = parseEconomicsView(query);
-  const { dashboard, facets, costs, compare, whatIf } = await cachedRead(`team ${JSON.stringify([viewer, slug, range, filters, runQuery, economics])}`, async () => {
-    const dashboard = (await getTeamDashboard(viewer, slug, { window: range.window, previous: range.previous, filters, runs: runQuery }))!;
-    const [facets, costs, compare, whatIf] = await Promise.all([
-      getViewFacets(viewer, slug, range.window, filters, dashboard.runList!.facets),
-      getRunCosts(viewer, slug, dashboard.runList!.rows, range.window.asOf),
-      getCompare(viewer, [slug], range.window, economics.by, { filters }),
-      economics.scenario.ok ? getWhatIf(viewer, [slug], range.window, economics.scenario.value, { filters }) : null,
-    ]);
-    return { dashboard, facets, costs, compare, whatIf };
-  });
+  const { dashboard, facets, costs, compare, whatIf } = await teamPageData(viewer, slug, { range, filters, runQuery, economics });
   const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
