@@ -28,6 +28,7 @@ import { pathToFileURL } from 'node:url';
 import { freePort } from '../lib/testing/net';
 import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines, type WireEvent } from '@/lib/demo/generate';
+import { isPostgresUrl } from '@/lib/config';
 import { HOUR_MS, isoWeekStart, WEEK_MS } from '@/lib/kpi/time';
 
 const OUT = path.join(ROOT, 'bench', 'out');
@@ -106,9 +107,6 @@ function* take<T>(it: Iterator<T>, n: number): Generator<T> {
     yield r.value;
   }
 }
-
-/** A stage's database: a SQLite file, or a PostgreSQL database named by its URL. */
-export const isPostgresUrl = (target: string) => /^postgres(ql)?:\/\//.test(target);
 
 async function importChild(args: string[]): Promise<void> {
   const [target, countRaw, seedRaw, asOfRaw, tag = ''] = args;

@@ -11,6 +11,11 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(/*turbopackIgnore: true*/ env.DATABASE_PATH || DEFAULT_DATABASE_PATH);
 }
 
+/** Whether `url` names a PostgreSQL database (`postgres://` or `postgresql://`). */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//.test(url);
+}
+
 /**
  * The PostgreSQL server to use (`DATABASE_URL`, `postgres://user:pass@host:port/db`), or null for
  * the SQLite file of DATABASE_PATH.
@@ -18,7 +23,7 @@ export function databasePath(env: NodeJS.ProcessEnv = process.env): string {
 export function databaseUrl(env: NodeJS.ProcessEnv = process.env): string | null {
   const raw = env.DATABASE_URL?.trim();
   if (!raw) return null;
-  if (!/^postgres(ql)?:\/\//.test(raw)) throw new Error(`DATABASE_URL must be a postgres:// URL (PostgreSQL), got '${raw.replace(/\/\/[^@/]*@/, '//…@')}'`);
+  if (!isPostgresUrl(raw)) throw new Error(`DATABASE_URL must be a postgres:// URL (PostgreSQL), got '${raw.replace(/\/\/[^@/]*@/, '//…@')}'`);
   return raw;
 }
 

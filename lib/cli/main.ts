@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { parseScopes } from '@/lib/auth/tokens';
-import { databasePath, databaseUrl } from '@/lib/config';
+import { databasePath, databaseUrl, isPostgresUrl } from '@/lib/config';
 import { backupDatabase } from '@/lib/data/backup';
 import { getDb, sqliteClient } from '@/lib/data/connection';
 import { migrateToPostgres } from '@/lib/data/migrate-to-postgres';
@@ -151,7 +151,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     }
     case 'migrate-to-postgres': {
-      if (!sub || !/^postgres(ql)?:\/\//.test(sub)) throw new UsageError('migrate-to-postgres needs the postgres:// URL of an empty database');
+      if (!sub || !isPostgresUrl(sub)) throw new UsageError('migrate-to-postgres needs the postgres:// URL of an empty database');
       if (databaseUrl()) throw new UsageError('migrate-to-postgres copies the SQLite file of DATABASE_PATH: unset DATABASE_URL');
       const source = sqliteClient(await getDb())!;
       const copies = await migrateToPostgres(source, sub, (c) => console.log(`  ${c.table}: ${c.rows} rows`));
