@@ -8,7 +8,7 @@ import { ensureTeams } from '@/lib/data/teams';
 import { DEMO_TEAMS, generateBenchEvents, generateDemoEvents } from '@/lib/demo/generate';
 import type { Sql } from '@/lib/data/connection';
 import { chunksOf, ndjson, tempDatabase, tempSqliteDatabase, seededShuffle, testPostgresUrl } from '@/lib/testing/db';
-import { ingest, type IngestRequest } from './ingest';
+import { ingest, ingestFile, type IngestRequest } from './ingest';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -133,6 +133,39 @@ describe('ingest', () => {
     const before = await dumpEntities(s.db);
     expect(await s.run(events)).toMatchObject({ accepted: 0, duplicates: 3 });
     expect(await dumpEntities(s.db)).toEqual(before);
+  });
+
+  it('stores ids and text holding tabs, newlines and backslashes exactly as sent', async () => {
+    const s = await setup();
+    const odd = 'a\tb\\c\nd\re \\N';
+    const event = { ...llm(odd, `run\\${odd}`, '2026-11-02T10:01:00Z'), model: `m\t${odd}` };
+    expect(await s.run([event])).toMatchObject({ accepted: 1 });
+    const row = await s.db.get<{ id: string; run: string; model: string; payload: string }>('SELECT id, run, model, payload FROM events');
+    expect(row).toMatchObject({ id: odd, run: `run\\${odd}`, model: `m\t${odd}` });
+    expect(JSON.parse(row!.payload)).toMatchObject({ id: odd, run: `run\\${odd}`, model: `m\t${odd}` });
+    expect(await s.run([event])).toMatchObject({ accepted: 0, duplicates: 1 });
+  });
+
+  it('counts an id seen again thousands of events later in the same upload as a duplicate', async () => {
+    const s = await setup();
+    const events = Array.from({ length: 12_000 }, (_, i) => llm(`e${i % 11_000}`, `r${i % 7}`, '2026-11-02T10:01:00Z', i, 1));
+    expect(await s.run(events)).toMatchObject({ accepted: 11_000, duplicates: 1_000 });
+    expect(await s.count('events')).toBe(11_000);
+    // The first of two events with one id is the one stored.
+    expect(await s.db.get('SELECT input_tokens FROM events WHERE id = @id', { id: 'e5' })).toEqual({ input_tokens: 5 });
+  });
+
+  it('stores the same events sent twice at once exactly once, both uploads answering', async () => {
+    const s = await setup();
+    const file = path.join(s.dir, 'twice.ndjson');
+    const events = Array.from({ length: 20_000 }, (_, i) => llm(`t${i}`, `r${i % 13}`, '2026-11-02T10:01:00Z'));
+    fs.writeFileSync(file, ndjson(events));
+    const request = { format: 'ndjson', partial: false, source: 'cli', team: s.acme } as const;
+    const results = await Promise.all([ingestFile(s.db, file, request), ingestFile(s.db, file, request)]);
+    expect(results.map((r) => r.accepted + r.duplicates)).toEqual([20_000, 20_000]);
+    expect(results[0].accepted + results[1].accepted).toBe(20_000);
+    expect(await s.count('events')).toBe(20_000);
+    expect(await s.db.get('SELECT CAST(sum(calls) AS integer) AS n FROM run_llm_usage')).toEqual({ n: 20_000 });
   });
 
   it('rejects an event naming another team than the one the request fixes', async () => {

@@ -26,11 +26,11 @@ import { SHUTDOWN_CODE } from './storage-errors';
 export const MAX_LISTED_PROBLEMS = 1000;
 /** Events folded in memory before their entity deltas are merged into the tables. */
 const DELTA_BATCH = 20_000;
-/** Valid events held before they are stored (they are also stored after each chunk of input). */
+/** Valid events held before they are stored. */
 const EVENT_BATCH = 5_000;
 /**
- * Batches sent to the store and not yet answered: while PostgreSQL stores one, this process parses
- * the next (SQLite stores synchronously, so there nothing waits).
+ * Batches (and delta merges) sent to the store and not yet answered: while PostgreSQL stores one,
+ * this process parses the next (SQLite stores synchronously, so there nothing waits).
  */
 const BATCHES_IN_FLIGHT = 2;
 /** Times an upload is tried again when PostgreSQL aborted it to break a deadlock with another. */
@@ -271,16 +271,23 @@ export async function ingest(
     deltas = new EntityDeltas();
     await tx.applyDeltas(full);
   };
-  /** Sends the pending events to the store; waits only when BATCHES_IN_FLIGHT are being stored. */
+  /** Sends work to the store without waiting for it (an error surfaces when it is awaited). */
+  const send = (work: Promise<void>) => {
+    work.catch(() => {}); // awaited in store() or settle()
+    inFlight.push(work);
+  };
+  /**
+   * Sends the pending events to the store, and the deltas once they are many; waits only when
+   * BATCHES_IN_FLIGHT are being stored, so that PostgreSQL has the next statement while this
+   * process parses.
+   */
   const store = async () => {
     const batch = pending;
     pending = [];
     if (refusedWhole() || batch.length === 0) return;
-    const stored = tx.addEvents(batch).then((fresh) => fold(batch, fresh));
-    stored.catch(() => {}); // awaited below or in settle(); an error surfaces there
-    inFlight.push(stored);
-    if (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
-    if (deltas.count >= DELTA_BATCH) await applyDeltas();
+    send(tx.addEvents(batch).then((fresh) => fold(batch, fresh)));
+    if (deltas.count >= DELTA_BATCH) send(applyDeltas());
+    while (inFlight.length >= BATCHES_IN_FLIGHT) await inFlight.shift();
   };
   /** Waits for every batch sent to be stored and folded. */
   const settle = async () => {
@@ -292,7 +299,10 @@ export async function ingest(
       handle(items[i]);
       if (pending.length >= EVENT_BATCH) await store();
     }
-    await store();
+    // An importer that looks up what this upload stored so far finds each chunk's events from the
+    // next one on; other formats send whole batches, which PostgreSQL stores faster than a
+    // chunk's remainder each time.
+    if (options?.findChangeByTitle) await store();
   };
   const progress = () => onProgress?.({ bytesRead: bytes, totalBytes: request.totalBytes ?? null, events: seen });
   const fail = (message: string) => {
@@ -357,6 +367,7 @@ export async function ingest(
     // No parser: an empty input (nothing to store, nothing wrong), or one refused above.
     const last = parser as EventParser | null;
     if (last !== null) await handleAll(last.end());
+    await store();
     await settle();
     if (refusedWhole()) {
       await tx.rollback();
