@@ -6,7 +6,7 @@
  */
 import { openDatabase, type SqliteConnection } from '@/db/client';
 import { openPostgres } from '@/db/postgres';
-import { SqliteSql, type Sql } from '@/db/sql';
+import type { SqliteSql, Sql } from '@/db/sql';
 import { databasePath, databaseUrl } from '@/lib/config';
 
 // The rest of lib/ names the connection's types and limits through here, never db/ itself.
@@ -45,9 +45,13 @@ export function getDb(): Promise<Sql> {
   return db;
 }
 
-/** The better-sqlite3 connection under a SQLite database (backup, the ingest store); null on PostgreSQL. */
+/**
+ * The better-sqlite3 connection under a SQLite database (backup, the ingest store, the read
+ * cache); null on PostgreSQL. Told by the dialect, not `instanceof`: the server's bundles each
+ * hold their own copy of db/sql.ts, and the connection one of them opened is shared by all.
+ */
 export function sqliteClient(db: Sql): SqliteConnection | null {
-  return db instanceof SqliteSql ? db.client : null;
+  return db.dialect === 'sqlite' ? (db as SqliteSql).client : null;
 }
 
 /** Closes this process's connection (shutdown; the ingest worker after storage trouble); the next getDb() reopens. */
