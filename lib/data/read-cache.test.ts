@@ -52,3 +52,16 @@ describe('cachedRead', () => {
     expect(pageNow(Date.UTC(2026, 0, 1, 12, 35))).toBe(Date.UTC(2026, 0, 1, 12, 35));
   });
 });
+
+describe('cachedRead in a bundled server', () => {
+  // Next's server bundles each carry their own copy of db/sql.ts, sharing the connection the
+  // first one opened: the cache must know it for SQLite without its class.
+  it.runIf(!process.env.LOOPSCOPE_TEST_DATABASE_URL)('remembers reads on a SQLite connection made by another copy of the SQL class', async () => {
+    const t = await setup();
+    const copy = Object.assign(Object.create(null), { dialect: t.db.dialect, client: (t.db as unknown as { client: unknown }).client }) as Sql;
+    let reads = 0;
+    const read = () => cachedRead('copy', async () => ++reads, copy);
+    expect(await read()).toBe(1);
+    expect(await read()).toBe(1);
+  });
+});
