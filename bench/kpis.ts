@@ -438,10 +438,10 @@ export interface KpisBenchOptions {
   /** Put before the first line printed (run.ts: the step number). */
   label?: string;
   /**
-   * Run with the server still up on the first (N-event) database, after the KPI requests
-   * (run.ts: the team dashboard benchmark, bench/dashboard.ts).
+   * Run with the server still up on each database (0: N events, 1: 5 × N), after the KPI
+   * requests (run.ts: the team dashboard benchmark, bench/dashboard.ts).
    */
-  atFirstStage?: (s: StageServer) => Promise<void>;
+  atStage?: (s: StageServer, stage: number) => Promise<void>;
   /**
    * A PostgreSQL server (URL of a database on it, e.g. scripts/with-postgres.mjs's): the stages'
    * database is made there (`bench_kpis`, dropped first and at the end) instead of a SQLite file.
@@ -485,7 +485,8 @@ export async function runKpisBench(options: KpisBenchOptions): Promise<KpisBench
       if (b.stored !== size) throw new Error(`expected ${size} events stored, found ${b.stored}`);
       have = size;
       log(`    ${fmtInt(b.accepted)} events in ${fmt1(b.seconds)} s (${fmtInt(b.eventsPerSecond)} events/s, peak RSS ${fmt1(b.peakRssMb)} MB)`);
-      const m = await measureStage(dbFile, w, logFile, i === 0 ? options.atFirstStage : undefined, size);
+      const atStage = options.atStage;
+      const m = await measureStage(dbFile, w, logFile, atStage && ((s) => atStage(s, i)), size);
       const stage: StageResult = { events: size, build: { seconds: b.seconds, eventsPerSecond: b.eventsPerSecond, peakRssMb: b.peakRssMb }, ...m };
       stages.push(stage);
     }

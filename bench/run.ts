@@ -37,7 +37,7 @@ import { parseArgs } from 'node:util';
 import { freePort } from '../lib/testing/net';
 import { ROOT, runChild } from './child';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
-import { appendDashboardResults, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
+import { appendDashboardResults, dashboardBench, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
 import { appendClaudeCodeResults, runClaudeCodeBench } from './claude-code';
 import { appendOtlpResults, runOtlpBench } from './otlp';
@@ -394,23 +394,23 @@ async function stopServerAndCount(dbFile: string): Promise<number | null> {
  * (bench/dashboard.ts; not with --only kpis), added to results.json / results.md.
  */
 async function kpisStep(): Promise<void> {
-  let dashboard: DashboardResult | null = null;
+  const dashboards: DashboardResult[] = [];
   const r = await runKpisBench({
     events: COUNT,
     keep: flags.keep,
     build: flags.build && flags.only === 'kpis',
     label: '\n6. ',
-    atFirstStage:
+    atStage:
       flags.only === 'kpis'
         ? undefined
-        : async (s) => {
-            log(`\n7. Team dashboard latency on this ${s.events.toLocaleString('en-US')}-event database`);
-            dashboard = await measureDashboard(s);
+        : async (s, stage) => {
+            log(`\n7. Team dashboard and overview latency on this ${s.events.toLocaleString('en-US')}-event database`);
+            dashboards.push(await measureDashboard(s, { upload: stage === 0 }));
           },
   });
   appendKpisResults(r);
-  if (dashboard) appendDashboardResults(dashboard);
-  log(`\nAdded the KPI read${dashboard ? ' and team dashboard' : ''} figures to bench/out/results.json and bench/out/results.md`);
+  if (dashboards.length > 0) appendDashboardResults(dashboardBench(dashboards));
+  log(`\nAdded the KPI read${dashboards.length > 0 ? ' and team dashboard' : ''} figures to bench/out/results.json and bench/out/results.md`);
 }
 
 /** 7 alone (`--only dashboard`): its own N-event database (as step 6's first). */
