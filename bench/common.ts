@@ -1,7 +1,8 @@
 /**
- * Helpers shared by the benchmark's child processes (bench/import-child.ts, bench/limit-child.ts).
+ * Helpers shared by the benchmark's steps and child processes (bench/import-child.ts, bench/limit-child.ts).
  */
 import fs from 'node:fs';
+import http from 'node:http';
 import { openDatabase } from '@/db/client';
 import type { SqliteSql } from '@/db/sql';
 import { ensureTeams } from '@/lib/data/teams';
@@ -33,4 +34,28 @@ export function rssMb(): number {
 /** The child's answer to the parent: one JSON line, last on stdout. */
 export function report(result: Record<string, unknown>): void {
   process.stdout.write(`\nBENCH_RESULT ${JSON.stringify(result)}\n`);
+}
+
+/** POSTs an NDJSON file to the events API with an ingest token; `onSent` once the body is all sent. */
+export function postFile(url: string, file: string, token: string, onSent: () => void = () => {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/x-ndjson',
+        'content-length': fs.statSync(file).size,
+      },
+    });
+    req.on('error', reject);
+    req.on('finish', onSent);
+    req.on('response', (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    fs.createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(req);
+  });
 }

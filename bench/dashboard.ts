@@ -26,12 +26,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import http from 'node:http';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import {
   addResultsJson, buildStage, cli, dbSize, ensureBuild, groupCpuMs, KPIS_DIR, kpisWindow, replaceMdSection, serverEnv, serverPid, startServer, stopServer,
   TEAM, TEAMS, type StageServer,
 } from './kpis';
+import { postFile } from './common';
 import { benchSession, pageProblem, type PageKind } from './session';
 
 const OUT = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'out');
@@ -272,22 +272,6 @@ function prepareUpload(s: StageServer): { file: string; token: string; events: n
   return { file, token, events: s.events };
 }
 
-function postFile(url: string, file: string, token: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/x-ndjson', 'content-length': fs.statSync(file).size },
-    });
-    req.on('error', reject);
-    req.on('response', (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-      res.on('error', reject);
-    });
-    fs.createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(req);
-  });
-}
-
 /** The upload, and the two pages asked in turn, one request at a time, until it answers. */
 async function pagesUnderUpload(
   base: string,
@@ -306,7 +290,7 @@ async function pagesUnderUpload(
     samples.dashboard.push((await get(base + dashboardPath, session.cookie, 'dashboard', session.email)).ms);
     samples.overview.push((await get(base + overviewPath, session.cookie, 'overview', session.email)).ms);
   }
-  const status = await answered;
+  const { status } = await answered;
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = groupCpuMs(serverPid());
   fs.rmSync(upload.file, { force: true });

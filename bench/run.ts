@@ -28,7 +28,6 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
@@ -36,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/testing/net';
 import { ROOT, runChild } from './child';
+import { postFile } from './common';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, dashboardBench, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
@@ -251,29 +251,6 @@ async function pollLoop(
     if (!stop()) await sleep(POLL_INTERVAL_MS);
   }
   return { samples, byPhase, statuses, errors, problems };
-}
-
-function postFile(url: string, file: string, token: string, onSent: () => void): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(url, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/x-ndjson',
-        'content-length': fs.statSync(file).size,
-      },
-    });
-    req.on('error', reject);
-    req.on('finish', onSent);
-    req.on('response', (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => (body += d));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    fs.createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(req);
-  });
 }
 
 async function latencyUnderUpload(file: string) {
