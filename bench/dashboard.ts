@@ -282,13 +282,19 @@ async function pagesUnderUpload(
 ): Promise<UnderUpload> {
   let done = false;
   const t0 = performance.now();
-  const answered = postFile(`${base}/api/v1/events`, upload.file, upload.token).finally(() => (done = true));
+  let sentAt = Infinity;
+  const answered = postFile(`${base}/api/v1/events`, upload.file, upload.token, () => (sentAt = performance.now())).finally(() => (done = true));
+  /** Samples that started while the body was being sent: their count and p95, for information. */
+  const sending: number[] = [];
   const samples = { dashboard: [] as number[], overview: [] as number[] };
   const cpu0 = groupCpuMs(serverPid());
   const load0 = os.loadavg()[0];
   while (!done) {
     samples.dashboard.push((await get(base + dashboardPath, session.cookie, 'dashboard', session.email)).ms);
-    samples.overview.push((await get(base + overviewPath, session.cookie, 'overview', session.email)).ms);
+    const at = performance.now();
+    const ms = (await get(base + overviewPath, session.cookie, 'overview', session.email)).ms;
+    samples.overview.push(ms);
+    if (at < sentAt) sending.push(ms);
   }
   const { status } = await answered;
   const seconds = (performance.now() - t0) / 1000;
@@ -305,6 +311,8 @@ async function pagesUnderUpload(
     };
   };
   if (cpu0 !== null && cpu1 !== null) log(`    server CPU over the phase: ${fmt1((cpu1 - cpu0) / 1000)} s in ${fmt1(seconds)} s`);
+  const sendingSorted = [...sending].sort((a, b) => a - b);
+  log(`    body sent in ${fmt1((sentAt - t0) / 1000)} s; overview while it was sent: n=${sending.length}${sending.length ? `, p95 ${fmt1(percentile(sendingSorted, 95))} ms` : ''}`);
   return { events: upload.events, status, seconds, dashboard: timingOf(dashboardPath, samples.dashboard), overview: timingOf(overviewPath, samples.overview) };
 }
 
