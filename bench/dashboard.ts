@@ -154,22 +154,29 @@ async function series(
   const cpu1 = groupCpuMs(serverPid());
   if (errors > 0) log(`    ${errors} of ${n} requests of ${p} failed; first: ${firstError!.message.slice(0, 300)}`);
   if (samples.length === 0) throw firstError ?? new Error(`no answers from ${p}`);
-  const s = samples.sort((a, b) => a - b);
-  return {
-    path: p,
-    n: s.length,
+  return pageTiming(p, samples, {
     concurrency,
     errors,
-    p50: percentile(s, 50),
-    p95: percentile(s, 95),
-    max: s[s.length - 1],
-    min: s[0],
-    mean: s.reduce((a, b) => a + b, 0) / s.length,
     throughput: n / wall,
     firstMs,
     bytes,
     serverCpuMs: cpu0 === null || cpu1 === null ? null : (cpu1 - cpu0) / n,
     loadAvg: [load0, os.loadavg()[0]],
+  });
+}
+
+/** The distribution of `samples` (ms) with what the caller knows of the series. */
+function pageTiming(p: string, samples: number[], rest: Omit<PageTiming, 'path' | 'n' | 'p50' | 'p95' | 'max' | 'min' | 'mean'>): PageTiming {
+  const s = [...samples].sort((a, b) => a - b);
+  return {
+    path: p,
+    n: s.length,
+    p50: percentile(s, 50),
+    p95: percentile(s, 95),
+    max: s[s.length - 1],
+    min: s[0],
+    mean: s.reduce((a, b) => a + b, 0) / s.length,
+    ...rest,
   };
 }
 
@@ -300,19 +307,11 @@ async function pagesUnderUpload(
   const seconds = (performance.now() - t0) / 1000;
   const cpu1 = groupCpuMs(serverPid());
   fs.rmSync(upload.file, { force: true });
-  const timingOf = (p: string, xs: number[]): PageTiming => {
-    const sorted = [...xs].sort((a, b) => a - b);
-    return {
-      path: p, n: sorted.length, concurrency: 1, errors: 0,
-      p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1], min: sorted[0],
-      mean: sorted.reduce((a, b) => a + b, 0) / sorted.length, throughput: sorted.length / seconds, firstMs: null, bytes: 0,
-      // The server's CPU over the phase includes the upload's: not per page request.
-      serverCpuMs: null, loadAvg: [load0, os.loadavg()[0]],
-    };
-  };
+  const timingOf = (p: string, xs: number[]): PageTiming =>
+    // The server's CPU over the phase includes the upload's: not per page request.
+    pageTiming(p, xs, { concurrency: 1, errors: 0, throughput: xs.length / seconds, firstMs: null, bytes: 0, serverCpuMs: null, loadAvg: [load0, os.loadavg()[0]] });
   if (cpu0 !== null && cpu1 !== null) log(`    server CPU over the phase: ${fmt1((cpu1 - cpu0) / 1000)} s in ${fmt1(seconds)} s`);
-  const sendingSorted = [...sending].sort((a, b) => a - b);
-  log(`    body sent in ${fmt1((sentAt - t0) / 1000)} s; overview while it was sent: n=${sending.length}${sending.length ? `, p95 ${fmt1(percentile(sendingSorted, 95))} ms` : ''}`);
+  log(`    body sent in ${fmt1((sentAt - t0) / 1000)} s; overview while it was sent: n=${sending.length}${sending.length ? `, p95 ${fmt1(timingOf(overviewPath, sending).p95)} ms` : ''}`);
   return { events: upload.events, status, seconds, dashboard: timingOf(dashboardPath, samples.dashboard), overview: timingOf(overviewPath, samples.overview) };
 }
 

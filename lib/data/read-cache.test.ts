@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { openAgain, tempDatabase, type TempDatabase } from '@/lib/testing/db';
+import { openAgain, tempDatabase, testPostgresUrl, type TempDatabase } from '@/lib/testing/db';
 import { cachedRead, pageNow } from './read-cache';
 import type { Sql } from './connection';
 
@@ -56,7 +56,7 @@ describe('cachedRead', () => {
 describe('cachedRead in a bundled server', () => {
   // Next's server bundles each carry their own copy of db/sql.ts, sharing the connection the
   // first one opened: the cache must know it for SQLite without its class.
-  it.runIf(!process.env.LOOPSCOPE_TEST_DATABASE_URL)('remembers reads on a SQLite connection made by another copy of the SQL class', async () => {
+  it.runIf(!testPostgresUrl())('remembers reads on a SQLite connection made by another copy of the SQL class', async () => {
     const t = await setup();
     const copy = Object.assign(Object.create(null), { dialect: t.db.dialect, client: (t.db as unknown as { client: unknown }).client }) as Sql;
     let reads = 0;
