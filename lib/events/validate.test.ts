@@ -193,6 +193,22 @@ describe('validateEvent: envelope', () => {
     expect(only(ev('iteration', { branch: null }))).toEqual({ line: 7, field: 'branch', message: 'must be a string, got null' });
   });
 
+  it('refuses U+0000 in every string field, naming the field, and keeps it inside attrs', () => {
+    const nul = 'a\u0000b';
+    const message = 'must not contain the NUL character (U+0000)';
+    for (const field of ['id', 'run', 'agent', 'model', 'branch']) {
+      expect(only(ev('run.started', { [field]: nul }))).toEqual({ line: 7, field, message });
+    }
+    expect(only(ev('run.started', { repo: 'acme/a\u0000' }))).toEqual({ line: 7, field: 'repo', message });
+    expect(only(ev('run.started', { task: nul }))).toEqual({ line: 7, field: 'task', message });
+    expect(only(ev('tool.call', { tool: nul }))).toEqual({ line: 7, field: 'tool', message });
+    expect(only(ev('change.opened', { change: nul }))).toEqual({ line: 7, field: 'change', message });
+    expect(only(ev('defect.opened', { changes: ['x', nul] }))).toEqual({ line: 7, field: 'changes', message: `item 1 ${message}` });
+    // An id that is too long and holds U+0000 is reported once.
+    expect(only(ev('iteration', { id: nul.repeat(150) }))).toMatchObject({ field: 'id', message: expect.stringMatching(/^must be a string of 1–200/) });
+    expect(eventOf(ev('iteration', { attrs: { note: nul } })).attrs).toEqual({ note: nul });
+  });
+
   it('checks repo is owner/name', () => {
     expect(eventOf(ev('run.started', { repo: 'acme/api' })).repo).toBe('acme/api');
     for (const repo of ['acme', '/api', 'acme/', 'a/b/c', '', 42]) {

@@ -131,6 +131,14 @@ export const ARRAY_FIELDS: ReadonlySet<string> = new Set(
 const STATUS_MESSAGE = `must be one of ${RUN_STATUSES.join(', ')}`;
 const TS_MESSAGE = 'must be RFC 3339 with an offset or epoch milliseconds';
 const ID_MESSAGE = `must be a string of 1–${MAX_ID_CHARS} characters`;
+/**
+ * PostgreSQL's text cannot hold U+0000, and both backends must store the same events, so no
+ * string field may carry it (attrs may: they are stored as JSON text, where it is escaped).
+ */
+const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+const hasNul = (v: string) => v.indexOf('\u0000') !== -1;
+/** The common string fields, checked for U+0000 once their own checks passed. */
+const COMMON_STRING_FIELDS = ['id', 'run', 'agent', 'model', 'repo', 'branch'] as const;
 const TEAM_MESSAGE = 'must be a team slug (lowercase letters, digits and -, at most 63, not starting with -)';
 const TS_RANGE_MESSAGE = `must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (epoch ms 0..${MAX_TS_MS})`;
 
@@ -207,6 +215,11 @@ export function validateEvent(raw: unknown, place: Place, fixedTeam?: string): V
   const branch = r.branch;
   if (branch !== undefined && typeof branch !== 'string') problems = add(problems, line, index, 'branch', `must be a string, got ${show(branch)}`);
 
+  for (const name of COMMON_STRING_FIELDS) {
+    const v = r[name];
+    if (typeof v === 'string' && hasNul(v) && !problems?.some((p) => p.field === name)) problems = add(problems, line, index, name, NUL_MESSAGE);
+  }
+
   // attrs
   const attrs = r.attrs;
   if (attrs !== undefined) {
@@ -260,9 +273,11 @@ export function validateEvent(raw: unknown, place: Place, fixedTeam?: string): V
 function checkField(kind: number, v: unknown): string | null {
   switch (kind) {
     case K_ID:
-      return typeof v === 'string' && v.length > 0 ? null : `must be a non-empty string, got ${show(v)}`;
+      if (typeof v !== 'string' || v.length === 0) return `must be a non-empty string, got ${show(v)}`;
+      return hasNul(v) ? NUL_MESSAGE : null;
     case K_STR:
-      return typeof v === 'string' ? null : `must be a string, got ${show(v)}`;
+      if (typeof v !== 'string') return `must be a string, got ${show(v)}`;
+      return hasNul(v) ? NUL_MESSAGE : null;
     case K_INT0:
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER
         ? null
@@ -282,6 +297,7 @@ function checkField(kind: number, v: unknown): string | null {
       for (let i = 0; i < v.length; i++) {
         const s: unknown = v[i];
         if (typeof s !== 'string' || s.length === 0) return `must be an array of non-empty strings, item ${i} is ${show(s)}`;
+        if (hasNul(s)) return `item ${i} ${NUL_MESSAGE}`;
       }
       return null;
     }

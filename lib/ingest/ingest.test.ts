@@ -146,6 +146,25 @@ describe('ingest', () => {
     expect(await s.run([event])).toMatchObject({ accepted: 0, duplicates: 1 });
   });
 
+  it('refuses U+0000 in a field by line and field, on both backends alike, and keeps it in attrs', async () => {
+    const s = await setup();
+    const result = await s.run([
+      started('a', 'r1', '2026-11-02T10:00:00Z'),
+      { ...llm('b\u0000', 'r1', '2026-11-02T10:01:00Z'), attrs: { note: 'x\u0000' } },
+      { ...started('c', 'r\u0000', '2026-11-02T10:00:00Z'), task: 'fix\u0000' },
+    ]);
+    expect(result).toMatchObject({ ok: false, rejectedCount: 2 });
+    expect(result.problems).toEqual([
+      { line: 2, field: 'id', message: 'must not contain the NUL character (U+0000)' },
+      { line: 3, field: 'run', message: 'must not contain the NUL character (U+0000)' },
+      { line: 3, field: 'task', message: 'must not contain the NUL character (U+0000)' },
+    ]);
+    for (const table of ['events', 'runs', 'uploads']) expect(await s.count(table)).toBe(0);
+    expect(await s.run([{ ...llm('b', 'r1', '2026-11-02T10:01:00Z'), attrs: { note: 'x\u0000' } }])).toMatchObject({ ok: true, accepted: 1 });
+    const row = await s.db.get<{ payload: string }>('SELECT payload FROM events');
+    expect(JSON.parse(row!.payload).attrs).toEqual({ note: 'x\u0000' });
+  });
+
   it('counts an id seen again thousands of events later in the same upload as a duplicate', async () => {
     const s = await setup();
     const events = Array.from({ length: 12_000 }, (_, i) => llm(`e${i % 11_000}`, `r${i % 7}`, '2026-11-02T10:01:00Z', i, 1));
