@@ -97,8 +97,8 @@ export interface UnderUpload {
   overview: PageTiming;
   /**
    * The same two pages asked in the same turn with no upload: the idle figures the upload's are
-   * held against. Asked in turn, each page pays for the garbage the other left (a team
-   * dashboard allocates some 10 MB), which a series of one page alone does not show.
+   * held against. Asked in turn, each page pays for the garbage the other left, which a series of
+   * one page alone does not show (here the overview's idle p95 was 28–46 ms in turn, 23 ms alone).
    */
   idle: { dashboard: PageTiming; overview: PageTiming };
 }
