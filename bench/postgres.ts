@@ -42,7 +42,7 @@ export interface PostgresIngestResult extends IngestPair {
 
 /**
  * Ingest-then-COPY pairs measured: on this shared 2-core machine one COPY of the same rows took
- * anywhere from 10 to 16 s within a run, so a single pair says more about the moment than about
+ * anywhere from 10 to 20 s within a run, so a single pair says more about the moment than about
  * the path; the median of three does not hang on one slow moment.
  */
 const PAIRS = 3;
