@@ -84,6 +84,17 @@ test('a JSON array body reports problems by index', async ({ request }) => {
   expect(await ok.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
 });
 
+test('U+0000 in a field is refused by line and field, never a 500, on either backend', async ({ request }) => {
+  const [first, second] = validEvents(uniqueTag('nul'), 2);
+  const res = await request.post(EVENTS, { headers: auth(), data: ndjson([first, { ...second, id: `${second.id}\u0000` }]) });
+  expect(res.status()).toBe(400);
+  expect((await res.json()).problems).toEqual([{ line: 2, field: 'id', message: 'must not contain the NUL character (U+0000)' }]);
+  // Inside attrs it is kept: stored as JSON, where it is escaped.
+  const kept = await request.post(EVENTS, { headers: auth(), data: ndjson([{ ...first, attrs: { note: 'a\u0000b' } }]) });
+  expect(kept.status()).toBe(200);
+  expect(await kept.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+});
+
 test('without a valid token the answer is 401', async ({ request }) => {
   const data = ndjson(validEvents(uniqueTag('anon'), 2));
   const none = await request.post(EVENTS, { headers: { 'content-type': NDJSON }, data });

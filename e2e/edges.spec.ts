@@ -96,6 +96,15 @@ interface ManifestAction {
   workers: Record<string, unknown>;
 }
 
+test('an upload named with U+0000 is refused with a 400, never a 500', async ({ page }) => {
+  const res = await page.request.post(`/api/uploads?team=${TEAM}&format=ndjson&filename=a%00b.ndjson`, {
+    headers: { origin: server.baseURL, 'content-type': 'application/x-ndjson' },
+    data: '',
+  });
+  expect(res.status()).toBe(400);
+  expect((await res.json()).error).toContain('U+0000');
+});
+
 test('server actions called with arguments their forms never send answer the form\'s error, never a 500', async ({ page }) => {
   const manifest = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, '.next', 'server', 'server-reference-manifest.json'), 'utf8'));
   const actions = Object.entries(manifest.node as Record<string, ManifestAction>).filter(([, a]) => a.exportedName !== 'signOutAction');

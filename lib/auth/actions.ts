@@ -14,16 +14,23 @@ import type { UserViewer } from '@/lib/data/viewer';
 import type { ActionState } from '@/lib/forms/action-state';
 import { isSameOrigin, sessionViewer } from './viewer';
 
+/**
+ * U+0000 in a text sent: PostgreSQL's text cannot hold it (the write would fail with a server
+ * error there), and no field of ours needs it; refused on both backends alike.
+ */
+const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
+
 /** The shapes of server actions' arguments. */
 export const actionArg = {
   teamSlug: z.string().regex(TEAM_SLUG),
   /** A row id (user, token, share link). */
   id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
-  form: z.instanceof(FormData),
+  form: z.instanceof(FormData).refine((f) => ![...f.values()].some(hasNul), 'a field holds U+0000'),
   /** A page's query string, as a flat record of strings (a share link's view). */
   query: z
     .record(z.string().max(100), z.string().max(2000))
-    .refine((q) => Object.keys(q).length <= 50, 'at most 50 query parameters'),
+    .refine((q) => Object.keys(q).length <= 50, 'at most 50 query parameters')
+    .refine((q) => !Object.entries(q).some(([k, v]) => hasNul(k) || hasNul(v)), 'a parameter holds U+0000'),
 };
 
 export const REFUSED_CROSS_SITE: ActionState = { ok: false, message: 'Refused: this request did not come from a Loopscope page.' };

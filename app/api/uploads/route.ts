@@ -24,6 +24,7 @@ export async function POST(request: Request): Promise<Response> {
   const team = await findTeam(viewer, params.get('team') ?? '');
   if (!team) return jsonError(404, `no team '${params.get('team') ?? ''}'`);
   const filename = params.get('filename');
+  if (filename?.includes('\u0000')) return jsonError(400, 'filename must not contain the NUL character (U+0000)');
   const chosen = params.get('format') ?? 'auto';
   const format = chosen === 'auto' || chosen === 'events' ? 'auto' : isImportFormat(chosen) ? chosen : null;
   if (!format) return jsonError(415, `unknown format '${chosen}'`);
