@@ -59,3 +59,9 @@ export function postFile(url: string, file: string, token: string, onSent: () =>
     fs.createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(req);
   });
 }
+
+/** Nearest-rank percentile `p` (0–100) of ascending `sorted`; NaN when it is empty. */
+export function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}

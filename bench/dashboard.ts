@@ -31,7 +31,7 @@ import {
   addResultsJson, buildStage, cli, dbSize, ensureBuild, groupCpuMs, KPIS_DIR, kpisWindow, replaceMdSection, serverEnv, serverPid, startServer, stopServer,
   TEAM, TEAMS, type StageServer,
 } from './kpis';
-import { postFile } from './common';
+import { percentile, postFile } from './common';
 import { benchSession, pageProblem, type PageKind } from './session';
 
 const OUT = path.resolve(path.dirname(new URL(import.meta.url).pathname), 'out');
@@ -108,10 +108,6 @@ export interface DashboardBench {
   stages: DashboardResult[];
   target: typeof DASHBOARD_TARGET;
   pass: Record<string, boolean>;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 /** A GET with the session cookie; throws unless it is the signed-in page of `kind`. */

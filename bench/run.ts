@@ -35,7 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/testing/net';
 import { ROOT, runChild } from './child';
-import { postFile } from './common';
+import { percentile, postFile } from './common';
 import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
 import { appendDashboardResults, dashboardBench, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
 import { appendKpisResults, DIST_DIR, runKpisBench } from './kpis';
@@ -80,11 +80,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function removeDatabase(file: string): void {
   for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
 interface LatencyStats {
@@ -447,7 +442,6 @@ async function main(): Promise<void> {
   log(`\n3. The limit: bare parse-and-insert (each line JSON.parse'd and inserted by a prepared INSERT, one transaction; child process)`);
   const lim = await runChild('limit-child.ts', ['stream', fileA, path.join(OUT, 'limit.db'), 'bench-ingest']);
   log(`  ${fmtInt(lim.inserted)} rows in ${fmt1(lim.seconds)} s → ${fmtInt(lim.eventsPerSecond)} events/s`);
-  removeDatabase(path.join(OUT, 'limit.db'));
   log(`   The inserts alone, the rows parsed beforehand (a stricter bound; child process)`);
   // Every row is held in memory first: more than Node's default heap at 5M events.
   const inserts = await runChild('limit-child.ts', ['inserts', fileA, path.join(OUT, 'limit.db'), 'bench-ingest'], ['--max-old-space-size=8192']);

@@ -9,22 +9,18 @@ import 'server-only';
 import { headers } from 'next/headers';
 import { z } from 'zod';
 import { isDataError } from '@/lib/data/errors';
+import { hasNul } from '@/lib/events/validate';
 import { TEAM_SLUG } from '@/lib/data/teams';
 import type { UserViewer } from '@/lib/data/viewer';
 import type { ActionState } from '@/lib/forms/action-state';
 import { isSameOrigin, sessionViewer } from './viewer';
-
-/**
- * U+0000 in a text sent: PostgreSQL's text cannot hold it (the write would fail with a server
- * error there), and no field of ours needs it; refused on both backends alike.
- */
-const hasNul = (v: unknown) => typeof v === 'string' && v.includes('\u0000');
 
 /** The shapes of server actions' arguments. */
 export const actionArg = {
   teamSlug: z.string().regex(TEAM_SLUG),
   /** A row id (user, token, share link). */
   id: z.number().int().positive().max(Number.MAX_SAFE_INTEGER),
+  /** A form; one whose text holds U+0000 is refused (see hasNul). */
   form: z.instanceof(FormData).refine((f) => ![...f.values()].some(hasNul), 'a field holds U+0000'),
   /** A page's query string, as a flat record of strings (a share link's view). */
   query: z

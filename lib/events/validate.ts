@@ -132,13 +132,12 @@ const STATUS_MESSAGE = `must be one of ${RUN_STATUSES.join(', ')}`;
 const TS_MESSAGE = 'must be RFC 3339 with an offset or epoch milliseconds';
 const ID_MESSAGE = `must be a string of 1–${MAX_ID_CHARS} characters`;
 /**
- * PostgreSQL's text cannot hold U+0000, and both backends must store the same events, so no
- * string field may carry it (attrs may: they are stored as JSON text, where it is escaped).
+ * PostgreSQL's text cannot hold U+0000, and both backends must store the same, so no text we
+ * store may carry it: no string field of an event (attrs may: they are stored as JSON text,
+ * where it is escaped), no field of a form (lib/auth/actions.ts), no upload's file name.
  */
-const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
-const hasNul = (v: string) => v.indexOf('\u0000') !== -1;
-/** The common string fields, checked for U+0000 once their own checks passed. */
-const COMMON_STRING_FIELDS = ['id', 'run', 'agent', 'model', 'repo', 'branch'] as const;
+export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
+export const hasNul = (v: unknown): boolean => typeof v === 'string' && v.includes('\u0000');
 const TEAM_MESSAGE = 'must be a team slug (lowercase letters, digits and -, at most 63, not starting with -)';
 const TS_RANGE_MESSAGE = `must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (epoch ms 0..${MAX_TS_MS})`;
 
@@ -160,6 +159,7 @@ export function validateEvent(raw: unknown, place: Place, fixedTeam?: string): V
   const id = r.id;
   if (id === undefined) problems = add(problems, line, index, 'id', 'required');
   else if (!isIdString(id)) problems = add(problems, line, index, 'id', `${ID_MESSAGE}, got ${show(id)}`);
+  else if (hasNul(id)) problems = add(problems, line, index, 'id', NUL_MESSAGE);
 
   // type
   const type = r.type;
@@ -200,25 +200,24 @@ export function validateEvent(raw: unknown, place: Place, fixedTeam?: string): V
   if (run === undefined) {
     if (spec !== undefined && spec.runRequired) problems = add(problems, line, index, 'run', spec.requiredMessage);
   } else if (!isIdString(run)) problems = add(problems, line, index, 'run', `${ID_MESSAGE}, got ${show(run)}`);
+  else if (hasNul(run)) problems = add(problems, line, index, 'run', NUL_MESSAGE);
 
   // agent, model, repo, branch
   const agent = r.agent;
   if (agent !== undefined && typeof agent !== 'string') problems = add(problems, line, index, 'agent', `must be a string, got ${show(agent)}`);
+  else if (hasNul(agent)) problems = add(problems, line, index, 'agent', NUL_MESSAGE);
   const model = r.model;
   if (model === undefined) {
     if (spec !== undefined && spec.modelRequired) problems = add(problems, line, index, 'model', spec.requiredMessage);
   } else if (typeof model !== 'string' || model.length === 0) {
     problems = add(problems, line, index, 'model', `must be a non-empty string, got ${show(model)}`);
-  }
+  } else if (hasNul(model)) problems = add(problems, line, index, 'model', NUL_MESSAGE);
   const repo = r.repo;
   if (repo !== undefined && !isRepo(repo)) problems = add(problems, line, index, 'repo', `must be 'owner/name', got ${show(repo)}`);
+  else if (hasNul(repo)) problems = add(problems, line, index, 'repo', NUL_MESSAGE);
   const branch = r.branch;
   if (branch !== undefined && typeof branch !== 'string') problems = add(problems, line, index, 'branch', `must be a string, got ${show(branch)}`);
-
-  for (const name of COMMON_STRING_FIELDS) {
-    const v = r[name];
-    if (typeof v === 'string' && hasNul(v) && !problems?.some((p) => p.field === name)) problems = add(problems, line, index, name, NUL_MESSAGE);
-  }
+  else if (hasNul(branch)) problems = add(problems, line, index, 'branch', NUL_MESSAGE);
 
   // attrs
   const attrs = r.attrs;

@@ -2,6 +2,7 @@ import { isSameOrigin, viewerForRequest } from '@/lib/auth/viewer';
 import { uploadLinks } from '@/lib/dashboard/upload-links';
 import { findTeam } from '@/lib/data/teams';
 import { getUploadSummary } from '@/lib/data/upload-summary';
+import { hasNul, NUL_MESSAGE } from '@/lib/events/validate';
 import { isImportFormat } from '@/lib/importers/types';
 import { jsonError } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
@@ -24,7 +25,7 @@ export async function POST(request: Request): Promise<Response> {
   const team = await findTeam(viewer, params.get('team') ?? '');
   if (!team) return jsonError(404, `no team '${params.get('team') ?? ''}'`);
   const filename = params.get('filename');
-  if (filename?.includes('\u0000')) return jsonError(400, 'filename must not contain the NUL character (U+0000)');
+  if (hasNul(filename)) return jsonError(400, `filename ${NUL_MESSAGE}`);
   const chosen = params.get('format') ?? 'auto';
   const format = chosen === 'auto' || chosen === 'events' ? 'auto' : isImportFormat(chosen) ? chosen : null;
   if (!format) return jsonError(415, `unknown format '${chosen}'`);
