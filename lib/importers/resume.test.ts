@@ -93,4 +93,35 @@ describe('resumable directory imports of Claude Code transcripts', () => {
     fs.writeFileSync(file, `${line(4)}\n${line(5)}\n${line(6)}\n${line(7)}\n`);
     expect(await read()).toEqual({ firstLine: 1, resumed: 0, skipped: 0 });
   });
+
+  it('reads files of many chunks whole, and a file that grew after it was listed up to where it was listed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loopscope-chunks-'));
+    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const line = (n: number, pad: number) => JSON.stringify({ sessionId: `s${n}`, type: 'user', timestamp: '2026-11-02T09:00:00Z', message: { content: 'x'.repeat(pad) } });
+    const files = ['a.jsonl', 'b.jsonl', 'c.jsonl', 'd.jsonl'].map((name) => path.join(dir, 'p', name));
+    fs.mkdirSync(path.join(dir, 'p'));
+    // Lines of odd lengths, so that chunks end mid-line: 3.4 MB, empty, 1 byte short of a chunk, 2 lines.
+    fs.writeFileSync(files[0], Array.from({ length: 700 }, (_, i) => line(i, 4_777 + i) + '\n').join(''));
+    fs.writeFileSync(files[1], '');
+    fs.writeFileSync(files[2], line(1, (1 << 20) - 96).slice(0, (1 << 20) - 1));
+    fs.writeFileSync(files[3], `${line(1, 3)}\n${line(2, 3)}\n`);
+    const expected = files.map((f) => fs.readFileSync(f));
+    const source = resumableDirectorySource(dir, 'claude-code', new Map());
+    fs.appendFileSync(files[3], `${line(3, 3)}\n`); // after the listing
+    const read: Buffer[] = [];
+    for (const f of source.files) {
+      const parts: Buffer[] = [];
+      for await (const chunk of f.chunks()) parts.push(Buffer.from(chunk)); // copied, as the line splitter does
+      read.push(Buffer.concat(parts));
+    }
+    expect(read.map((b) => b.length)).toEqual(expected.map((b) => b.length));
+    expect(read.every((b, i) => b.equals(expected[i]))).toBe(true);
+    const newlines = (b: Buffer) => b.toString('latin1').split('\n').length - 1;
+    expect(files.map((f) => source.marks.get(f))).toEqual(
+      expected.map((b) => expect.objectContaining({ size: b.length, readTo: b.lastIndexOf(0x0a) + 1, lines: newlines(b) })),
+    );
+    // The next import reads the grown file from where this one stopped.
+    const again = resumableDirectorySource(dir, 'claude-code', source.marks);
+    expect(again.files.map((f) => [f.name, f.firstLine, f.size])).toEqual([['p/d.jsonl', 3, line(3, 3).length + 1]]);
+  });
 });

@@ -59,6 +59,15 @@ export function fingerprint(file: string, to: number): string {
 /** The files under `dir` with what is new in them since `previous` (by absolute path). */
 export function resumableDirectorySource(dir: string, format: ImportFormat | 'auto', previous: ReadonlyMap<string, FileMark>): ResumableSource {
   const source: ResumableSource = { files: [], totalBytes: 0, close: () => {}, skipped: 0, resumed: 0, marks: new Map() };
+  /** The head of the file after the one being read, read meanwhile (most transcripts are one chunk long). */
+  let ahead: { index: number; head: Promise<Buffer> } | null = null;
+  const toRead: { abs: string; start: number; size: number }[] = [];
+  const read = (index: number) => quiet(readHead(toRead[index].abs, toRead[index].start, toRead[index].size));
+  const headOf = (index: number) => {
+    const head = ahead?.index === index ? ahead.head : read(index);
+    ahead = index + 1 < toRead.length ? { index: index + 1, head: read(index + 1) } : null;
+    return head;
+  };
   for (const f of listDirectory(dir, format)) {
     const { size } = f.stats;
     const mtimeMs = Math.trunc(f.stats.mtimeMs); // stored as an integer
@@ -71,11 +80,12 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
     if (kept) source.resumed++;
     const start = kept ? prev.readTo : 0;
     const firstLine = kept ? prev.lines + 1 : 1;
+    const index = toRead.push({ abs: f.abs, start, size }) - 1;
     const input: NamedInput = {
       name: f.name,
       size: size - start,
       firstLine,
-      chunks: () => readMarking(f.abs, start, firstLine, { size, mtimeMs }, source.marks),
+      chunks: () => readMarking(f.abs, headOf(index), start, firstLine, { size, mtimeMs }, source.marks),
     };
     source.files.push(input);
     source.totalBytes += input.size;
@@ -83,13 +93,33 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
   return source;
 }
 
+/** `p`, with its failure left to whoever awaits it: a read ahead of an import that stops is never awaited. */
+function quiet<T>(p: Promise<T>): Promise<T> {
+  p.catch(() => {});
+  return p;
+}
+
+/** Up to HIGH_WATER bytes of `file` from `start` and before `end`, in a buffer of their own. */
+async function readHead(file: string, start: number, end: number): Promise<Buffer> {
+  const fd = await fs.promises.open(file, 'r');
+  try {
+    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(HIGH_WATER, end - start)));
+    const { bytesRead } = await fd.read(buf, 0, buf.length, start);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fd.close();
+  }
+}
+
 /**
- * The file's chunks from `start`, read into one buffer used again for each (the line splitter
- * copies what it keeps; a read stream would copy every short read out of its buffer instead);
- * at its end, what was read goes into `marks`.
+ * The file's chunks from `start` (`head` first), each next one read while the consumer parses
+ * the last: on a warm page cache the reads cost about as much time as the parse, and done in
+ * turn they left the thread idle for a tenth of a Claude Code import. Two buffers take turns (the
+ * line splitter copies what it keeps). At the end, what was read goes into `marks`.
  */
 async function* readMarking(
   file: string,
+  head: Promise<Buffer>,
   start: number,
   firstLine: number,
   stat: { size: number; mtimeMs: number },
@@ -98,22 +128,30 @@ async function* readMarking(
   let pos = start;
   let readTo = start;
   let lines = firstLine - 1;
-  const fd = await fs.promises.open(file, 'r');
+  let chunk = await head;
+  let fd: fs.promises.FileHandle | null = null;
+  const buffers: Buffer[] = [];
+  let turn = 0;
   try {
-    const buf = Buffer.allocUnsafe(HIGH_WATER);
-    for (;;) {
-      const { bytesRead } = await fd.read(buf, 0, buf.length, pos);
-      if (bytesRead === 0) break;
-      const chunk = buf.subarray(0, bytesRead);
+    while (chunk.length > 0) {
       for (let nl = chunk.indexOf(NL); nl >= 0; nl = chunk.indexOf(NL, nl + 1)) {
         lines++;
         readTo = pos + nl + 1;
       }
-      pos += bytesRead;
+      pos += chunk.length;
+      // Up to the size listed: what a transcript still being written gains is the next import's.
+      let next: Promise<Buffer> | null = null;
+      if (pos < stat.size) {
+        fd ??= await fs.promises.open(file, 'r');
+        const buf = (buffers[(turn ^= 1)] ??= Buffer.allocUnsafe(HIGH_WATER));
+        next = quiet(fd.read(buf, 0, Math.min(buf.length, stat.size - pos), pos).then(({ bytesRead }) => buf.subarray(0, bytesRead)));
+      }
       yield chunk;
+      if (next === null) break;
+      chunk = await next;
     }
   } finally {
-    await fd.close();
+    await fd?.close();
   }
   marks.set(file, { ...stat, hash: fingerprint(file, readTo), readTo, lines });
 }
