@@ -3,8 +3,9 @@
  *
  *   1. generates two 1M-event NDJSON files under bench/out/ (streamed, flat memory);
  *   2. ingestion path: a child process imports file A through `ingest()` (as the CLI does);
- *   3. the limit: a child process inserts the same rows with a bare prepared statement;
- *   4. ratio and RSS against the targets;
+ *   3. the limit: a child process inserts the same rows with a bare prepared statement (and
+ *      another the rows parsed beforehand); 2 and 3 run three times in turn;
+ *   4. the median ratios, and the highest RSS, against the targets;
  *   5. latency of GET /api/health and GET / (signed in as an admin: the overview page) on the
  *      production server while file B is POSTed to /api/v1/events and processed;
  *   6. KPI read latency at N and 5 × N events in the database (bench/kpis.ts);
@@ -47,6 +48,16 @@ import { benchSession, pageProblem } from './session';
 const OUT = path.join(ROOT, 'bench', 'out');
 
 const TARGETS = { ratio: 0.6, peakRssMb: 300, p95Ms: 100 };
+/** Steps 2 and 3 run this many times in turn: the median is the figure (one run can move by a quarter). */
+const INGEST_ROUNDS = 3;
+
+interface IngestRound {
+  import: Record<string, any>;
+  limit: Record<string, any>;
+  inserts: Record<string, any>;
+  ratio: number;
+  insertsRatio: number;
+}
 const POLL_INTERVAL_MS = 20;
 const MB = 2 ** 20;
 
@@ -432,25 +443,47 @@ async function main(): Promise<void> {
   const genB = flags['no-server'] ? null : await generateFile(fileB, 'bench-upload', 2, asOf);
   if (genB) log(`  ${path.relative(ROOT, fileB)}: ${fmt1(genB.bytes / MB)} MB, ${(100 * genB.llmShare).toFixed(1)} % llm.call${genB.seconds ? ` (${fmt1(genB.seconds)} s)` : ' (reused)'}`);
 
-  log(`\n2. Ingestion path: ingest() reading fs.createReadStream (child process)`);
-  const profArgs = flags.profile ? ['--cpu-prof', '--cpu-prof-dir', path.join(OUT, 'prof')] : [];
-  const imp = await runChild('import-child.ts', [fileA, path.join(OUT, 'import.db'), 'bench-ingest'], profArgs);
-  if (!imp.ok || imp.accepted !== COUNT) log(`  WARNING: import ok=${imp.ok} accepted=${imp.accepted} rejected=${imp.rejected} ${JSON.stringify(imp.firstProblems)}`);
-  log(`  ${fmtInt(imp.accepted)} accepted in ${fmt1(imp.seconds)} s → ${fmtInt(imp.eventsPerSecond)} events/s; peak RSS ${fmt1(imp.peakRssMb)} MB (${fmt1(imp.rssBeforeMb)} MB before the import)`);
-  if (flags.profile) log(`  CPU profile in ${path.relative(ROOT, path.join(OUT, 'prof'))}/`);
-
-  log(`\n3. The limit: bare parse-and-insert (each line JSON.parse'd and inserted by a prepared INSERT, one transaction; child process)`);
-  const lim = await runChild('limit-child.ts', ['stream', fileA, path.join(OUT, 'limit.db'), 'bench-ingest']);
-  log(`  ${fmtInt(lim.inserted)} rows in ${fmt1(lim.seconds)} s → ${fmtInt(lim.eventsPerSecond)} events/s`);
-  log(`   The inserts alone, the rows parsed beforehand (a stricter bound; child process)`);
-  // Every row is held in memory first: more than Node's default heap at 5M events.
-  const inserts = await runChild('limit-child.ts', ['inserts', fileA, path.join(OUT, 'limit.db'), 'bench-ingest'], ['--max-old-space-size=8192']);
-  log(`  ${fmtInt(inserts.inserted)} rows in ${fmt1(inserts.seconds)} s → ${fmtInt(inserts.eventsPerSecond)} rows/s`);
-
+  log(`\n2.–3. The ingestion path and its limits, ${INGEST_ROUNDS} rounds in turn (a child process each, fresh databases)`);
+  log(`  import: ingest() reading fs.createReadStream, as the CLI does`);
+  log(`  parse-and-insert: each line JSON.parse'd and inserted by a prepared INSERT, one transaction (the limit)`);
+  log(`  inserts alone: the same rows parsed beforehand, untimed (a stricter bound)`);
+  const rounds: IngestRound[] = [];
+  for (let round = 1; round <= INGEST_ROUNDS; round++) {
+    const profArgs = flags.profile && round === 1 ? ['--cpu-prof', '--cpu-prof-dir', path.join(OUT, 'prof')] : [];
+    const imp = await runChild('import-child.ts', [fileA, path.join(OUT, 'import.db'), 'bench-ingest'], profArgs);
+    if (!imp.ok || imp.accepted !== COUNT) log(`  WARNING: import ok=${imp.ok} accepted=${imp.accepted} rejected=${imp.rejected} ${JSON.stringify(imp.firstProblems)}`);
+    const lim = await runChild('limit-child.ts', ['stream', fileA, path.join(OUT, 'limit.db'), 'bench-ingest']);
+    // Every row is held in memory first: more than Node's default heap at 5M events.
+    const inserts = await runChild('limit-child.ts', ['inserts', fileA, path.join(OUT, 'limit.db'), 'bench-ingest'], ['--max-old-space-size=8192']);
+    const r: IngestRound = {
+      import: imp,
+      limit: lim,
+      inserts,
+      ratio: imp.eventsPerSecond / lim.eventsPerSecond,
+      insertsRatio: imp.eventsPerSecond / inserts.eventsPerSecond,
+    };
+    rounds.push(r);
+    log(
+      `  round ${round}: import ${fmtInt(imp.accepted)} in ${fmt1(imp.seconds)} s → ${fmtInt(imp.eventsPerSecond)} events/s, peak RSS ${fmt1(imp.peakRssMb)} MB; ` +
+        `parse-and-insert ${fmtInt(lim.eventsPerSecond)}/s; inserts alone ${fmtInt(inserts.eventsPerSecond)}/s → ratios ${r.ratio.toFixed(2)}, ${r.insertsRatio.toFixed(2)}`,
+    );
+  }
+  if (flags.profile) log(`  CPU profile of round 1's import in ${path.relative(ROOT, path.join(OUT, 'prof'))}/`);
   if (!flags.keep) for (const f of ['import.db', 'limit.db']) removeDatabase(path.join(OUT, f)); // ~0.4 GB each at 1M events
-  const ratio = imp.eventsPerSecond / lim.eventsPerSecond;
-  const insertsRatio = imp.eventsPerSecond / inserts.eventsPerSecond;
-  log(`\n4. Ratio ingestion/limit: ${ratio.toFixed(2)} (target ≥ ${TARGETS.ratio}); against the inserts alone ${insertsRatio.toFixed(2)}; import peak RSS ${fmt1(imp.peakRssMb)} MB (target < ${TARGETS.peakRssMb})`);
+  const median = (pick: (r: IngestRound) => number) => rounds.map(pick).sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
+  const ingestion = {
+    importRate: median((r) => r.import.eventsPerSecond),
+    limitRate: median((r) => r.limit.eventsPerSecond),
+    insertsRate: median((r) => r.inserts.eventsPerSecond),
+    ratio: median((r) => r.ratio),
+    insertsRatio: median((r) => r.insertsRatio),
+    // The bound holds for every import, not for a typical one.
+    peakRssMb: Math.max(...rounds.map((r) => r.import.peakRssMb as number)),
+  };
+  log(
+    `\n4. Medians of ${INGEST_ROUNDS} rounds: ratio ingestion/limit ${ingestion.ratio.toFixed(2)} (target ≥ ${TARGETS.ratio}); against the inserts alone ` +
+      `${ingestion.insertsRatio.toFixed(2)}; import peak RSS, highest of the rounds, ${fmt1(ingestion.peakRssMb)} MB (target < ${TARGETS.peakRssMb})`,
+  );
 
   let lat: Awaited<ReturnType<typeof latencyUnderUpload>> | null = null;
   if (!flags['no-server']) {
@@ -476,12 +509,13 @@ async function main(): Promise<void> {
   const rows: [string, string, string, string][] = [
     ['Events per file', fmtInt(COUNT), '', ''],
     ['NDJSON file size', `${fmt1(genA.bytes / MB)} MB`, '', ''],
-    ['Ingestion path (ingest())', `${fmtInt(imp.eventsPerSecond)} events/s`, '', ''],
-    ['Limit (bare parse-and-insert)', `${fmtInt(lim.eventsPerSecond)} events/s`, '', ''],
-    ['Ratio ingestion/limit', ratio.toFixed(2), `≥ ${TARGETS.ratio}`, pass(ratio >= TARGETS.ratio)],
-    ['The inserts alone (rows parsed beforehand)', `${fmtInt(inserts.eventsPerSecond)} rows/s`, '', ''],
-    ['Ratio ingestion/inserts alone (stricter)', insertsRatio.toFixed(2), `≥ ${TARGETS.ratio}`, pass(insertsRatio >= TARGETS.ratio)],
-    ['Import peak RSS', `${fmt1(imp.peakRssMb)} MB`, `< ${TARGETS.peakRssMb} MB`, pass(imp.peakRssMb < TARGETS.peakRssMb)],
+    ['Ingestion path (ingest()), median', `${fmtInt(ingestion.importRate)} events/s`, '', ''],
+    ['Limit (bare parse-and-insert), median', `${fmtInt(ingestion.limitRate)} events/s`, '', ''],
+    ['Ratio ingestion/limit, median', ingestion.ratio.toFixed(2), `≥ ${TARGETS.ratio}`, pass(ingestion.ratio >= TARGETS.ratio)],
+    ['The inserts alone (rows parsed beforehand), median', `${fmtInt(ingestion.insertsRate)} rows/s`, '', ''],
+    ['Ratio ingestion/inserts alone (stricter), median', ingestion.insertsRatio.toFixed(2), `≥ ${TARGETS.ratio}`, pass(ingestion.insertsRatio >= TARGETS.ratio)],
+    ['Each round: ratio to the limit, to the inserts alone', rounds.map((r) => `${r.ratio.toFixed(2)}, ${r.insertsRatio.toFixed(2)}`).join('; '), '', ''],
+    ['Import peak RSS, highest', `${fmt1(ingestion.peakRssMb)} MB`, `< ${TARGETS.peakRssMb} MB`, pass(ingestion.peakRssMb < TARGETS.peakRssMb)],
   ];
   if (lat) {
     const allIn = lat.uploadStatus === 200 && lat.accepted === COUNT;
@@ -510,9 +544,8 @@ async function main(): Promise<void> {
     events: COUNT,
     targets: TARGETS,
     generate: { a: genA, b: genB },
-    import: imp,
-    limit: lim,
-    ratio,
+    ingestion,
+    rounds,
     latency: lat,
     pass: Object.fromEntries(rows.filter((r) => r[3]).map((r) => [r[0], r[3] === 'PASS'])),
   };
