@@ -26,7 +26,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
+import { generateBenchEvents } from '@/lib/demo/bench-events';
+import { toNdjsonLines } from '@/lib/demo/wire';
 import {
   addResultsJson, buildStage, cli, dbSize, ensureBuild, groupCpuMs, KPIS_DIR, kpisWindow, replaceMdSection, serverEnv, serverPid, startServer, stopServer,
   TEAM, TEAMS, type StageServer,

@@ -27,7 +27,8 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '../lib/testing/net';
 import { ROOT, runChild } from './child';
-import { generateBenchEvents, toNdjsonLines, type WireEvent } from '@/lib/demo/generate';
+import { generateBenchEvents } from '@/lib/demo/bench-events';
+import { toNdjsonLines, type WireEvent } from '@/lib/demo/wire';
 import { isPostgresUrl } from '@/lib/config';
 import { HOUR_MS, isoWeekStart, WEEK_MS } from '@/lib/kpi/time';
 

@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
 import { expect, test, type APIRequestContext } from '@playwright/test';
-import { DEMO_TEAMS } from '../lib/demo/generate';
+import { DEMO_TEAMS } from '../lib/demo/teams';
 import { startReceiver } from '../lib/testing/receiver';
 import { E2E_SERVERS } from './servers';
 

@@ -6,7 +6,8 @@ import { expect, type Page } from '@playwright/test';
 import Database from 'better-sqlite3';
 import { openPostgres } from '../db/postgres';
 import { SqliteSql, type Sql } from '../db/sql';
-import { generateBenchEvents, toNdjsonLines, type WireEvent } from '../lib/demo/generate';
+import { generateBenchEvents } from '../lib/demo/bench-events';
+import { toNdjsonLines, type WireEvent } from '../lib/demo/wire';
 import { REPO_ROOT, type E2EServer } from './servers';
 
 /**

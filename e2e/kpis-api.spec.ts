@@ -1,5 +1,7 @@
 import { expect, test } from '@playwright/test';
-import { DEMO_TEAMS, generateDemoEvents, type WireEvent } from '../lib/demo/generate';
+import { generateDemoEvents } from '../lib/demo/generate';
+import { DEMO_TEAMS } from '../lib/demo/teams';
+import { type WireEvent } from '../lib/demo/wire';
 import { computeFlags } from '../lib/flags/flags';
 import { DEFAULT_FLAG_THRESHOLDS } from '../lib/flags/thresholds';
 import { computeKpis, computeWeeklyKpis, weekTotals } from '../lib/kpi/compute';

@@ -1,6 +1,7 @@
 /** Event files for the reliability tests: the benchmark generator's realistic events, ids made unique per use. */
 import fs from 'node:fs';
-import { generateBenchEvents, toNdjsonLines } from '@/lib/demo/generate';
+import { generateBenchEvents } from '@/lib/demo/bench-events';
+import { toNdjsonLines } from '@/lib/demo/wire';
 
 /** `count` events of `team` as NDJSON text (ids `<team>-b<n>`). */
 export function benchText(team: string, count: number, seed = 7): string {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { DEMO_TEAMS, generateDemoEvents } from '@/lib/demo/generate';
+import { generateDemoEvents } from '@/lib/demo/generate';
+import { DEMO_TEAMS } from '@/lib/demo/teams';
 import { computeFlags } from '@/lib/flags/flags';
 import { DEFAULT_FLAG_THRESHOLDS } from '@/lib/flags/thresholds';
 import { ingest } from '@/lib/ingest/ingest';

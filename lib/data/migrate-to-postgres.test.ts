@@ -5,7 +5,7 @@
  * the same read from either. Runs where a PostgreSQL server is given (`npm run test:postgres`).
  */
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { DEMO_TEAMS } from '@/lib/demo/generate';
+import { DEMO_TEAMS } from '@/lib/demo/teams';
 import { rebuildDemo } from '@/lib/demo/seed';
 import { tempDatabase, tempSqliteDatabase, testPostgresUrl } from '@/lib/testing/db';
 import { directContext } from './context';

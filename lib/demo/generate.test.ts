@@ -1,12 +1,8 @@
 import { describe, it, expect } from 'vitest';
-import {
-  DEMO_TEAMS,
-  generateBenchEvents,
-  generateDemoEvents,
-  toCsv,
-  toNdjsonLines,
-  type WireEvent,
-} from './generate';
+import { generateBenchEvents } from './bench-events';
+import { generateDemoEvents } from './generate';
+import { DEMO_TEAMS } from './teams';
+import { toCsv, toNdjsonLines, type WireEvent } from './wire';
 import { Rng } from './random';
 import { validateEvent } from '../events/validate';
 

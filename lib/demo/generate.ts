@@ -1,259 +1,16 @@
 /**
- * Deterministic demo and benchmark event generators, producing events-v1 wire objects
- * (docs/events.md): `ts` as an RFC 3339 UTC string, `team` set.
- *
- * - `generateDemoEvents`: a few teams with distinct stories (healthy, burning tokens, chatty,
- *   stalling and diverging), tuned so that every flag of kpis-v1.md trips on some of them at the
- *   default thresholds while most runs stay unflagged. Same options → identical output.
- * - `generateBenchEvents`: exactly `count` events in a flat-memory stream for load tests.
+ * The demo's events: a few teams with distinct stories (lib/demo/teams.ts), as events-v1 wire
+ * objects (lib/demo/wire.ts). Same options → identical output.
  *
  * Randomness comes only from the seeded `Rng` (./random.ts); never Math.random.
  */
-import type { LoopEvent, RunStatus } from '../events/types';
+import type { RunStatus } from '../events/types';
 import { Rng, mixSeed } from './random';
+import { DEMO_TEAMS, mix, type Agent, type DemoProfile, type DemoTeam, type RunKind } from './teams';
+import { DAY, HOUR, MINUTE, SECOND, WEEK, isoUtc, toMs, type WireEvent, type WireFields } from './wire';
 
-/** One event as sent on the wire: like `LoopEvent` but `ts` is an RFC 3339 string and `team` is set. */
-export type WireEvent = Omit<LoopEvent, 'ts' | 'team'> & { ts: string; team: string };
-
-/** The kinds of loop run the demo mixes. */
-export type RunKind = 'converge' | 'fail' | 'burn' | 'stall' | 'chatter';
-
-export type Agent = 'claude-code' | 'codex' | 'custom-bot';
-
-export interface DemoOutcomes {
-  /** Probability a converging run's change is closed without merging. */
-  closed: number;
-  /** Probability a merged change gets a `change.modified` within 7 days. */
-  modified: number;
-  /** Probability a merged change is reverted within 7 days. */
-  reverted: number;
-  /** Probability a merged change is named in a `defect.opened` within 14 days. */
-  defect: number;
-  /** Probability such a defect is fixed (eventually; fixes after asOf are not emitted). */
-  defectFixed: number;
-}
-
-export interface DemoProfile {
-  /** One line: what this team's data is meant to show. */
-  story: string;
-  /** Runs started per weekday (weekends get a quarter of it). */
-  runsPerDay: number;
-  /** Runs/day multiplier reached at asOf, growing linearly over the last 10 weeks (default 1). */
-  runsTrend?: number;
-  /** Share of each run kind (normalised). */
-  mix: Record<RunKind, number>;
-  /** Share of each run kind at asOf, interpolated linearly from `mix` over the last 10 weeks. */
-  mixEnd?: Record<RunKind, number>;
-  /** Multiplier on tokens per LLM call. */
-  tokenScale: number;
-  /** Tokens-per-call multiplier reached at asOf, growing exponentially over the last 10 weeks (default 1). */
-  tokenGrowth?: number;
-  /** Size of this team's `burn` runs (extra tokens per call, and turns when < 1); default 1. */
-  burnScale?: number;
-  /** Probability that an ordinary run is a multi-agent one (emits a few `message` events). */
-  multiAgent: number;
-  repos: string[];
-  agents: [Agent, number][];
-  /** [branch slug, task text] */
-  tasks: [string, string][];
-  outcomes: DemoOutcomes;
-}
-
-export interface DemoTeam {
-  slug: string;
-  name: string;
-  profile: DemoProfile;
-}
-
-const mix = (converge: number, fail: number, burn: number, stall: number, chatter: number): Record<RunKind, number> => ({
-  converge,
-  fail,
-  burn,
-  stall,
-  chatter,
-});
-
-export const DEMO_TEAMS: DemoTeam[] = [
-  {
-    slug: 'payments',
-    name: 'Payments',
-    profile: {
-      story: 'Healthy: short loops that converge, changes that survive, few defects.',
-      runsPerDay: 3,
-      runsTrend: 1.1,
-      mix: mix(0.74, 0.2, 0.01, 0.03, 0.02),
-      tokenScale: 1,
-      burnScale: 0.5,
-      multiAgent: 0.05,
-      repos: ['acme/payments-api', 'acme/ledger', 'acme/billing-web'],
-      agents: [
-        ['claude-code', 0.7],
-        ['codex', 0.3],
-      ],
-      tasks: [
-        ['refund-idempotency', 'Add idempotency keys to the refund endpoint'],
-        ['currency-rounding', 'Fix rounding of JPY amounts in currency conversion'],
-        ['ledger-reconcile', 'Reconcile ledger entries nightly and report drift'],
-        ['webhook-retries', 'Retry failed payment webhooks with exponential backoff'],
-        ['invoice-pdf', 'Render invoice PDFs with the new tax breakdown'],
-        ['3ds-timeout', 'Handle 3-D Secure challenge timeouts gracefully'],
-        ['payout-batching', 'Batch payouts per merchant to cut fees'],
-        ['vat-ids', 'Validate EU VAT ids at checkout'],
-      ],
-      outcomes: { closed: 0.05, modified: 0.08, reverted: 0.01, defect: 0.04, defectFixed: 0.9 },
-    },
-  },
-  {
-    slug: 'platform',
-    name: 'Platform',
-    profile: {
-      story: 'Burning tokens: long runs with huge contexts and few merges.',
-      runsPerDay: 2.2,
-      mix: mix(0.36, 0.2, 0.36, 0.06, 0.02),
-      tokenScale: 1.4,
-      multiAgent: 0.1,
-      repos: ['acme/platform', 'acme/infra', 'acme/ci-tools'],
-      agents: [
-        ['claude-code', 0.5],
-        ['codex', 0.3],
-        ['custom-bot', 0.2],
-      ],
-      tasks: [
-        ['k8s-upgrade', 'Upgrade the cluster manifests to Kubernetes 1.33'],
-        ['flaky-ci', 'Find and fix the flaky integration tests in CI'],
-        ['terraform-drift', 'Resolve Terraform drift in the staging account'],
-        ['build-cache', 'Make the monorepo build cache hermetic'],
-        ['log-pipeline', 'Migrate the log pipeline to OpenTelemetry'],
-        ['secrets-rotation', 'Automate rotation of database credentials'],
-        ['bazel-migration', 'Migrate ci-tools from Make to Bazel'],
-        ['cost-alerts', 'Alert on cloud spend anomalies per service'],
-      ],
-      outcomes: { closed: 0.12, modified: 0.2, reverted: 0.06, defect: 0.12, defectFixed: 0.75 },
-    },
-  },
-  {
-    slug: 'mobile',
-    name: 'Mobile',
-    profile: {
-      story: 'Chatty multi-agent setup: planner, coder and reviewer talk a lot and often ship nothing.',
-      runsPerDay: 3.2,
-      mix: mix(0.42, 0.15, 0.02, 0.04, 0.37),
-      tokenScale: 0.9,
-      burnScale: 0.5,
-      multiAgent: 0.75,
-      repos: ['acme/mobile-app', 'acme/design-system'],
-      agents: [
-        ['custom-bot', 0.6],
-        ['claude-code', 0.4],
-      ],
-      tasks: [
-        ['dark-mode', 'Support dark mode on the settings screens'],
-        ['offline-cart', 'Keep the cart usable offline and sync on reconnect'],
-        ['push-deeplinks', 'Open the right screen from push notification deep links'],
-        ['a11y-labels', 'Add accessibility labels to all icon buttons'],
-        ['crash-ios17', 'Fix the launch crash on iOS 17 devices'],
-        ['image-cache', 'Cap the image cache size on low-memory Android phones'],
-        ['onboarding-v2', 'Build the new three-step onboarding flow'],
-      ],
-      outcomes: { closed: 0.1, modified: 0.15, reverted: 0.04, defect: 0.1, defectFixed: 0.8 },
-    },
-  },
-  {
-    slug: 'search',
-    name: 'Search',
-    profile: {
-      story: 'Stalling and diverging: loops stop improving, tokens climb week over week while merges fall.',
-      runsPerDay: 3,
-      mix: mix(0.58, 0.2, 0.02, 0.18, 0.02),
-      mixEnd: mix(0.18, 0.2, 0.04, 0.56, 0.02),
-      tokenScale: 1,
-      tokenGrowth: 3.5,
-      multiAgent: 0.1,
-      repos: ['acme/search', 'acme/indexer', 'acme/ranking'],
-      agents: [
-        ['codex', 0.6],
-        ['claude-code', 0.2],
-        ['custom-bot', 0.2],
-      ],
-      tasks: [
-        ['typo-tolerance', 'Improve typo tolerance for short queries'],
-        ['synonyms', 'Load synonyms from the catalog team feed'],
-        ['ranking-freshness', 'Boost fresh listings in the ranking model'],
-        ['index-sharding', 'Reshard the product index without downtime'],
-        ['facet-counts', 'Fix wrong facet counts after filtering'],
-        ['query-latency', 'Bring p99 query latency under 150 ms'],
-        ['autocomplete', 'Personalise autocomplete suggestions'],
-      ],
-      outcomes: { closed: 0.1, modified: 0.18, reverted: 0.05, defect: 0.12, defectFixed: 0.75 },
-    },
-  },
-  {
-    slug: 'growth',
-    name: 'Growth',
-    profile: {
-      story: 'Small and mixed: a handful of runs a day, some good, some not.',
-      runsPerDay: 1.2,
-      runsTrend: 1.3,
-      mix: mix(0.56, 0.3, 0.02, 0.05, 0.07),
-      tokenScale: 0.8,
-      burnScale: 0.5,
-      multiAgent: 0.25,
-      repos: ['acme/web', 'acme/experiments'],
-      agents: [
-        ['claude-code', 0.5],
-        ['codex', 0.25],
-        ['custom-bot', 0.25],
-      ],
-      tasks: [
-        ['signup-ab', 'Set up the A/B test for the shorter signup form'],
-        ['referral-credits', 'Grant referral credits after the first purchase'],
-        ['landing-seo', 'Fix SEO metadata on the landing pages'],
-        ['email-digest', 'Send the weekly digest email in the user timezone'],
-        ['utm-tracking', 'Persist UTM parameters through checkout'],
-      ],
-      outcomes: { closed: 0.1, modified: 0.2, reverted: 0.05, defect: 0.1, defectFixed: 0.8 },
-    },
-  },
-];
-
-// ---------------------------------------------------------------------------------------------
-// Shared helpers
-
-const SECOND = 1000;
-const MINUTE = 60 * SECOND;
-const HOUR = 60 * MINUTE;
-const DAY = 24 * HOUR;
-const WEEK = 7 * DAY;
 /** Trends (runsTrend, mixEnd, tokenGrowth) unfold over this many weeks before asOf. */
 const TREND_WEEKS = 10;
-
-function toMs(t: Date | number): number {
-  const ms = typeof t === 'number' ? t : t.getTime();
-  if (!Number.isFinite(ms)) throw new Error('asOf must be a valid date or epoch milliseconds');
-  return Math.floor(ms);
-}
-
-let isoDay = Number.NaN;
-let isoPrefix = '';
-const pad2 = (n: number): string => (n < 10 ? '0' + n : '' + n);
-const pad3 = (n: number): string => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
-
-/** Epoch ms → `YYYY-MM-DDTHH:MM:SS.mmmZ`, fast for mostly-ordered input. */
-export function isoUtc(ms: number): string {
-  const day = Math.floor(ms / DAY);
-  if (day !== isoDay) {
-    isoDay = day;
-    isoPrefix = new Date(day * DAY).toISOString().slice(0, 11);
-  }
-  let r = ms - day * DAY;
-  const h = Math.floor(r / HOUR);
-  r -= h * HOUR;
-  const m = Math.floor(r / MINUTE);
-  r -= m * MINUTE;
-  const s = Math.floor(r / SECOND);
-  r -= s * SECOND;
-  return isoPrefix + pad2(h) + ':' + pad2(m) + ':' + pad2(s) + '.' + pad3(r) + 'Z';
-}
 
 const MODELS: Record<Agent, [string, number][]> = {
   'claude-code': [
@@ -351,9 +108,6 @@ function defectPrefix(slug: string): string {
   return letters || 'BUG';
 }
 
-// ---------------------------------------------------------------------------------------------
-// Demo generator
-
 interface Pending {
   ms: number;
   seq: number;
@@ -379,9 +133,8 @@ interface RunCursor {
   k: number;
 }
 
-type Fields = Omit<WireEvent, 'id' | 'type' | 'ts' | 'team'>;
 
-function emit(st: TeamState, run: RunCursor, ms: number, type: WireEvent['type'], fields: Fields): void {
+function emit(st: TeamState, run: RunCursor, ms: number, type: WireEvent['type'], fields: WireFields): void {
   // The id is consumed even when the event is dropped, so ids stay stable.
   const id = `${st.team.slug}-${run.idx}-${run.k++}`;
   const t = Math.floor(ms);
@@ -531,7 +284,7 @@ function genRun(st: TeamState, runIdx: number, plan: RunPlan): void {
     const cacheRead = Math.round(context * rng.float(0.85, 0.98));
     const cacheWrite = isClaude && rng.chance(0.6) ? Math.round(rng.logNormal(2500, 0.6) * tokenMult) : undefined;
     const withCost = prices !== undefined && rng.chance(model === 'deepseek-chat' ? 0.5 : 0.03);
-    const fields: Fields = {
+    const fields: WireFields = {
       run: runId,
       model: callModel,
       input_tokens: input,
@@ -595,7 +348,7 @@ function genRun(st: TeamState, runIdx: number, plan: RunPlan): void {
         const spec = rng.weighted(TOOL_WEIGHTS[agent]);
         const ok = rng.chance(spec.okRate);
         const duration = Math.max(1, Math.round(rng.logNormal(spec.medianMs, 0.8)));
-        const fields: Fields = { run: runId, tool: spec.name, ok, duration_ms: duration };
+        const fields: WireFields = { run: runId, tool: spec.name, ok, duration_ms: duration };
         if ((spec.name === 'Bash' || spec.name === 'shell') && rng.chance(0.25)) fields.attrs = { exit_code: ok ? 0 : rng.pick([1, 2, 127]) };
         emit(st, cur, t, 'tool.call', fields);
         t += duration + rng.int(200, 3000);
@@ -612,7 +365,7 @@ function genRun(st: TeamState, runIdx: number, plan: RunPlan): void {
     const f = failed[i];
     if (!burnWithoutTests && f !== undefined && rng.chance(testChance(kind, i, k))) {
       t += rng.int(1, 4) * SECOND;
-      const fields: Fields = { run: runId, passed: testsTotal - f, failed: f };
+      const fields: WireFields = { run: runId, passed: testsTotal - f, failed: f };
       if (skipped > 0) fields.skipped = skipped;
       emit(st, cur, t, 'test.result', fields);
     }
@@ -635,7 +388,7 @@ function genRun(st: TeamState, runIdx: number, plan: RunPlan): void {
     changeId = nextPr(st, repo);
     explicitRun = rng.chance(0.6);
     const additions = Math.max(1, Math.round(rng.logNormal(60, 1)));
-    const fields: Fields = explicitRun ? { run: runId, repo, branch } : { repo, branch };
+    const fields: WireFields = explicitRun ? { run: runId, repo, branch } : { repo, branch };
     Object.assign(fields, {
       change: changeId,
       title: task,
@@ -687,7 +440,7 @@ function genRun(st: TeamState, runIdx: number, plan: RunPlan): void {
     return;
   }
   const mergedAt = openedAt + Math.min(5 * DAY, Math.max(10 * MINUTE, Math.round(rng.logNormal(5 * HOUR, 1))));
-  const mergeFields: Fields = explicitRun
+  const mergeFields: WireFields = explicitRun
     ? rng.chance(0.5)
       ? { run: runId, change: changeId }
       : { change: changeId }
@@ -839,227 +592,5 @@ export function* generateDemoEvents(options: DemoOptions): Generator<WireEvent> 
   for (const { ms, ev } of all) {
     ev.ts = isoUtc(ms);
     yield ev;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Benchmark generator
-
-export interface BenchOptions {
-  /** Exactly this many events are generated. */
-  count: number;
-  seed?: number;
-  /** A single team slug for all events (overrides `teams`). */
-  team?: string;
-  /** Events are spread over the 13 weeks before asOf (default: now). */
-  asOf?: Date | number;
-  /** Number of teams `bench-1` … `bench-N` (default 1). */
-  teams?: number;
-}
-
-const BENCH_AGENTS: [string, string][] = [
-  ['claude-code', 'claude-sonnet-4-5'],
-  ['claude-code', 'claude-opus-4-1'],
-  ['codex', 'gpt-5-codex'],
-  ['codex', 'gpt-5'],
-  ['custom-bot', 'gemini-2.5-pro'],
-  ['custom-bot', 'deepseek-chat'],
-];
-const BENCH_TOOLS = ['Read', 'Edit', 'Bash', 'Grep', 'shell', 'apply_patch'];
-const BENCH_STATUSES: RunStatus[] = ['succeeded', 'succeeded', 'failed', 'abandoned', 'cancelled'];
-const BENCH_SEVERITIES = ['low', 'medium', 'medium', 'high', 'critical'];
-
-/**
- * Exactly `count` events over 13 weeks before asOf, about 20 % of them `llm.call`, streamed with
- * flat memory (one run's events buffered at a time). Ids are `<team>-b<index>`.
- */
-export function* generateBenchEvents(options: BenchOptions): Generator<WireEvent> {
-  const count = Math.max(0, Math.floor(options.count));
-  const rng = new Rng(mixSeed(options.seed ?? 1, 'bench'));
-  const asOf = toMs(options.asOf ?? Date.now());
-  const span = 13 * WEEK;
-  const start = asOf - span;
-  const nTeams = Math.max(1, Math.floor(options.teams ?? 1));
-  const teams = options.team ? [options.team] : Array.from({ length: nTeams }, (_, i) => `bench-${i + 1}`);
-
-  let emitted = 0;
-  let pushed = 0;
-  let pushedLlm = 0;
-  let runIdx = 0;
-  let prNo = 0;
-  let defectNo = 0;
-  const buf: WireEvent[] = [];
-  let team = teams[0];
-
-  const push = (type: WireEvent['type'], ms: number, fields: Fields): void => {
-    const ev = { id: `${team}-b${pushed}`, type, ts: isoUtc(Math.min(asOf, Math.floor(ms))), team, ...fields } as WireEvent;
-    buf.push(ev);
-    pushed++;
-    if (type === 'llm.call') pushedLlm++;
-  };
-
-  while (emitted < count) {
-    team = teams[runIdx % teams.length];
-    const run = `${team}-run-${runIdx}`;
-    const [agent, model] = BENCH_AGENTS[rng.int(0, BENCH_AGENTS.length - 1)];
-    const repo = `acme/bench-${runIdx % 16}`;
-    const branch = `agent/bench-${runIdx}`;
-    let t = start + (emitted / count) * (span - 2 * DAY) + rng.int(0, HOUR);
-    const multi = rng.chance(0.2);
-    const k = rng.int(2, 8);
-
-    push('run.started', t, { run, agent, model, repo, branch, task: `Bench task ${runIdx}` });
-    let context = rng.int(5000, 20000);
-    const failed0 = rng.int(1, 20);
-    for (let i = 1; i <= k; i++) {
-      t += rng.int(1000, 5000);
-      push('iteration', t, { run, n: i });
-      const calls = pushedLlm + 1 < 0.2 * (pushed + 5) ? 2 : 1;
-      for (let c = 0; c < calls; c++) {
-        t += rng.int(2000, 20000);
-        const input = rng.int(200, 6000);
-        const output = rng.int(100, 3000);
-        context += input + output;
-        push('llm.call', t, {
-          run,
-          model,
-          input_tokens: input,
-          output_tokens: output,
-          cache_read_tokens: context,
-          cache_write_tokens: rng.int(0, 4000),
-        });
-      }
-      t += rng.int(50, 5000);
-      push('tool.call', t, { run, tool: BENCH_TOOLS[rng.int(0, BENCH_TOOLS.length - 1)], ok: rng.chance(0.9), duration_ms: rng.int(5, 20000) });
-      t += rng.int(50, 5000);
-      if (multi && rng.chance(0.6)) {
-        push('message', t, { run, from: 'planner', to: 'coder', tokens: rng.int(20, 2000) });
-      } else {
-        push('tool.call', t, { run, tool: BENCH_TOOLS[rng.int(0, BENCH_TOOLS.length - 1)], ok: rng.chance(0.9), duration_ms: rng.int(5, 20000) });
-      }
-      if (rng.chance(0.9)) {
-        t += rng.int(1000, 30000);
-        const failed = Math.max(0, Math.round(failed0 * (1 - i / k)));
-        push('test.result', t, { run, passed: 100 - Math.min(100, failed), failed: Math.min(100, failed) });
-      }
-    }
-    t += rng.int(1000, 60000);
-    const status = BENCH_STATUSES[rng.int(0, BENCH_STATUSES.length - 1)];
-    if (status === 'succeeded') {
-      const change = `${repo}#${++prNo}`;
-      push('change.opened', t - 500, { run, repo, branch, change, title: `Bench change ${prNo}`, additions: rng.int(1, 500), deletions: rng.int(0, 200) });
-      push('run.ended', t, { run, status });
-      const mergedAt = t + rng.int(10 * MINUTE, 30 * HOUR);
-      if (rng.chance(0.9)) {
-        push('change.merged', mergedAt, { change });
-        if (rng.chance(0.1)) push('change.modified', mergedAt + rng.int(HOUR, 7 * DAY), { change, lines: rng.int(1, 80) });
-        if (rng.chance(0.03)) push('change.reverted', mergedAt + rng.int(HOUR, 5 * DAY), { change, by: `${repo}#r${prNo}` });
-        if (rng.chance(0.06)) {
-          const defect = `BENCH-${++defectNo}`;
-          const openedAt = mergedAt + rng.int(HOUR, 13 * DAY);
-          push('defect.opened', openedAt, { defect, changes: [change], severity: BENCH_SEVERITIES[rng.int(0, 4)] });
-          if (rng.chance(0.8)) push('defect.fixed', openedAt + rng.int(HOUR, 5 * DAY), { defect, change: `${repo}#f${defectNo}` });
-        }
-      } else {
-        push('change.closed', mergedAt, { change });
-      }
-    } else {
-      push('run.ended', t, { run, status });
-    }
-    runIdx++;
-
-    for (let i = 0; i < buf.length && emitted < count; i++) {
-      emitted++;
-      yield buf[i];
-    }
-    buf.length = 0;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Serialisation
-
-/** NDJSON lines, each ending with "\n". */
-export function* toNdjsonLines(events: Iterable<WireEvent>): Generator<string> {
-  for (const e of events) yield JSON.stringify(e) + '\n';
-}
-
-/** The CSV columns the demo's events use (attrs keys flattened with `.`). */
-export const DEMO_CSV_COLUMNS: string[] = [
-  'id',
-  'type',
-  'ts',
-  'team',
-  'run',
-  'agent',
-  'model',
-  'repo',
-  'branch',
-  'task',
-  'status',
-  'n',
-  'input_tokens',
-  'output_tokens',
-  'cache_read_tokens',
-  'cache_write_tokens',
-  'cost_usd',
-  'tool',
-  'ok',
-  'duration_ms',
-  'passed',
-  'failed',
-  'skipped',
-  'from',
-  'to',
-  'tokens',
-  'change',
-  'title',
-  'additions',
-  'deletions',
-  'by',
-  'lines',
-  'defect',
-  'changes',
-  'severity',
-  'attrs.trigger',
-  'attrs.ticket',
-  'attrs.exit_code',
-  'attrs.stop_reason',
-  'attrs.draft',
-];
-
-function csvCell(v: unknown): string {
-  if (v === undefined || v === null) return '';
-  let s: string;
-  if (Array.isArray(v)) s = v.map((x) => String(x)).join(';');
-  else if (typeof v === 'number') {
-    s = Number.isInteger(v) || Math.abs(v) >= 1e-6 ? String(v) : v.toFixed(20).replace(/0+$/, '');
-  } else s = String(v);
-  return /[",\r\n]|^\s|\s$/.test(s) ? '"' + s.replace(/"/g, '""') + '"' : s;
-}
-
-/**
- * CSV with a header row (first string). Nested `attrs` keys become `attrs.<key>` columns; an
- * event with a field or attrs key outside `columns` is an error, never silently dropped.
- */
-export function* toCsv(events: Iterable<WireEvent>, columns: string[] = DEMO_CSV_COLUMNS): Generator<string> {
-  const known = new Set(columns);
-  yield columns.map(csvCell).join(',') + '\n';
-  for (const e of events) {
-    const rec = e as unknown as Record<string, unknown>;
-    for (const key of Object.keys(rec)) {
-      if (key === 'attrs') {
-        const attrs = rec.attrs as Record<string, unknown>;
-        for (const a of Object.keys(attrs)) {
-          if (!known.has(`attrs.${a}`)) throw new Error(`toCsv: no column for attrs.${a} (event ${e.id})`);
-        }
-      } else if (!known.has(key)) {
-        throw new Error(`toCsv: no column for ${key} (event ${e.id})`);
-      }
-    }
-    const cells = columns.map((c) =>
-      c.startsWith('attrs.') ? csvCell((rec.attrs as Record<string, unknown> | undefined)?.[c.slice(6)]) : csvCell(rec[c]),
-    );
-    yield cells.join(',') + '\n';
   }
 }

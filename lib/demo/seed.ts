@@ -13,7 +13,9 @@ import { dataContext } from '@/lib/data/context';
 import { countTeams, deleteTeams, ensureTeams } from '@/lib/data/teams';
 import { ingest } from '@/lib/ingest/ingest';
 import { ingestFileInWorker } from '@/lib/ingest/queue';
-import { DEMO_TEAMS, generateDemoEvents, toNdjsonLines } from './generate';
+import { generateDemoEvents } from './generate';
+import { DEMO_TEAMS } from './teams';
+import { toNdjsonLines } from './wire';
 
 const DEMO_WEEKS = 10;
 const demoTeamList = () => DEMO_TEAMS.map((t) => ({ slug: t.slug, name: t.name }));
