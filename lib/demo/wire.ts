@@ -5,6 +5,8 @@
  */
 import type { LoopEvent } from '../events/types';
 
+export { isoUtc } from '../events/iso';
+
 /** One event as sent on the wire: like `LoopEvent` but `ts` is an RFC 3339 string and `team` is set. */
 export type WireEvent = Omit<LoopEvent, 'ts' | 'team'> & { ts: string; team: string };
 
@@ -23,27 +25,6 @@ export function toMs(t: Date | number): number {
   return Math.floor(ms);
 }
 
-let isoDay = Number.NaN;
-let isoPrefix = '';
-const pad2 = (n: number): string => (n < 10 ? '0' + n : '' + n);
-const pad3 = (n: number): string => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
-
-/** Epoch ms → `YYYY-MM-DDTHH:MM:SS.mmmZ`, fast for mostly-ordered input. */
-export function isoUtc(ms: number): string {
-  const day = Math.floor(ms / DAY);
-  if (day !== isoDay) {
-    isoDay = day;
-    isoPrefix = new Date(day * DAY).toISOString().slice(0, 11);
-  }
-  let r = ms - day * DAY;
-  const h = Math.floor(r / HOUR);
-  r -= h * HOUR;
-  const m = Math.floor(r / MINUTE);
-  r -= m * MINUTE;
-  const s = Math.floor(r / SECOND);
-  r -= s * SECOND;
-  return isoPrefix + pad2(h) + ':' + pad2(m) + ':' + pad2(s) + '.' + pad3(r) + 'Z';
-}
 
 /** NDJSON lines, each ending with "\n". */
 export function* toNdjsonLines(events: Iterable<WireEvent>): Generator<string> {

@@ -4,6 +4,7 @@
  * rather than the text as sent, so that what is read back is exactly what was checked, whatever
  * form the event came in (NDJSON, a JSON array, CSV, an importer's object).
  */
+import { isoUtc } from './iso';
 import type { LoopEvent } from './types';
 
 /**
@@ -16,7 +17,7 @@ export function canonicalJson(event: LoopEvent): string {
   const json = JSON.stringify(event);
   let at = 6 + JSON.stringify(event.id).length; // past {"id":<id>
   const typed = json.startsWith('{"id":') && json.startsWith(',"type":', at);
-  at += 8 + JSON.stringify(event.type).length;
+  at += 10 + event.type.length; // the name of an event type needs no escape
   if (!typed || !json.startsWith(',"ts":', at)) return copied(event);
   const tsAt = at + 6;
   let rest = tsAt + String(event.ts).length; // a number's JSON is its String()
@@ -24,10 +25,10 @@ export function canonicalJson(event: LoopEvent): string {
     if (!json.startsWith(',"team":', rest)) return copied(event);
     rest += 8 + JSON.stringify(event.team).length;
   }
-  return `${json.slice(0, tsAt)}"${new Date(event.ts).toISOString()}"${json.slice(rest)}`;
+  return `${json.slice(0, tsAt)}"${isoUtc(event.ts)}"${json.slice(rest)}`;
 }
 
 function copied(event: LoopEvent): string {
   const { team: _team, ...fields } = event;
-  return JSON.stringify({ ...fields, ts: new Date(event.ts).toISOString() });
+  return JSON.stringify({ ...fields, ts: isoUtc(event.ts) });
 }

@@ -24,10 +24,10 @@
  */
 import type { ParsedItem } from '@/lib/events/parse';
 import { parseRfc3339 } from '@/lib/events/validate';
+import { isoUtc } from '@/lib/events/iso';
 import {
   JsonLinesParser,
   isObject,
-  iso,
   str,
   toItem,
   type Line,
@@ -214,7 +214,7 @@ export class ClaudeCodeParser extends JsonLinesParser {
       const raw: Record<string, unknown> = {
         id: `cc:${s.id}:start`,
         type: 'run.started',
-        ts: iso(s.firstTs),
+        ts: isoUtc(s.firstTs),
         run: s.id,
         agent: CLAUDE_CODE_AGENT,
       };
@@ -235,7 +235,7 @@ export class ClaudeCodeParser extends JsonLinesParser {
       const raw: Record<string, unknown> = {
         id: usageId(u),
         type: 'llm.call',
-        ts: iso(u.ts),
+        ts: isoUtc(u.ts),
         run: u.session,
         agent: CLAUDE_CODE_AGENT,
         model: u.model ?? 'unknown',
@@ -256,7 +256,7 @@ export class ClaudeCodeParser extends JsonLinesParser {
       const raw: Record<string, unknown> = {
         id: `cc:${t.session}:tool:${t.id}`,
         type: 'tool.call',
-        ts: iso(t.ts),
+        ts: isoUtc(t.ts),
         run: t.session,
         agent: CLAUDE_CODE_AGENT,
         tool: t.name,

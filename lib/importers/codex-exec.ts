@@ -25,7 +25,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { ParsedItem } from '@/lib/events/parse';
-import { count, isObject, iso, problemItem, str, toItem } from './lines';
+import { isoUtc } from '@/lib/events/iso';
+import { count, isObject, problemItem, str, toItem } from './lines';
 
 export const EXEC_EVENT_TYPES = new Set([
   'thread.started',
@@ -155,7 +156,7 @@ export class CodexExecFile {
   finish(out: ParsedItem[]): void {
     const thread = this.thread;
     if (thread === undefined || this.undated || this.start === undefined) return;
-    const ts = iso(this.start);
+    const ts = isoUtc(this.start);
     const base = { run: thread, agent: 'codex', ts };
     out.push(toItem({ id: `codex:${thread}:start`, type: 'run.started', ...base }, this.startLine, this.fixedTeam, this.file));
     for (const c of this.calls) {

@@ -33,11 +33,11 @@
  */
 import type { ParsedItem } from '@/lib/events/parse';
 import { parseRfc3339 } from '@/lib/events/validate';
+import { isoUtc } from '@/lib/events/iso';
 import {
   JsonLinesParser,
   count,
   isObject,
-  iso,
   problemItem,
   str,
   toItem,
@@ -111,7 +111,7 @@ export class CodexParser extends JsonLinesParser {
       const raw: Record<string, unknown> = {
         id: `codex:${s.session}:start`,
         type: 'run.started',
-        ts: iso(s.startTs),
+        ts: isoUtc(s.startTs),
         run: s.session,
         agent: CODEX_AGENT,
       };
@@ -125,7 +125,7 @@ export class CodexParser extends JsonLinesParser {
         const tool: Record<string, unknown> = {
           id: `codex:${s.session}:tool:${t.id}`,
           type: 'tool.call',
-          ts: iso(t.ts),
+          ts: isoUtc(t.ts),
           run: s.session,
           agent: CODEX_AGENT,
           tool: t.name,
@@ -251,7 +251,7 @@ export class CodexParser extends JsonLinesParser {
     const raw: Record<string, unknown> = {
       id: total ? `codex:${session}:tokens:${total.total}` : `codex:${session}:line:${line}`,
       type: 'llm.call',
-      ts: iso(ts),
+      ts: isoUtc(ts),
       run: session,
       agent: CODEX_AGENT,
       model: model ?? UNKNOWN_MODEL,
@@ -282,7 +282,7 @@ export class CodexParser extends JsonLinesParser {
         if (ts !== ts || this.session(ts, line) === undefined) return;
         const k = (this.state.searches.get(ts) ?? 0) + 1;
         this.state.searches.set(ts, k);
-        const id = `web_search:${iso(ts)}:${k}`;
+        const id = `web_search:${isoUtc(ts)}:${k}`;
         this.state.tools.set(id, { id, name: 'web_search', ts, line, ok: p.status !== 'failed' });
         return;
       }

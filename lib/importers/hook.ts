@@ -25,7 +25,8 @@
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
 import { ClaudeCodeParser } from './claude-code';
 import { CodexParser } from './codex';
-import { isObject, iso, jsonError, problemItem, str, toItem } from './lines';
+import { isoUtc } from '@/lib/events/iso';
+import { isObject, jsonError, problemItem, str, toItem } from './lines';
 import type { HookAgent, ImportOptions } from './types';
 
 /** The file name problems of the hook line carry. */
@@ -146,7 +147,7 @@ export class HookParser implements EventParser {
     if (ended) {
       const at = Math.max(this.options.receivedAt ?? this.lastTs, this.lastTs);
       if (Number.isFinite(at)) {
-        const raw: Record<string, unknown> = { id: `hook:${this.hookAgent}:${hook.session}:ended`, type: 'run.ended', ts: iso(at), run: hook.session, agent: this.hookAgent, status: 'finished' };
+        const raw: Record<string, unknown> = { id: `hook:${this.hookAgent}:${hook.session}:ended`, type: 'run.ended', ts: isoUtc(at), run: hook.session, agent: this.hookAgent, status: 'finished' };
         if (hook.reason) raw.attrs = { reason: hook.reason.slice(0, 200) };
         out.push(toItem(raw, 1, this.options.fixedTeam, HOOK_LINE_FILE));
       }

@@ -150,11 +150,6 @@ export function toItem(raw: Record<string, unknown>, line: number, fixedTeam: st
   return { line, problems: r.problems };
 }
 
-/** An RFC 3339 UTC string for epoch milliseconds. */
-export function iso(ms: number): string {
-  return new Date(ms).toISOString();
-}
-
 /** A non-negative safe integer, or 0 (token counts in foreign formats may be absent). */
 export function count(v: unknown): number {
   if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0) return v;

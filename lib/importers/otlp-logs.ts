@@ -23,7 +23,7 @@
  * log records (other agents, other events) are accepted and add nothing.
  */
 import { createHash } from 'node:crypto';
-import { iso } from './lines';
+import { isoUtc } from '@/lib/events/iso';
 import { agentOf, CLAUDE_CODE, CODEX, GEMINI_CLI } from './otlp-agents';
 import type { RecordResult } from './otlp-spans';
 import type { RecordContext } from '@/lib/otlp/stream';
@@ -65,11 +65,11 @@ export class LogMapper {
     const out: Record<string, unknown>[] = [];
     if (!this.started.has(run)) {
       this.started.add(run);
-      out.push({ id: `${prefix}:otel-start`, type: 'run.started', ts: iso(ts), run, agent: known });
+      out.push({ id: `${prefix}:otel-start`, type: 'run.started', ts: isoUtc(ts), run, agent: known });
     }
     for (const e of events) {
       const { key, ...fields } = e;
-      out.push({ id: `${prefix}:${key}`, ts: iso(ts), run, agent: known, ...fields });
+      out.push({ id: `${prefix}:${key}`, ts: isoUtc(ts), run, agent: known, ...fields });
     }
     return { events: out };
   }

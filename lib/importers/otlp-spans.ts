@@ -27,7 +27,7 @@
  * spans are mapped as they are read, and only their ids and parents are kept.
  */
 import { repoFromUrl } from './codex';
-import { iso } from './lines';
+import { isoUtc } from '@/lib/events/iso';
 import { agentOf, USAGE_IN_LOGS } from './otlp-agents';
 import type { RecordContext } from '@/lib/otlp/stream';
 import { attributes, hexId, intOf, nanosToMs, strOf, type Attrs } from '@/lib/otlp/values';
@@ -103,11 +103,11 @@ export class SpanMapper {
     }
     if (op === 'execute_tool' || kind === 'TOOL') {
       const tool = strOf(attrs.get('gen_ai.tool.name')) ?? strOf(attrs.get('tool.name')) ?? (name.startsWith('execute_tool ') ? name.slice(13) : name || 'unknown');
-      return { events: [withAgent({ id: `${base}:tool`, type: 'tool.call', ts: iso(start), run, tool, ok: !error, duration_ms: Math.max(0, end - start) }, agent)] };
+      return { events: [withAgent({ id: `${base}:tool`, type: 'tool.call', ts: isoUtc(start), run, tool, ok: !error, duration_ms: Math.max(0, end - start) }, agent)] };
     }
     const llm = llmCall(attrs, context.scope.name);
     if (!llm) return NOTHING;
-    return { events: [withAgent({ id: `${base}:llm`, type: 'llm.call', ts: iso(start), run, ...llm }, agent)] };
+    return { events: [withAgent({ id: `${base}:llm`, type: 'llm.call', ts: isoUtc(start), run, ...llm }, agent)] };
   }
 
   /** The runs' starts and ends: agent spans without an agent span above them. */
@@ -119,7 +119,7 @@ export class SpanMapper {
       }
       const run = `otel:${s.traceId}`;
       const base = `${run}:${s.spanId}`;
-      const started: Record<string, unknown> = { id: `${base}:started`, type: 'run.started', ts: iso(s.start), run };
+      const started: Record<string, unknown> = { id: `${base}:started`, type: 'run.started', ts: isoUtc(s.start), run };
       const model = strOf(s.attrs.get('gen_ai.request.model')) ?? strOf(s.attrs.get('llm.model_name'));
       if (model) started.model = model;
       const repo = repoFromUrl(s.resource.get('vcs.repository.url.full') ?? s.attrs.get('vcs.repository.url.full'));
@@ -134,7 +134,7 @@ export class SpanMapper {
       if (Object.keys(attrs).length > 0) started.attrs = attrs;
       const agent = agentOf(s.resource);
       emit(
-        { events: [withAgent(started, agent), { id: `${base}:ended`, type: 'run.ended', ts: iso(s.end), run, status: s.error ? 'failed' : 'succeeded' }] },
+        { events: [withAgent(started, agent), { id: `${base}:ended`, type: 'run.ended', ts: isoUtc(s.end), run, status: s.error ? 'failed' : 'succeeded' }] },
         s.context,
       );
     }
