@@ -3,8 +3,9 @@
  * tests and `npm run bench`. Randomness comes only from the seeded `Rng` (./random.ts).
  */
 import type { RunStatus } from '../events/types';
+import { isoUtc } from '../events/iso';
 import { Rng, mixSeed } from './random';
-import { DAY, HOUR, MINUTE, WEEK, isoUtc, toMs, type WireEvent, type WireFields } from './wire';
+import { DAY, HOUR, MINUTE, WEEK, toMs, type WireEvent, type WireFields } from './wire';
 
 export interface BenchOptions {
   /** Exactly this many events are generated. */

@@ -5,9 +5,10 @@
  * Randomness comes only from the seeded `Rng` (./random.ts); never Math.random.
  */
 import type { RunStatus } from '../events/types';
+import { isoUtc } from '../events/iso';
 import { Rng, mixSeed } from './random';
 import { DEMO_TEAMS, mix, type Agent, type DemoProfile, type DemoTeam, type RunKind } from './teams';
-import { DAY, HOUR, MINUTE, SECOND, WEEK, isoUtc, toMs, type WireEvent, type WireFields } from './wire';
+import { DAY, HOUR, MINUTE, SECOND, WEEK, toMs, type WireEvent, type WireFields } from './wire';
 
 /** Trends (runsTrend, mixEnd, tokenGrowth) unfold over this many weeks before asOf. */
 const TREND_WEEKS = 10;

@@ -5,8 +5,6 @@
  */
 import type { LoopEvent } from '../events/types';
 
-export { isoUtc } from '../events/iso';
-
 /** One event as sent on the wire: like `LoopEvent` but `ts` is an RFC 3339 string and `team` is set. */
 export type WireEvent = Omit<LoopEvent, 'ts' | 'team'> & { ts: string; team: string };
 
