@@ -1,5 +1,5 @@
 /** A JSON array of events (events-v1 Formats). */
-import { NL, CR, BOM, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, joinParts, type ParsedItem, type EventParser } from './parse-common';
+import { NL, CR, BOM, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, joinParts, utf8Text, type ParsedItem, type EventParser } from './parse-common';
 import type { Place } from './validate';
 
 const J_START = 0; // before the '['
@@ -225,7 +225,7 @@ export class JsonArrayParser implements EventParser {
     const line = this.elemLine;
     const index = this.index;
     let raw: unknown;
-    const source = buf.toString('utf8', start, end);
+    const source = utf8Text(buf, start, end);
     try {
       raw = JSON.parse(source);
     } catch (e) {

@@ -1,5 +1,5 @@
 /** NDJSON: one event per line (events-v1 Formats). */
-import { NL, CR, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, isJsonWhitespace, joinParts, type ParsedItem, type EventParser } from './parse-common';
+import { NL, CR, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, isJsonWhitespace, joinParts, utf8Text, type ParsedItem, type EventParser } from './parse-common';
 import type { Place } from './validate';
 
 /** NDJSON decodes up to this many bytes of whole lines at a time. */
@@ -61,7 +61,7 @@ export class NdjsonParser implements EventParser {
       const windowEnd = Math.min(n, pos + DECODE_WINDOW);
       const lastNL = windowEnd - pos > 1 ? chunk.lastIndexOf(NL, windowEnd - 1) : -1;
       if (lastNL > pos) {
-        this.handleLines(chunk.toString('utf8', pos, lastNL), out);
+        this.handleLines(utf8Text(chunk, pos, lastNL), out);
         this.line++;
         pos = lastNL + 1;
         continue;
@@ -143,7 +143,7 @@ export class NdjsonParser implements EventParser {
 
   /** One whole line, as bytes. */
   private handleLine(buf: Buffer, start: number, end: number, out: ParsedItem[]): void {
-    const text = buf.toString('utf8', start, end);
+    const text = utf8Text(buf, start, end);
     this.handleText(text, 0, text.length, out);
   }
 }

@@ -5,6 +5,7 @@
  * importer's problems name the line and field exactly as an events-v1 file's do.
  */
 import { formatLimit, type EventParser, type ParsedItem } from '@/lib/events/parse';
+import { utf8Text } from '@/lib/events/parse-common';
 import type { Problem } from '@/lib/events/types';
 import { validateEvent } from '@/lib/events/validate';
 import type { ImportOptions } from './types';
@@ -29,7 +30,7 @@ function toBuffer(chunk: Uint8Array | string): Buffer {
 /** A line's bytes `buf[start, end)` as text. */
 export type LineDecoder = (buf: Buffer, start: number, end: number) => string;
 
-const utf8: LineDecoder = (buf, start, end) => buf.toString('utf8', start, end);
+const utf8: LineDecoder = utf8Text;
 
 /**
  * Splits a byte stream into lines (LF or CRLF), skipping a leading byte-order mark. A line over

@@ -9,6 +9,7 @@
  * No JSON library offers this (streaming parsers such as @streamparser/json still decode and
  * build every string), hence the hand-written loop.
  */
+import { utf8Text } from '@/lib/events/parse-common';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -45,11 +46,11 @@ export function skimJson(buf: Buffer, start: number, end: number, limit: number,
       keyStart = open + 1;
       keyEnd = close;
     } else if (close - open > limit && !keep.has(buf.toString('utf8', keyStart, keyEnd))) {
-      (pieces ??= []).push(buf.toString('utf8', from, open + 1));
+      (pieces ??= []).push(utf8Text(buf, from, open + 1));
       from = close;
     }
   }
-  if (pieces === null) return buf.toString('utf8', start, end);
-  pieces.push(buf.toString('utf8', from, end));
+  if (pieces === null) return utf8Text(buf, start, end);
+  pieces.push(utf8Text(buf, from, end));
   return pieces.join('');
 }
