@@ -1,11 +1,16 @@
 /** Running a benchmark step in a TypeScript child process and reading what it reported (bench/common.ts `report`). */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import fs from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
 /** Node options that run the project's TypeScript as the CLI does. */
 export const TSX_ARGS = ['--conditions=react-server', '--import', 'tsx'];
+/** The V8 options of `npm run cli` (package.json), for the children that stand for a CLI import. */
+export const CLI_NODE_ARGS: string[] = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')).scripts.cli as string)
+  .split(/\s+/)
+  .filter((arg) => arg.startsWith('--max-'));
 
 /** Runs bench/<script> with `args` (and `env` over this process's) and returns the object on its last BENCH_RESULT line. */
 export async function runChild(script: string, args: string[], extraNodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Record<string, any>> {

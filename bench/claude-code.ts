@@ -19,7 +19,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { growClaudeTree, writeClaudeTree } from '@/lib/importers/testing/claude-tree';
-import { ROOT, runChild } from './child';
+import { CLI_NODE_ARGS, ROOT, runChild } from './child';
 import { addResultsJson, replaceMdSection } from './kpis';
 
 const OUT = path.join(ROOT, 'bench', 'out', 'claude-code');
@@ -72,7 +72,7 @@ async function ccusage(home: string): Promise<{ seconds: number; totals: Totals 
 
 async function ourImport(dir: string, dbFile: string): Promise<Import> {
   const t0 = performance.now();
-  const r = await runChild('claude-code-child.ts', [dir, 'cc'], [], { DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off' });
+  const r = await runChild('claude-code-child.ts', [dir, 'cc'], CLI_NODE_ARGS, { DATABASE_PATH: dbFile, LOOPSCOPE_DEMO: 'off' });
   return { ...(r as Omit<Import, 'processSeconds'>), processSeconds: (performance.now() - t0) / 1000 };
 }
 

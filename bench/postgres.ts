@@ -17,7 +17,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { ROOT, runChild } from './child';
+import { CLI_NODE_ARGS, ROOT, runChild } from './child';
 import { appendKpisResults, postgresBenchDatabase, replaceMdSection, runKpisBench, addResultsJson, type KpisBenchResult } from './kpis';
 
 export const POSTGRES_TARGETS = { ratio: 0.5 } as const;
@@ -53,7 +53,7 @@ async function ingestPair(serverUrl: string, options: PostgresBenchOptions, n: n
   const limit = await postgresBenchDatabase(serverUrl, 'bench_limit');
   try {
     log(`\n  a${n}. Ingestion path: ingest() of ${path.relative(ROOT, options.file)} (child process)`);
-    const imp = (await runChild('postgres.ts', ['ingest', options.file, source.url, options.team])) as IngestPair['import'];
+    const imp = (await runChild('postgres.ts', ['ingest', options.file, source.url, options.team], CLI_NODE_ARGS)) as IngestPair['import'];
     log(`    ${fmtInt(imp.accepted)} accepted in ${fmt1(imp.seconds)} s → ${fmtInt(imp.eventsPerSecond)} events/s; peak RSS ${fmt1(imp.peakRssMb)} MB`);
     log(`  b${n}. The limit: the same rows by one COPY FROM STDIN into the same, indexed, table (child process)`);
     const lim = (await runChild('postgres.ts', ['copy', source.url, limit.url, path.join(OUT, 'events.copy')])) as IngestPair['limit'];

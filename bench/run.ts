@@ -35,7 +35,7 @@ import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/testing/net';
-import { ROOT, runChild } from './child';
+import { CLI_NODE_ARGS, ROOT, runChild } from './child';
 import { percentile, postFile } from './common';
 import { generateBenchEvents } from '@/lib/demo/bench-events';
 import { toNdjsonLines } from '@/lib/demo/wire';
@@ -451,7 +451,7 @@ async function main(): Promise<void> {
   const rounds: IngestRound[] = [];
   for (let round = 1; round <= INGEST_ROUNDS; round++) {
     const profArgs = flags.profile && round === 1 ? ['--cpu-prof', '--cpu-prof-dir', path.join(OUT, 'prof')] : [];
-    const imp = await runChild('import-child.ts', [fileA, path.join(OUT, 'import.db'), 'bench-ingest'], profArgs);
+    const imp = await runChild('import-child.ts', [fileA, path.join(OUT, 'import.db'), 'bench-ingest'], [...CLI_NODE_ARGS, ...profArgs]);
     if (!imp.ok || imp.accepted !== COUNT) log(`  WARNING: import ok=${imp.ok} accepted=${imp.accepted} rejected=${imp.rejected} ${JSON.stringify(imp.firstProblems)}`);
     const lim = await runChild('limit-child.ts', ['stream', fileA, path.join(OUT, 'limit.db'), 'bench-ingest']);
     // Every row is held in memory first: more than Node's default heap at 5M events.
