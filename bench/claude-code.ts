@@ -21,6 +21,7 @@ import { performance } from 'node:perf_hooks';
 import { growClaudeTree, writeClaudeTree } from '@/lib/importers/testing/claude-tree';
 import { CLI_NODE_ARGS, ROOT, runChild } from './child';
 import { addResultsJson, replaceMdSection } from './kpis';
+import { middle, removeDatabase } from './common';
 
 const OUT = path.join(ROOT, 'bench', 'out', 'claude-code');
 const GROWN_SESSIONS = 5;
@@ -67,7 +68,7 @@ async function ccusage(home: string): Promise<{ seconds: number; totals: Totals 
   const { totals } = await runOnce(); // warms the page cache and the binary
   const times: number[] = [];
   for (let i = 0; i < CCUSAGE_RUNS; i++) times.push((await runOnce()).seconds);
-  return { seconds: times.sort((a, b) => a - b)[Math.floor(times.length / 2)], totals };
+  return { seconds: middle(times, (t) => t), totals };
 }
 
 async function ourImport(dir: string, dbFile: string): Promise<Import> {
@@ -84,7 +85,7 @@ export async function runClaudeCodeBench(opts: { mb: number; keep?: boolean; log
   const dir = path.join(home, 'claude', 'projects');
   const dbFile = path.join(OUT, 'cc.db');
   fs.mkdirSync(OUT, { recursive: true });
-  for (const s of ['', '-wal', '-shm']) fs.rmSync(dbFile + s, { force: true });
+  removeDatabase(dbFile);
   try {
     const tree = writeClaudeTree(dir, opts.mb * 2 ** 20);
     log(`  tree: ${tree.files} files, ${tree.sessions} sessions, ${(tree.bytes / 2 ** 20).toFixed(0)} MB`);
@@ -94,10 +95,10 @@ export async function runClaudeCodeBench(opts: { mb: number; keep?: boolean; log
     // figure, and the last one's database is imported into again below.
     const firsts: Import[] = [];
     for (let i = 0; i < CCUSAGE_RUNS; i++) {
-      for (const s of ['', '-wal', '-shm']) fs.rmSync(dbFile + s, { force: true });
+      removeDatabase(dbFile);
       firsts.push(await ourImport(dir, dbFile));
     }
-    const first = [...firsts].sort((a, b) => a.seconds - b.seconds)[Math.floor(CCUSAGE_RUNS / 2)];
+    const first = middle(firsts, (f) => f.seconds);
     log(
       `  import: ${first.seconds.toFixed(2)} s (median of ${CCUSAGE_RUNS}: ${firsts.map((f) => f.seconds.toFixed(2)).join(', ')}; ` +
         `process ${first.processSeconds.toFixed(2)} s), ${first.accepted} events, peak RSS ${Math.max(...firsts.map((f) => f.peakRssMb)).toFixed(0)} MB (highest)`,

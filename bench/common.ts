@@ -7,9 +7,14 @@ import { openDatabase } from '@/db/client';
 import type { SqliteSql } from '@/db/sql';
 import { ensureTeams } from '@/lib/data/teams';
 
+/** Removes a SQLite database file with its WAL, shared-memory and journal files. */
+export function removeDatabase(file: string): void {
+  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+}
+
 /** A fresh, migrated database file (any previous one and its WAL/SHM removed) with one team. */
 export async function freshDatabase(file: string, teamSlug: string): Promise<{ db: SqliteSql; team: { id: number; slug: string } }> {
-  for (const suffix of ['', '-wal', '-shm', '-journal']) fs.rmSync(file + suffix, { force: true });
+  removeDatabase(file);
   const db = openDatabase(file);
   await ensureTeams([{ slug: teamSlug, name: teamSlug }], db);
   const row = db.client.prepare('SELECT id FROM teams WHERE slug = ?').get(teamSlug) as { id: number };
@@ -58,6 +63,11 @@ export function postFile(url: string, file: string, token: string, onSent: () =>
     });
     fs.createReadStream(file, { highWaterMark: 1 << 20 }).on('error', reject).pipe(req);
   });
+}
+
+/** The item whose `key` is the median of the items' (the upper of the two middle ones for an even count). */
+export function middle<T>(items: readonly T[], key: (item: T) => number): T {
+  return [...items].sort((a, b) => key(a) - key(b))[Math.floor(items.length / 2)];
 }
 
 /** Nearest-rank percentile `p` (0–100) of ascending `sorted`; NaN when it is empty. */

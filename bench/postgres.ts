@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { CLI_NODE_ARGS, ROOT, runChild } from './child';
 import { appendKpisResults, postgresBenchDatabase, replaceMdSection, runKpisBench, addResultsJson, type KpisBenchResult } from './kpis';
+import { middle } from './common';
 
 export const POSTGRES_TARGETS = { ratio: 0.5 } as const;
 const OUT = path.join(ROOT, 'bench', 'out', 'postgres');
@@ -162,7 +163,7 @@ export async function runPostgresBench(options: PostgresBenchOptions): Promise<{
   try {
     const pairs: IngestPair[] = [];
     for (let i = 1; i <= PAIRS; i++) pairs.push(await ingestPair(server.url, options, i));
-    const median = [...pairs].sort((a, b) => a.ratio - b.ratio)[Math.floor(PAIRS / 2)];
+    const median = middle(pairs, (p) => p.ratio);
     log(`\n  c. Ratio ingestion/COPY, median of ${PAIRS}: ${median.ratio.toFixed(2)} (each: ${pairs.map((p) => p.ratio.toFixed(2)).join(', ')}; goal ≥ ${POSTGRES_TARGETS.ratio})`);
     const ingest: PostgresIngestResult = { date: new Date().toISOString(), events: options.events, ...median, pairs };
     appendPostgresIngestResults(ingest);

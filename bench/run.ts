@@ -36,7 +36,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { freePort } from '../lib/testing/net';
 import { CLI_NODE_ARGS, ROOT, runChild } from './child';
-import { percentile, postFile } from './common';
+import { middle, percentile, postFile, removeDatabase } from './common';
 import { generateBenchEvents } from '@/lib/demo/bench-events';
 import { toNdjsonLines } from '@/lib/demo/wire';
 import { appendDashboardResults, dashboardBench, measureDashboard, runDashboardBench, type DashboardResult } from './dashboard';
@@ -53,6 +53,8 @@ const TARGETS = { ratio: 0.6, peakRssMb: 300, p95Ms: 100 };
 const ratioTarget = (events: number) => (events >= 5_000_000 ? 0.55 : TARGETS.ratio);
 /** Steps 2 and 3 run this many times in turn: the median is the figure (one run can move by a quarter). */
 const INGEST_ROUNDS = 3;
+const POLL_INTERVAL_MS = 20;
+const MB = 2 ** 20;
 
 interface IngestRound {
   import: Record<string, any>;
@@ -61,8 +63,6 @@ interface IngestRound {
   ratio: number;
   insertsRatio: number;
 }
-const POLL_INTERVAL_MS = 20;
-const MB = 2 ** 20;
 
 const { values: flags } = parseArgs({
   args: process.argv.slice(2),
@@ -91,10 +91,6 @@ const log = (s = '') => console.log(s);
 const fmtInt = (n: number) => Math.round(n).toLocaleString('en-US');
 const fmt1 = (n: number) => n.toFixed(1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-function removeDatabase(file: string): void {
-  for (const suffix of ['', '-wal', '-shm']) fs.rmSync(file + suffix, { force: true });
-}
 
 interface LatencyStats {
   count: number;
@@ -473,7 +469,7 @@ async function main(): Promise<void> {
   }
   if (flags.profile) log(`  CPU profile of round 1's import in ${path.relative(ROOT, path.join(OUT, 'prof'))}/`);
   if (!flags.keep) for (const f of ['import.db', 'limit.db']) removeDatabase(path.join(OUT, f)); // ~0.4 GB each at 1M events
-  const median = (pick: (r: IngestRound) => number) => rounds.map(pick).sort((a, b) => a - b)[Math.floor(rounds.length / 2)];
+  const median = (pick: (r: IngestRound) => number) => pick(middle(rounds, pick));
   const ingestion = {
     importRate: median((r) => r.import.eventsPerSecond),
     limitRate: median((r) => r.limit.eventsPerSecond),

@@ -4,8 +4,7 @@
  * events-v1 objects an importer builds into ParsedItems through `validateEvent`, so that an
  * importer's problems name the line and field exactly as an events-v1 file's do.
  */
-import { formatLimit, type EventParser, type ParsedItem } from '@/lib/events/parse';
-import { utf8Text } from '@/lib/events/parse-common';
+import { formatLimit, NL, toBuffer, utf8Text, type EventParser, type ParsedItem } from '@/lib/events/parse-common';
 import type { Problem } from '@/lib/events/types';
 import { validateEvent } from '@/lib/events/validate';
 import type { ImportOptions } from './types';
@@ -19,18 +18,8 @@ export interface Line {
   text: string;
 }
 
-const NL = 0x0a;
-
-function toBuffer(chunk: Uint8Array | string): Buffer {
-  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
-  if (Buffer.isBuffer(chunk)) return chunk;
-  return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-}
-
 /** A line's bytes `buf[start, end)` as text. */
 export type LineDecoder = (buf: Buffer, start: number, end: number) => string;
-
-const utf8: LineDecoder = utf8Text;
 
 /**
  * Splits a byte stream into lines (LF or CRLF), skipping a leading byte-order mark. A line over
@@ -45,7 +34,7 @@ export class LineSplitter {
   /** `decode`: a line's bytes as the text handed on (an importer may skim them: lib/importers/skim.ts). */
   constructor(
     private readonly max: number,
-    private readonly decode: LineDecoder = utf8,
+    private readonly decode: LineDecoder = utf8Text,
   ) {}
 
   /** Starts over at `line` (the next file of a multi-file source). Any unfinished line is dropped: call end() first. */

@@ -61,11 +61,11 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
   const source: ResumableSource = { files: [], totalBytes: 0, close: () => {}, skipped: 0, resumed: 0, marks: new Map() };
   /** The head of the file after the one being read, read meanwhile (most transcripts are one chunk long). */
   let ahead: { index: number; head: Promise<Buffer> } | null = null;
-  const toRead: { abs: string; start: number; size: number }[] = [];
-  const read = (index: number) => quiet(readHead(toRead[index].abs, toRead[index].start, toRead[index].size));
+  /** Each file's head read, by index in `source.files`. */
+  const heads: (() => Promise<Buffer>)[] = [];
   const headOf = (index: number) => {
-    const head = ahead?.index === index ? ahead.head : read(index);
-    ahead = index + 1 < toRead.length ? { index: index + 1, head: read(index + 1) } : null;
+    const head = ahead?.index === index ? ahead.head : heads[index]();
+    ahead = index + 1 < heads.length ? { index: index + 1, head: heads[index + 1]() } : null;
     return head;
   };
   for (const f of listDirectory(dir, format)) {
@@ -80,7 +80,7 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
     if (kept) source.resumed++;
     const start = kept ? prev.readTo : 0;
     const firstLine = kept ? prev.lines + 1 : 1;
-    const index = toRead.push({ abs: f.abs, start, size }) - 1;
+    const index = heads.push(() => quiet(readHead(f.abs, start, size))) - 1;
     const input: NamedInput = {
       name: f.name,
       size: size - start,
