@@ -16,12 +16,12 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { NL } from '@/lib/events/parse-common';
 import { HIGH_WATER, listDirectory, type MultiFileInput, type NamedInput } from './sources';
 import type { ImportFormat } from './types';
 
 const HEAD = 4 * 1024;
 const TAIL = 4 * 1024;
-const NL = 0x0a;
 
 /** What an import read of one file (stored in `imported_files`). */
 export interface FileMark {
@@ -46,28 +46,26 @@ export interface ResumableSource extends MultiFileInput {
 export function fingerprint(file: string, to: number): string {
   const fd = fs.openSync(file, 'r');
   try {
-    const head = Buffer.allocUnsafe(Math.min(HEAD, to));
-    const tail = Buffer.allocUnsafe(Math.min(TAIL, to));
-    const h = fs.readSync(fd, head, 0, head.length, 0);
-    const t = fs.readSync(fd, tail, 0, tail.length, to - tail.length);
-    return createHash('sha256').update(head.subarray(0, h)).update(tail.subarray(0, t)).update(String(to)).digest('base64url');
+    return fingerprintOf(fd, to);
   } finally {
     fs.closeSync(fd);
   }
 }
 
+function fingerprintOf(fd: number, to: number): string {
+  const head = Buffer.allocUnsafe(Math.min(HEAD, to));
+  const tail = Buffer.allocUnsafe(Math.min(TAIL, to));
+  const h = fs.readSync(fd, head, 0, head.length, 0);
+  const t = fs.readSync(fd, tail, 0, tail.length, to - tail.length);
+  return createHash('sha256').update(head.subarray(0, h)).update(tail.subarray(0, t)).update(String(to)).digest('base64url');
+}
+
 /** The files under `dir` with what is new in them since `previous` (by absolute path). */
 export function resumableDirectorySource(dir: string, format: ImportFormat | 'auto', previous: ReadonlyMap<string, FileMark>): ResumableSource {
   const source: ResumableSource = { files: [], totalBytes: 0, close: () => {}, skipped: 0, resumed: 0, marks: new Map() };
-  /** The head of the file after the one being read, read meanwhile (most transcripts are one chunk long). */
-  let ahead: { index: number; head: Promise<Buffer> } | null = null;
-  /** Each file's head read, by index in `source.files`. */
-  const heads: (() => Promise<Buffer>)[] = [];
-  const headOf = (index: number) => {
-    const head = ahead?.index === index ? ahead.head : heads[index]();
-    ahead = index + 1 < heads.length ? { index: index + 1, head: heads[index + 1]() } : null;
-    return head;
-  };
+  /** One buffer for every file's chunks: files are read one at a time, and the line splitter copies what it keeps. */
+  let buffer: Buffer | null = null;
+  const chunkBuffer = () => (buffer ??= Buffer.allocUnsafe(HIGH_WATER));
   for (const f of listDirectory(dir, format)) {
     const { size } = f.stats;
     const mtimeMs = Math.trunc(f.stats.mtimeMs); // stored as an integer
@@ -80,12 +78,11 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
     if (kept) source.resumed++;
     const start = kept ? prev.readTo : 0;
     const firstLine = kept ? prev.lines + 1 : 1;
-    const index = heads.push(() => quiet(readHead(f.abs, start, size))) - 1;
     const input: NamedInput = {
       name: f.name,
       size: size - start,
       firstLine,
-      chunks: () => readMarking(f.abs, headOf(index), start, firstLine, { size, mtimeMs }, source.marks),
+      chunks: () => readMarking(f.abs, chunkBuffer(), start, firstLine, { size, mtimeMs }, source.marks),
     };
     source.files.push(input);
     source.totalBytes += input.size;
@@ -93,33 +90,16 @@ export function resumableDirectorySource(dir: string, format: ImportFormat | 'au
   return source;
 }
 
-/** `p`, with its failure left to whoever awaits it: a read ahead of an import that stops is never awaited. */
-function quiet<T>(p: Promise<T>): Promise<T> {
-  p.catch(() => {});
-  return p;
-}
-
-/** Up to HIGH_WATER bytes of `file` from `start` and before `end`, in a buffer of their own. */
-async function readHead(file: string, start: number, end: number): Promise<Buffer> {
-  const fd = await fs.promises.open(file, 'r');
-  try {
-    const buf = Buffer.allocUnsafe(Math.max(0, Math.min(HIGH_WATER, end - start)));
-    const { bytesRead } = await fd.read(buf, 0, buf.length, start);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fd.close();
-  }
-}
-
 /**
- * The file's chunks from `start` (`head` first), each next one read while the consumer parses
- * the last: on a warm page cache the reads cost about as much time as the parse, and done in
- * turn they left the thread idle for a tenth of a Claude Code import. Two buffers take turns (the
- * line splitter copies what it keeps). At the end, what was read goes into `marks`.
+ * The file's chunks from `start`, read synchronously into `buffer` (valid until the next chunk is
+ * asked for). Transcripts are read from a warm page cache, where a synchronous read is a copy:
+ * reading them through the thread pool (open, read and close each a round trip) cost more than
+ * the copies themselves. Only the CLI reads a directory this way, and its thread has nothing else
+ * to do meanwhile. At the end, what was read goes into `marks`.
  */
 async function* readMarking(
   file: string,
-  head: Promise<Buffer>,
+  buffer: Buffer,
   start: number,
   firstLine: number,
   stat: { size: number; mtimeMs: number },
@@ -128,30 +108,22 @@ async function* readMarking(
   let pos = start;
   let readTo = start;
   let lines = firstLine - 1;
-  let chunk = await head;
-  let fd: fs.promises.FileHandle | null = null;
-  const buffers: Buffer[] = [];
-  let turn = 0;
+  const fd = fs.openSync(file, 'r');
   try {
-    while (chunk.length > 0) {
+    // Up to the size listed: what a transcript still being written gains is the next import's.
+    while (pos < stat.size) {
+      const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, stat.size - pos), pos);
+      if (n === 0) break;
+      const chunk = buffer.subarray(0, n);
       for (let nl = chunk.indexOf(NL); nl >= 0; nl = chunk.indexOf(NL, nl + 1)) {
         lines++;
         readTo = pos + nl + 1;
       }
-      pos += chunk.length;
-      // Up to the size listed: what a transcript still being written gains is the next import's.
-      let next: Promise<Buffer> | null = null;
-      if (pos < stat.size) {
-        fd ??= await fs.promises.open(file, 'r');
-        const buf = (buffers[(turn ^= 1)] ??= Buffer.allocUnsafe(HIGH_WATER));
-        next = quiet(fd.read(buf, 0, Math.min(buf.length, stat.size - pos), pos).then(({ bytesRead }) => buf.subarray(0, bytesRead)));
-      }
+      pos += n;
       yield chunk;
-      if (next === null) break;
-      chunk = await next;
     }
+    marks.set(file, { ...stat, hash: fingerprintOf(fd, readTo), readTo, lines });
   } finally {
-    await fd?.close();
+    fs.closeSync(fd);
   }
-  marks.set(file, { ...stat, hash: fingerprint(file, readTo), readTo, lines });
 }
