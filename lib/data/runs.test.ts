@@ -1,10 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { rebuildDemo } from '@/lib/demo/seed';
+import { DEMO_TEAMS } from '@/lib/demo/teams';
+import { explainRunFlags } from '@/lib/flags/explain';
+import { burnBasis } from '@/lib/flags/flags';
 import { ingest } from '@/lib/ingest/ingest';
 import { chunksOf, ndjson, tempDatabase } from '@/lib/testing/db';
 import type { Sql } from './connection';
 import { getTeamDashboard } from './kpis';
 import { decodeRunsCursor, getRunDetail, getRuns, summariseIterations, teamsWithRun, type RunQuery, type RunsCursor } from './runs';
-import { ensureTeams } from './teams';
+import { loadRunRows } from './rows/load';
+import { getFlagThresholds } from './team-settings';
+import { ensureTeams, findTeam } from './teams';
 import { OPERATOR, type Viewer } from './viewer';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -153,6 +159,60 @@ describe('getRunDetail', () => {
     if (d.flags.status === 'checked') expect(d.flags.rules.find((r) => r.kind === 'burn_without_outcome')!.tripped).toBe(true);
     expect(d.run.flags).toEqual(['burn_without_outcome']);
   });
+});
+
+describe('getRunDetail on a whole organisation', () => {
+  const DAY = 24 * H;
+  const AS_OF = Date.UTC(2026, 10, 30, 12, 0, 0);
+  const window = { from: AS_OF - 28 * DAY, to: AS_OF, asOf: AS_OF };
+
+  /** What the run page must say: the rules held against the run with all the team's runs read. */
+  async function explainedWithAllRuns(db: Sql, slug: string, run: string, flagWindow: typeof window) {
+    const team = (await findTeam(OPERATOR, slug, db))!;
+    const thresholds = await getFlagThresholds(team.id, db);
+    const [all] = await loadRunRows(db, [{ teamId: team.id, prefix: '' }], flagWindow, () => thresholds, undefined);
+    return { explanation: explainRunFlags(all.flags, run, flagWindow, thresholds), basis: burnBasis(all.flags, flagWindow, thresholds) };
+  }
+
+  it('explains each run as a read of all the team’s runs does, and follows the team’s data when it changes', async () => {
+    const t = await tempDatabase();
+    cleanups.push(t.cleanup);
+    await rebuildDemo(t.db, AS_OF);
+    const slug = DEMO_TEAMS[0].slug;
+    const runs = (await getTeamDashboard(OPERATOR, slug, { window, runs: { sort: 'tokens', desc: true } }, { db: t.db }))!.runList!.rows.map((r) => r.run);
+    // The costliest runs (where the burn rule is decided) and some of the others.
+    const sample = [...runs.slice(0, 15), ...runs.filter((_, i) => i % 25 === 0)];
+    let burning = 0;
+    let checked: string | null = null;
+    for (const run of sample) {
+      const d = (await getRunDetail(OPERATOR, slug, run, window, t.db))!;
+      const expected = await explainedWithAllRuns(t.db, slug, run, d.flagWindow);
+      expect(d.flags, run).toEqual(expected.explanation);
+      if (d.flags.status === 'checked' && d.flags.rules[0].tripped) burning++;
+      if (d.flags.status === 'checked' && d.flagWindow === window) checked ??= run;
+    }
+    expect(burning).toBeGreaterThan(0);
+
+    // More converged runs that burned far more: the team's median, and so its threshold, go up.
+    const before = await explainedWithAllRuns(t.db, slug, checked!, window);
+    const heavy = Array.from({ length: 12 }, (_, i) => {
+      const run = `heavy-${i}`;
+      const ts = (h: number) => new Date(AS_OF - 3 * DAY + i * H + h * 60_000).toISOString();
+      return [
+        { id: `${run}-s`, type: 'run.started', ts: ts(0), run, agent: 'codex', repo: 'heavy/repo', branch: run },
+        { id: `${run}-l`, type: 'llm.call', ts: ts(1), run, model: 'gpt-5', input_tokens: 5_000_000, output_tokens: 1 },
+        { id: `${run}-e`, type: 'run.ended', ts: ts(2), run, status: 'succeeded' },
+        { id: `${run}-o`, type: 'change.opened', ts: ts(3), change: `heavy/repo#${i}`, repo: 'heavy/repo', branch: run, title: run },
+        { id: `${run}-m`, type: 'change.merged', ts: ts(4), change: `heavy/repo#${i}` },
+      ];
+    }).flat();
+    const team = (await findTeam(OPERATOR, slug, t.db))!;
+    await ingest(t.db, chunksOf(ndjson(heavy)), { format: 'ndjson', partial: false, source: 'cli', team: { id: team.id, slug } });
+    const after = await explainedWithAllRuns(t.db, slug, checked!, window);
+    expect(after.basis.threshold).toBeGreaterThan(before.basis.threshold);
+    expect(after.explanation).not.toEqual(before.explanation); // the burn rule's sentence names the threshold
+    expect((await getRunDetail(OPERATOR, slug, checked!, window, t.db))!.flags).toEqual(after.explanation);
+  }, 120_000);
 });
 
 describe('summariseIterations', () => {

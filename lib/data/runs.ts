@@ -7,7 +7,7 @@
  */
 import 'server-only';
 import { explainRunFlags, type RunFlagExplanation } from '@/lib/flags/explain';
-import type { FlagKind } from '@/lib/flags/flags';
+import { burnBasis, type FlagKind } from '@/lib/flags/flags';
 import { usageCostUsd } from '@/lib/kpi/cost';
 import type { KpiWindow, PriceLookup, TokenTotals } from '@/lib/kpi/types';
 import { getDb, type DbArg, type Sql } from './connection';
@@ -16,7 +16,8 @@ import { priceTable } from './prices';
 import { firstMergeAt, type RunListItem } from './run-list';
 import { linkedChanges } from './rows/linking';
 import { loadRunRows } from './rows/load';
-import { runStates, runUsage, type RunState } from './rows/runs';
+import { runRows, runStates, runUsage, type RunState } from './rows/runs';
+import { cachedRead } from './read-cache';
 import { getFlagThresholds } from './team-settings';
 import { findTeam, type Team } from './teams';
 import { visibleTeamIds, type Viewer } from './viewer';
@@ -231,8 +232,18 @@ export async function getRunDetail(
       ? w
       : { from: state.lastEventAt - 28 * 86_400_000 + 1, to: state.lastEventAt + 1, asOf: w.asOf };
   const thresholds = await getFlagThresholds(team.id, db);
-  const [read] = await loadRunRows(db, [src], flagWindow, () => thresholds, undefined);
-  const flags = explainRunFlags(read.flags, runId, flagWindow, thresholds);
+  // The burn threshold is the team's (the median of its converged runs): read with all its runs
+  // and remembered, so that the next run asked for in the same state reads only its own rows.
+  const basis = await cachedRead(
+    `burn basis ${JSON.stringify([team.id, flagWindow, thresholds])}`,
+    async () => {
+      const [all] = await loadRunRows(db, [src], flagWindow, () => thresholds, undefined);
+      return burnBasis(all.flags, flagWindow, thresholds);
+    },
+    db,
+  );
+  const own = await runRows(db, src, { asOf: flagWindow.asOf, window: flagWindow, kpiIntervals: [], thresholds, run: runId });
+  const flags = explainRunFlags(own.flags, runId, flagWindow, thresholds, basis);
 
   const links = (await linkedChanges(db, src, 'run = @run', { run: runId }, w.asOf)).get(runId) ?? [];
   const changes: ChangeFate[] = [];

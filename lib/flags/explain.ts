@@ -7,7 +7,7 @@ import { runAsOf } from '../kpi/runs';
 import { inWindow } from '../kpi/time';
 import type { KpiWindow, RunRow } from '../kpi/types';
 import { describeFlag, formatInt, formatPercent } from './describe';
-import { burnBasis, checkBurn, checkChatter, checkStalled, type RunFlag } from './flags';
+import { burnBasis, checkBurn, checkChatter, checkStalled, type BurnBasis, type RunFlag } from './flags';
 import type { FlagThresholds } from './thresholds';
 
 export interface RuleExplanation {
@@ -22,12 +22,16 @@ export type RunFlagExplanation =
   | { status: 'converged'; convergedAt: number }
   | { status: 'checked'; rules: RuleExplanation[] };
 
-/** `runs` must hold the run itself and the team's runs the burn median needs (flag input). */
+/**
+ * `runs` must hold the run itself and, unless `basis` is given, the team's runs the burn median
+ * needs (flag input); `basis` is burnBasis of those runs, when the caller has it already.
+ */
 export function explainRunFlags(
   runs: readonly RunRow[],
   runId: string,
   w: KpiWindow,
   thresholds: FlagThresholds,
+  basis: BurnBasis = burnBasis(runs, w, thresholds),
 ): RunFlagExplanation {
   const row = runs.find((r) => r.run === runId);
   const r = row ? runAsOf(row, w.asOf) : null;
@@ -35,7 +39,7 @@ export function explainRunFlags(
   if (!inWindow(r.lastEventAt, w)) return { status: 'outside-window', lastEventAt: r.lastEventAt };
   if (r.convergedAt !== null) return { status: 'converged', convergedAt: r.convergedAt };
 
-  const burn = checkBurn(r, burnBasis(runs, w, thresholds), w.asOf, thresholds);
+  const burn = checkBurn(r, basis, w.asOf, thresholds);
   const burnSentence = burn.tripped
     ? describeFlag({ kind: 'burn_without_outcome', run: runId, evidence: burn.evidence })
     : burn.evidence.tokens < burn.evidence.threshold

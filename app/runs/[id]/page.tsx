@@ -9,6 +9,7 @@ import { KpiCard } from '@/components/kpi/KpiCard';
 import { ChangeFates } from '@/components/runs/ChangeFates';
 import { currentViewer } from '@/lib/auth/viewer';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
+import { pageNow } from '@/lib/data/read-cache';
 import { getRunDetail, teamsWithRun } from '@/lib/data/runs';
 import { formatCompact, formatInt, formatUsd, formatUtcMinute, plural } from '@/lib/format';
 import { TableScroll } from '@/components/TableScroll';
@@ -48,7 +49,7 @@ export default async function RunPage({ params, searchParams }: RunPageProps) {
   }
   const teamSlug = asked ?? teams[0]?.slug;
   if (!teamSlug) notFound();
-  const range = parseDashboardRange(query, Date.now());
+  const range = parseDashboardRange(query, pageNow());
   const detail = await getRunDetail(viewer, teamSlug, runId, range.window);
   if (!detail) notFound();
   const { run, team } = detail;

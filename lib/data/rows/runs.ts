@@ -217,6 +217,8 @@ export interface RunRowsRequest {
   /** The team's thresholds: which runs `stalled` could flag. */
   thresholds: FlagThresholds;
   filters?: KpiFilters;
+  /** Only this run: its own rows, as a read of all the team's would have them (the run page). */
+  run?: string;
 }
 
 /**
@@ -243,8 +245,8 @@ export async function runRows(db: Sql, src: TeamSource, req: RunRowsRequest): Pr
     ...ended.map((_, i) => `(ended_at >= @e${i}from AND ended_at < @e${i}end)`),
   ];
   const f = normalizeFilters(req.filters);
-  const where = `(${selectors.join(' OR ')}) AND ${runMatchSql(f, '')}`;
-  const params: Record<string, unknown> = { from, end, ...f };
+  const where = `(${selectors.join(' OR ')}) AND ${runMatchSql(f, '')}${req.run !== undefined ? ' AND run = @run' : ''}`;
+  const params: Record<string, unknown> = { from, end, ...f, ...(req.run !== undefined && { run: req.run }) };
   ended.forEach(([a, b], i) => {
     params[`e${i}from`] = a;
     params[`e${i}end`] = b;
