@@ -19,7 +19,7 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { pageNow } from '@/lib/data/read-cache';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { teamPageData } from '@/lib/dashboard/team-page';
-import { bucketFixHours } from '@/lib/dashboard/time-to-fix';
+import { bucketFixHours, chartCurve, KM_TABLE_HOURS, survivalAt } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
 import { priceTable } from '@/lib/data/prices';
 import { listShareLinks } from '@/lib/data/share-links';
@@ -150,7 +150,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
                 <br />
                 Median of the fixed ones only (p50) <strong>{formatHours(ttf.p50Hours)}</strong> · p90 <strong>{formatHours(ttf.p90Hours)}</strong>
               </p>
-              <TimeToFixCharts buckets={fixBuckets} kmCurve={dashboard.timeToFix.kmCurve} />
+              <TimeToFixCharts buckets={fixBuckets} kmCurve={chartCurve(dashboard.timeToFix.kmCurve)} />
               <p className="muted small">
                 Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time
                 {ttf.open === 0 ? '' : `, counting ${ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored`} (Kaplan–Meier); it crosses 50% at
@@ -183,10 +183,10 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
                       </tr>
                     </thead>
                     <tbody>
-                      {dashboard.timeToFix.kmCurve.map((p) => (
-                        <tr key={p.hours}>
-                          <td>{formatHours(p.hours)}</td>
-                          <td className="num">{formatRate(p.survival)}</td>
+                      {KM_TABLE_HOURS.map((hours) => (
+                        <tr key={hours}>
+                          <td>{formatHours(hours)}</td>
+                          <td className="num">{formatRate(survivalAt(dashboard.timeToFix.kmCurve, hours))}</td>
                         </tr>
                       ))}
                     </tbody>
