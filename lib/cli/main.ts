@@ -3,8 +3,8 @@
  * database as the server. The last line of standard output is the thing made; errors go to
  * standard error with a non-zero exit.
  *
- * `npm run cli` runs these sources bundled into one file (scripts/cli.mjs, rebuilt when a source
- * changes): through tsx, loading them took about 1.3 s of every command.
+ * `npm run cli` runs these sources and their packages bundled into one file (scripts/cli.mjs,
+ * rebuilt when a source changes): through tsx, loading them took about 1.3 s of every command.
  *
  * The script runs Node with `--max-semi-space-size=4`: V8's default young generation held 20–35 MB
  * more resident memory through a bulk import (1M events: 250 MB instead of 270–290, against a
