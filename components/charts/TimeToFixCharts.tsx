@@ -1,6 +1,7 @@
 'use client';
 
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import type { KmCurvePoint } from '@/lib/dashboard/time-to-fix';
 
 export interface TimeToFixBucket {
   label: string;
@@ -11,7 +12,7 @@ const tick = { fill: 'var(--muted)', fontSize: 11 };
 const tip = { background: 'var(--surface)', border: '1px solid var(--border)' };
 
 /** How long fixes took (the fixed defects), and the Kaplan–Meier curve that also counts the open ones. */
-export function TimeToFixCharts({ buckets, kmCurve }: { buckets: TimeToFixBucket[]; kmCurve: { hours: number; survival: number }[] }) {
+export function TimeToFixCharts({ buckets, kmCurve }: { buckets: TimeToFixBucket[]; kmCurve: readonly KmCurvePoint[] }) {
   const curve = kmCurve.map((p) => ({ hours: Math.round(p.hours * 10) / 10, open: Math.round(p.survival * 1000) / 10 }));
   return (
     <div className="grid-2" aria-hidden="true">

@@ -38,8 +38,8 @@ export function survivalAt(curve: readonly KmCurvePoint[], hours: number): numbe
  * (a 240-pixel chart shows no finer steps), so that its size stays the same whatever the number
  * of defects; a curve of no more points is drawn as it is.
  */
-export function chartCurve(curve: readonly KmCurvePoint[], max = 120): KmCurvePoint[] {
-  if (curve.length <= max) return [...curve];
+export function chartCurve(curve: readonly KmCurvePoint[], max = 120): readonly KmCurvePoint[] {
+  if (curve.length <= max) return curve;
   const first = curve[0].hours;
   const last = curve[curve.length - 1].hours;
   return Array.from({ length: max }, (_, i) => {

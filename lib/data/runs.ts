@@ -9,12 +9,12 @@ import 'server-only';
 import { explainRunFlags, type RunFlagExplanation } from '@/lib/flags/explain';
 import { burnBasis, type FlagKind } from '@/lib/flags/flags';
 import { usageCostUsd } from '@/lib/kpi/cost';
+import { inWindow } from '@/lib/kpi/time';
 import type { KpiWindow, PriceLookup, TokenTotals } from '@/lib/kpi/types';
 import { getDb, type DbArg, type Sql } from './connection';
 import { getWindowRuns, type KpiFilters } from './kpis';
 import { priceTable } from './prices';
 import { firstMergeAt, type RunListItem } from './run-list';
-import { linkedChanges } from './rows/linking';
 import { loadRunRows } from './rows/load';
 import { runRows, runStates, runUsage, type RunState } from './rows/runs';
 import { cachedRead } from './read-cache';
@@ -227,10 +227,9 @@ export async function getRunDetail(
   const [state] = await runStates(db, src, 'run = @run', { run: runId }, w.asOf);
   if (!state) return null;
 
-  const flagWindow =
-    state.lastEventAt >= w.from && state.lastEventAt < Math.min(w.to, w.asOf + 1)
-      ? w
-      : { from: state.lastEventAt - 28 * 86_400_000 + 1, to: state.lastEventAt + 1, asOf: w.asOf };
+  const flagWindow = inWindow(state.lastEventAt, w)
+    ? w
+    : { from: state.lastEventAt - 28 * 86_400_000 + 1, to: state.lastEventAt + 1, asOf: w.asOf };
   const thresholds = await getFlagThresholds(team.id, db);
   // The burn threshold is the team's (the median of its converged runs): read with all its runs
   // and remembered, so that the next run asked for in the same state reads only its own rows.
@@ -245,7 +244,8 @@ export async function getRunDetail(
   const own = await runRows(db, src, { asOf: flagWindow.asOf, window: flagWindow, kpiIntervals: [], thresholds, run: runId });
   const flags = explainRunFlags(own.flags, runId, flagWindow, thresholds, basis);
 
-  const links = (await linkedChanges(db, src, 'run = @run', { run: runId }, w.asOf)).get(runId) ?? [];
+  // The flag window holds the run's last event, so the read of its own rows has its links too.
+  const links = own.links.get(runId) ?? [];
   const changes: ChangeFate[] = [];
   for (const l of links) changes.push(await changeFate(db, team.id, l.change, w.asOf));
   const raw = await db.all<{ id: string; type: string; ts: number; payload: string }>(
