@@ -2,7 +2,7 @@
  * What the events-v1 parsers share (lib/events/parse.ts is their entry): the items they yield,
  * their interface, and the handling of JSON text and raw bytes common to the three formats.
  */
-import { isAscii } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 import { repeatedKey } from './duplicate-keys';
 import { validateEvent, type Place } from './validate';
 import type { LoopEvent, Problem } from './types';
@@ -82,17 +82,47 @@ export function jsonProblemMessage(e: unknown): string {
   return `not valid JSON: ${m}`;
 }
 
-/** A JSON event's text and its parse, validated: repeated keys first (events-v1 Validation), then validateEvent. */
-export function validateJsonEvent(text: string, raw: unknown, place: Place, team: string | undefined): Pick<ParsedItem, 'event' | 'problems'> {
+/**
+ * A JSON event's text and its parse, validated: bytes that are not UTF-8 and repeated keys first
+ * (events-v1 Validation), then validateEvent. `notUtf8`: the text was decoded from bytes that are
+ * not valid UTF-8 (strictUtf8Text gave null), so U+FFFD stands where they were.
+ */
+export function validateJsonEvent(
+  text: string,
+  raw: unknown,
+  place: Place,
+  team: string | undefined,
+  notUtf8 = false,
+): Pick<ParsedItem, 'event' | 'problems'> {
   const r = validateEvent(raw, place, team);
+  const found: Problem[] = [];
+  const at = { line: place.line, ...(place.index !== undefined && { index: place.index }) };
+  if (notUtf8) found.push({ ...at, field: replacedField(raw), message: NOT_UTF8_MESSAGE });
   const repeated = repeatedKey(text, raw);
-  if (repeated === null) return r.ok ? { event: r.event } : { problems: r.problems };
-  const problem: Problem = { line: place.line, ...(place.index !== undefined && { index: place.index }), field: repeated, message: repeatedFieldMessage(repeated) };
-  return { problems: r.ok ? [problem] : [problem, ...r.problems] };
+  if (repeated !== null) found.push({ ...at, field: repeated, message: repeatedFieldMessage(repeated) });
+  if (found.length === 0) return r.ok ? { event: r.event } : { problems: r.problems };
+  return { problems: r.ok ? found : [...found, ...r.problems] };
 }
 
 export function repeatedFieldMessage(field: string): string {
   return field === '' ? 'names the same field twice' : `names the field '${field}' twice`;
+}
+
+/**
+ * Text that is not valid UTF-8 is refused rather than stored with U+FFFD in place of its bad
+ * bytes: two ids that differ only there would become one, and the second event would be taken
+ * for a repeat of the first and dropped.
+ */
+export const NOT_UTF8_MESSAGE = 'is not valid UTF-8';
+
+/** The top-level field whose name or value holds U+FFFD (where bytes that were not UTF-8 stood), or '' when none does. */
+function replacedField(raw: unknown): string {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return '';
+  for (const [key, value] of Object.entries(raw)) {
+    if (key.includes('\uFFFD')) return '';
+    if (typeof value === 'string' ? value.includes('\uFFFD') : JSON.stringify(value)?.includes('\uFFFD')) return key;
+  }
+  return '';
 }
 
 export function isJsonWhitespace(b: number): boolean {
@@ -105,6 +135,13 @@ export function isJsonWhitespace(b: number): boolean {
  */
 export function utf8Text(buf: Buffer, start: number, end: number): string {
   return isAscii(buf.subarray(start, end)) ? buf.toString('latin1', start, end) : buf.toString('utf8', start, end);
+}
+
+/** As utf8Text, but null when the bytes are not valid UTF-8 (where utf8Text would put U+FFFD). */
+export function strictUtf8Text(buf: Buffer, start: number, end: number): string | null {
+  const bytes = buf.subarray(start, end);
+  if (isAscii(bytes)) return buf.toString('latin1', start, end);
+  return isUtf8(bytes) ? buf.toString('utf8', start, end) : null;
 }
 
 /** Concatenates the pending parts and buf[start, end) into one Buffer. */

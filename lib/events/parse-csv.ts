@@ -1,5 +1,5 @@
 /** CSV, RFC 4180, one event per record (events-v1 Formats). */
-import { NL, CR, BOM, toBuffer, formatLimit, repeatedFieldMessage, type ParsedItem, type EventParser } from './parse-common';
+import { NL, CR, BOM, toBuffer, formatLimit, repeatedFieldMessage, strictUtf8Text, NOT_UTF8_MESSAGE, type ParsedItem, type EventParser } from './parse-common';
 import { ARRAY_FIELDS, BOOLEAN_FIELDS, INTEGER_FIELDS, NUMBER_FIELDS, validateEvent, type Place } from './validate';
 import type { Problem } from './types';
 
@@ -40,6 +40,8 @@ export class CsvParser implements EventParser {
   private fieldQuoted = false;
   private pendingCR = false;
   private cells: string[] = [];
+  /** The first cell of the record whose bytes are not valid UTF-8, or -1. */
+  private notUtf8Cell = -1;
   private recordQuoted = false;
   /** Bytes kept for the current record (cell contents and separators). */
   private recordBytes = 0;
@@ -152,7 +154,11 @@ export class CsvParser implements EventParser {
   }
 
   private endField(): void {
-    if (!this.discarding) this.cells.push(this.fieldLen === 0 ? '' : this.field.toString('utf8', 0, this.fieldLen));
+    if (!this.discarding) {
+      const text = this.fieldLen === 0 ? '' : strictUtf8Text(this.field, 0, this.fieldLen);
+      if (text === null && this.notUtf8Cell < 0) this.notUtf8Cell = this.cells.length;
+      this.cells.push(text ?? this.field.toString('utf8', 0, this.fieldLen));
+    }
     this.fieldLen = 0;
     this.fieldQuoted = false;
   }
@@ -177,6 +183,8 @@ export class CsvParser implements EventParser {
     const cells = this.cells;
     const discarded = this.discarding;
     const quoted = this.recordQuoted;
+    const notUtf8 = this.notUtf8Cell;
+    this.notUtf8Cell = -1;
     this.cells = [];
     this.recordBytes = 0;
     this.discarding = false;
@@ -185,6 +193,11 @@ export class CsvParser implements EventParser {
     if (cells.length === 1 && !quoted && cells[0].trim() === '') return; // a blank line
     const columns = this.columns;
     if (columns === null) {
+      if (notUtf8 >= 0) {
+        // Column names decoded with U+FFFD would file every value under a name never sent.
+        const line = this.recordLine;
+        this.out.push({ line, fatal: true, problems: [{ line, field: '', message: `the header ${NOT_UTF8_MESSAGE}` }] });
+      }
       this.columns = cells.map(planColumn);
       this.repeatedColumns = repeatedColumns(this.columns);
       return;
@@ -240,6 +253,7 @@ export class CsvParser implements EventParser {
     for (const group of this.repeatedColumns) {
       if (group.filter((c) => cells[c] !== '').length > 1) found.push({ line, field: columns[group[0]].name, message: repeatedFieldMessage(columns[group[0]].name) + ' (two header columns name it)' });
     }
+    if (notUtf8 >= 0 && columns[notUtf8].kind !== C_IGNORE) found.push({ line, field: columns[notUtf8].name, message: NOT_UTF8_MESSAGE });
     if (conflict !== null) found.push({ line, field: conflict, message: 'conflicts with another attrs column (a value and an object at once)' });
     if (found.length > 0) out.push({ line, problems: r.ok ? found : [...found, ...r.problems] });
     else out.push(r.ok ? { line, event: r.event } : { line, problems: r.problems });

@@ -1,5 +1,5 @@
 /** A JSON array of events (events-v1 Formats). */
-import { NL, CR, BOM, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, joinParts, utf8Text, type ParsedItem, type EventParser } from './parse-common';
+import { NL, CR, BOM, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, joinParts, strictUtf8Text, type ParsedItem, type EventParser } from './parse-common';
 import type { Place } from './validate';
 
 const J_START = 0; // before the '['
@@ -225,7 +225,8 @@ export class JsonArrayParser implements EventParser {
     const line = this.elemLine;
     const index = this.index;
     let raw: unknown;
-    const source = utf8Text(buf, start, end);
+    const strict = strictUtf8Text(buf, start, end);
+    const source = strict ?? buf.toString('utf8', start, end);
     try {
       raw = JSON.parse(source);
     } catch (e) {
@@ -235,7 +236,7 @@ export class JsonArrayParser implements EventParser {
     const place = this.place;
     place.line = line;
     place.index = index;
-    out.push({ line, index, ...validateJsonEvent(source, raw, place, this.team) });
+    out.push({ line, index, ...validateJsonEvent(source, raw, place, this.team, strict === null) });
   }
 
   /** A problem of the element at `this.index`. */

@@ -1,5 +1,5 @@
 /** NDJSON: one event per line (events-v1 Formats). */
-import { NL, CR, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, isJsonWhitespace, joinParts, utf8Text, type ParsedItem, type EventParser } from './parse-common';
+import { NL, CR, toBuffer, formatLimit, jsonProblemMessage, validateJsonEvent, isJsonWhitespace, joinParts, strictUtf8Text, type ParsedItem, type EventParser } from './parse-common';
 import type { Place } from './validate';
 
 /** NDJSON decodes up to this many bytes of whole lines at a time. */
@@ -61,7 +61,9 @@ export class NdjsonParser implements EventParser {
       const windowEnd = Math.min(n, pos + DECODE_WINDOW);
       const lastNL = windowEnd - pos > 1 ? chunk.lastIndexOf(NL, windowEnd - 1) : -1;
       if (lastNL > pos) {
-        this.handleLines(utf8Text(chunk, pos, lastNL), out);
+        const text = strictUtf8Text(chunk, pos, lastNL);
+        if (text !== null) this.handleLines(text, out);
+        else this.handleByteLines(chunk, pos, lastNL, out); // to tell which lines are not UTF-8
         this.line++;
         pos = lastNL + 1;
         continue;
@@ -102,7 +104,20 @@ export class NdjsonParser implements EventParser {
     }
   }
 
-  private handleText(text: string, start: number, end: number, out: ParsedItem[]): void {
+  /** Whole lines as bytes, `buf[start, end)` holding one or more lines separated by "\n", without the last "\n". */
+  private handleByteLines(buf: Buffer, start: number, end: number, out: ParsedItem[]): void {
+    for (;;) {
+      const nl = buf.indexOf(NL, start);
+      const lineEnd = nl < 0 || nl > end ? end : nl;
+      if (lineEnd - start > this.max) this.tooLong(out);
+      else this.handleLine(buf, start, lineEnd, out);
+      if (lineEnd === end) return;
+      this.line++;
+      start = lineEnd + 1;
+    }
+  }
+
+  private handleText(text: string, start: number, end: number, out: ParsedItem[], notUtf8 = false): void {
     const line = this.line;
     if (end > start && text.charCodeAt(end - 1) === CR) end--;
     if (line === 1 && end > start && text.charCodeAt(start) === 0xfeff) start++;
@@ -122,7 +137,7 @@ export class NdjsonParser implements EventParser {
     }
     const place = this.place;
     place.line = line;
-    out.push({ line, ...validateJsonEvent(source, raw, place, this.team) });
+    out.push({ line, ...validateJsonEvent(source, raw, place, this.team, notUtf8) });
   }
 
   end(): ParsedItem[] {
@@ -143,7 +158,8 @@ export class NdjsonParser implements EventParser {
 
   /** One whole line, as bytes. */
   private handleLine(buf: Buffer, start: number, end: number, out: ParsedItem[]): void {
-    const text = utf8Text(buf, start, end);
-    this.handleText(text, 0, text.length, out);
+    const strict = strictUtf8Text(buf, start, end);
+    const text = strict ?? buf.toString('utf8', start, end);
+    this.handleText(text, 0, text.length, out, strict === null);
   }
 }

@@ -554,3 +554,53 @@ function hasRepeatedKey(text: string): boolean {
   }
   return found;
 }
+
+describe('text that is not UTF-8 (refused, never stored with U+FFFD)', () => {
+  const bad = Buffer.from([0xff]);
+  const withBad = (before: string, after: string) => Buffer.concat([Buffer.from(before), bad, Buffer.from(after)]);
+  const message = 'is not valid UTF-8';
+
+  it('names the line and field in NDJSON, and keeps U+FFFD that was sent as UTF-8', async () => {
+    const input = Buffer.concat([
+      Buffer.from(line(iter('ok-1')) + '\n'),
+      withBad('{"id":"evt-', `","type":"iteration","ts":${T0},"team":"acme","run":"r1","n":1}\n`),
+      Buffer.from(line(iter('naïve-\uFFFD')) + '\n'),
+      withBad(`{"id":"x","type":"iteration","ts":${T0},"team":"acme","run":"r1","n":1,"attrs":{"k":"`, '"}}'),
+    ]);
+    const whole = summary(await expectChunkingIrrelevant(input, 'ndjson'));
+    expect(whole).toEqual([
+      { line: 1, index: undefined, id: 'ok-1' },
+      { line: 2, index: undefined, problems: [{ line: 2, field: 'id', message }] },
+      { line: 3, index: undefined, id: 'naïve-\uFFFD' },
+      { line: 4, index: undefined, problems: [{ line: 4, field: 'attrs', message }] },
+    ]);
+  });
+
+  it('names the line, index and field in a JSON array', () => {
+    const input = Buffer.concat([Buffer.from(`[\n${line(iter('a'))},\n`), withBad(`{"id":"b","type":"iteration","ts":${T0},"team":"acme","run":"r`, '","n":1}\n]')]);
+    expect(summary(parseEvents(input, 'json'))).toEqual([
+      { line: 2, index: 0, id: 'a' },
+      { line: 3, index: 1, problems: [{ line: 3, index: 1, field: 'run', message }] },
+    ]);
+  });
+
+  it('names the column in CSV, and refuses the whole file when the header holds such bytes', async () => {
+    const rows = Buffer.concat([Buffer.from(`id,type,ts,team,run,n\nok,iteration,${T0},acme,r1,1\n`), withBad('b', `,iteration,${T0},acme,r1,1\n`)]);
+    expect(summary(await expectChunkingIrrelevant(rows, 'csv'))).toEqual([
+      { line: 2, index: undefined, id: 'ok' },
+      { line: 3, index: undefined, problems: [{ line: 3, field: 'id', message }] },
+    ]);
+    const header = Buffer.concat([withBad('id,type,ts,team,run,n,attrs.', `\nok,iteration,${T0},acme,r1,1,v\n`)]);
+    const items = parseEvents(header, 'csv');
+    expect(items[0]).toMatchObject({ line: 1, fatal: true, problems: [{ line: 1, field: '', message: `the header ${message}` }] });
+  });
+
+  it('refuses a lone surrogate in a string field, but not a pair', () => {
+    const lone = `{"id":"e\\ud800","type":"iteration","ts":${T0},"team":"acme","run":"r1","n":1}`;
+    const pair = `{"id":"e\\ud83d\\ude00","type":"iteration","ts":${T0},"team":"acme","run":"r1","n":1}`;
+    expect(summary(parseEvents(`${lone}\n${pair}`, 'ndjson'))).toEqual([
+      { line: 1, index: undefined, problems: [{ line: 1, field: 'id', message: expect.stringMatching(/^must be valid Unicode/) }] },
+      { line: 2, index: undefined, id: 'e\u{1F600}' },
+    ]);
+  });
+});

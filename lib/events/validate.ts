@@ -138,6 +138,19 @@ const ID_MESSAGE = `must be a string of 1–${MAX_ID_CHARS} characters`;
  */
 export const NUL_MESSAGE = 'must not contain the NUL character (U+0000)';
 export const hasNul = (v: unknown): boolean => typeof v === 'string' && v.includes('\u0000');
+/**
+ * A lone surrogate (JSON's "\ud800" without its pair) has no UTF-8 form: either database would
+ * store U+FFFD in its place, so two ids differing only there would become one.
+ */
+const SURROGATE_MESSAGE = 'must be valid Unicode (it holds a lone surrogate, \\ud800–\\udfff outside a pair)';
+
+/** Why a string field cannot be stored as sent (U+0000, a lone surrogate), or null. */
+function unstorable(v: unknown): string | null {
+  if (typeof v !== 'string') return null;
+  if (v.includes('\u0000')) return NUL_MESSAGE;
+  // String.prototype.isWellFormed (Node 20) is not in the ES2022 lib this project compiles against.
+  return (v as string & { isWellFormed(): boolean }).isWellFormed() ? null : SURROGATE_MESSAGE;
+}
 const TEAM_MESSAGE = 'must be a team slug (lowercase letters, digits and -, at most 63, not starting with -)';
 const TS_RANGE_MESSAGE = `must be between 1970-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z (epoch ms 0..${MAX_TS_MS})`;
 
@@ -159,7 +172,7 @@ export function validateEvent(raw: unknown, place: Place, fixedTeam?: string): V
   const id = r.id;
   if (id === undefined) problems = add(problems, line, index, 'id', 'required');
   else if (!isIdString(id)) problems = add(problems, line, index, 'id', `${ID_MESSAGE}, got ${show(id)}`);
-  else if (hasNul(id)) problems = add(problems, line, index, 'id', NUL_MESSAGE);
+  else problems = addIfUnstorable(problems, line, index, 'id', id);
 
   // type
   const type = r.type;
@@ -200,24 +213,24 @@ export function validateEvent(raw: unknown, place: Place, fixedTeam?: string): V
   if (run === undefined) {
     if (spec !== undefined && spec.runRequired) problems = add(problems, line, index, 'run', spec.requiredMessage);
   } else if (!isIdString(run)) problems = add(problems, line, index, 'run', `${ID_MESSAGE}, got ${show(run)}`);
-  else if (hasNul(run)) problems = add(problems, line, index, 'run', NUL_MESSAGE);
+  else problems = addIfUnstorable(problems, line, index, 'run', run);
 
   // agent, model, repo, branch
   const agent = r.agent;
   if (agent !== undefined && typeof agent !== 'string') problems = add(problems, line, index, 'agent', `must be a string, got ${show(agent)}`);
-  else if (hasNul(agent)) problems = add(problems, line, index, 'agent', NUL_MESSAGE);
+  else problems = addIfUnstorable(problems, line, index, 'agent', agent);
   const model = r.model;
   if (model === undefined) {
     if (spec !== undefined && spec.modelRequired) problems = add(problems, line, index, 'model', spec.requiredMessage);
   } else if (typeof model !== 'string' || model.length === 0) {
     problems = add(problems, line, index, 'model', `must be a non-empty string, got ${show(model)}`);
-  } else if (hasNul(model)) problems = add(problems, line, index, 'model', NUL_MESSAGE);
+  } else problems = addIfUnstorable(problems, line, index, 'model', model);
   const repo = r.repo;
   if (repo !== undefined && !isRepo(repo)) problems = add(problems, line, index, 'repo', `must be 'owner/name', got ${show(repo)}`);
-  else if (hasNul(repo)) problems = add(problems, line, index, 'repo', NUL_MESSAGE);
+  else problems = addIfUnstorable(problems, line, index, 'repo', repo);
   const branch = r.branch;
   if (branch !== undefined && typeof branch !== 'string') problems = add(problems, line, index, 'branch', `must be a string, got ${show(branch)}`);
-  else if (hasNul(branch)) problems = add(problems, line, index, 'branch', NUL_MESSAGE);
+  else problems = addIfUnstorable(problems, line, index, 'branch', branch);
 
   // attrs
   const attrs = r.attrs;
@@ -273,10 +286,10 @@ function checkField(kind: number, v: unknown): string | null {
   switch (kind) {
     case K_ID:
       if (typeof v !== 'string' || v.length === 0) return `must be a non-empty string, got ${show(v)}`;
-      return hasNul(v) ? NUL_MESSAGE : null;
+      return unstorable(v);
     case K_STR:
       if (typeof v !== 'string') return `must be a string, got ${show(v)}`;
-      return hasNul(v) ? NUL_MESSAGE : null;
+      return unstorable(v);
     case K_INT0:
       return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER
         ? null
@@ -296,7 +309,8 @@ function checkField(kind: number, v: unknown): string | null {
       for (let i = 0; i < v.length; i++) {
         const s: unknown = v[i];
         if (typeof s !== 'string' || s.length === 0) return `must be an array of non-empty strings, item ${i} is ${show(s)}`;
-        if (hasNul(s)) return `item ${i} ${NUL_MESSAGE}`;
+        const reason = unstorable(s);
+        if (reason !== null) return `item ${i} ${reason}`;
       }
       return null;
     }
@@ -307,6 +321,12 @@ function checkField(kind: number, v: unknown): string | null {
 
 function problem(line: number, index: number | undefined, field: string, message: string): Problem {
   return index === undefined ? { line, field, message } : { line, index, field, message };
+}
+
+/** `problems` with that of a string field that cannot be stored as sent (see unstorable), if any. */
+function addIfUnstorable(problems: Problem[] | null, line: number, index: number | undefined, field: string, v: unknown): Problem[] | null {
+  const reason = unstorable(v);
+  return reason === null ? problems : add(problems, line, index, field, reason);
 }
 
 function add(problems: Problem[] | null, line: number, index: number | undefined, field: string, message: string): Problem[] {
