@@ -32,6 +32,10 @@ describe('parseDashboardRange', () => {
     expect(parseDashboardRange({ from: '2026-10-01', to: '31/10/2026' }, now)).toMatchObject({ preset: '4w', problem: { field: 'to' } });
     expect(parseDashboardRange({ from: '2026-10-01' }, now)).toMatchObject({ preset: '4w', problem: { field: 'to' } });
     expect(parseDashboardRange({ to: '2026-10-01' }, now)).toMatchObject({ preset: '4w', problem: { field: 'from' } });
+    // Days that do not exist are refused, not moved into the next month.
+    expect(parseDashboardRange({ from: '2026-02-30', to: '2026-03-05' }, now)).toMatchObject({ preset: '4w', problem: { field: 'from' } });
+    expect(parseDashboardRange({ from: '2026-06-01', to: '2026-06-31' }, now)).toMatchObject({ preset: '4w', problem: { field: 'to' } });
+    expect(parseDashboardRange({ from: '2024-02-29', to: '2024-03-01' }, now)).toMatchObject({ preset: 'custom', problem: null });
   });
 
   it('takes a custom range of at most the API\'s 3,660 days; a longer one falls back to the default', () => {

@@ -47,7 +47,8 @@ const DEFAULT_FALLBACK = 'showing the last 4 weeks';
 function parseDay(value: string | undefined): number | null {
   if (!value || !DATE.test(value)) return null;
   const ms = Date.parse(`${value}T00:00:00Z`);
-  return Number.isNaN(ms) ? null : ms;
+  // Date.parse takes 2026-02-30 as 2026-03-02: a day that does not exist is refused, not moved.
+  return Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== value ? null : ms;
 }
 
 function first(v: string | string[] | undefined): string | undefined {

@@ -72,6 +72,10 @@ describe('parseWindowParams', () => {
     expect(field('from=2026-05-02T00:00:00Z')).toBe(null); // before the default to (now)
     expect(field('from=2026-07-01T00:00:00Z')).toBe('from'); // after the default to
     expect(field('from=0001-01-01T00:00:00Z')).toBe('from'); // longer than any window allowed
+    // Given twice, even when the second value is bad: which one counts would be a guess.
+    expect(parse('asOf=2026-05-01T00:00:00Z&asOf=garbage')).toEqual({ ok: false, field: 'asOf', error: 'asOf may be given once' });
+    expect(field('from=2026-04-01T00:00:00Z&to=2026-05-01T00:00:00Z&to=2026-05-02T00:00:00Z')).toBe('to');
+    expect(field('from=2026-04-01T00:00:00Z&from=2026-04-02T00:00:00Z')).toBe('from');
     const p = parse('to=nope');
     expect(p).toEqual({ ok: false, field: 'to', error: expect.stringContaining('RFC 3339') });
   });

@@ -8,7 +8,8 @@
  *   Whether the caller may see them is lib/data's to decide (→ 404).
  * - A `+` of an offset sent unencoded arrives as a space (`...T10:00:00 02:00`); it is read as
  *   the `+` it was meant to be.
- * - `from` must be before `to`, and the window at most MAX_WINDOW_DAYS long (both named `from`).
+ * - `from`, `to` and `asOf` may each be given once; `from` must be before `to`, and the window at
+ *   most MAX_WINDOW_DAYS long (both named `from`).
  * - `agent`, `model`, `repo` (optional, combinable): each one exact value, 1–MAX_FILTER_CHARS
  *   characters, given at most once, taken as sent (no trimming, no commas splitting it); they
  *   narrow the figures as docs/kpis.md "Filters" says (→ KpiFilters).
@@ -77,8 +78,10 @@ export function parseWindowParams(params: URLSearchParams, now: number = Date.no
 
   const times: Partial<Record<'from' | 'to' | 'asOf', number>> = {};
   for (const field of ['asOf', 'to', 'from'] as const) {
-    const raw = params.get(field);
-    if (raw === null) continue;
+    const values = params.getAll(field);
+    if (values.length === 0) continue;
+    if (values.length > 1) return bad(field, `${field} may be given once`);
+    const raw = values[0];
     const t = parseTime(raw);
     if (Number.isNaN(t)) {
       return bad(field, `${field} must be an RFC 3339 date-time with an offset, e.g. 2026-06-01T00:00:00Z; got ${JSON.stringify(raw.slice(0, 80))}`);
