@@ -27,11 +27,11 @@ test('good NDJSON is accepted, and sent again counts only duplicates', async ({ 
   const events = validEvents(uniqueTag('good'), 5);
   const first = await request.post(EVENTS, { headers: auth(), data: ndjson(events) });
   expect(first.status()).toBe(200);
-  expect(await first.json()).toEqual({ accepted: 5, duplicates: 0, rejected: [] });
+  expect(await first.json()).toEqual({ accepted: 5, duplicates: 0, rejected: [], rejectedCount: 0 });
 
   const again = await request.post(EVENTS, { headers: auth(), data: ndjson(events) });
   expect(again.status()).toBe(200);
-  expect(await again.json()).toEqual({ accepted: 0, duplicates: 5, rejected: [] });
+  expect(await again.json()).toEqual({ accepted: 0, duplicates: 5, rejected: [], rejectedCount: 0 });
 });
 
 test('a malformed body is refused whole with every problem by line, and nothing is stored', async ({ request }) => {
@@ -55,7 +55,7 @@ test('a malformed body is refused whole with every problem by line, and nothing 
   // None of the good lines was stored: sent alone, they are all new.
   const rest = await request.post(EVENTS, { headers: auth(), data: good.join('\n') + '\n' });
   expect(rest.status()).toBe(200);
-  expect(await rest.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+  expect(await rest.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [], rejectedCount: 0 });
 });
 
 test('?partial=1 stores the valid events and lists the rejected ones', async ({ request }) => {
@@ -67,6 +67,21 @@ test('?partial=1 stores the valid events and lists the rejected ones', async ({ 
   expect(body.accepted).toBe(3);
   expect(body.duplicates).toBe(0);
   expect(body.rejected).toEqual([expect.objectContaining({ line: 2, field: 'model' })]);
+  expect(body.rejectedCount).toBe(1);
+});
+
+test('?partial=1 counts every rejected event, though it lists at most 1,000; another partial value is refused', async ({ request }) => {
+  const [good] = validEvents(uniqueTag('many-bad'), 1);
+  const bad = Array.from({ length: 1500 }, (_, i) => JSON.stringify({ id: `bad-${i}`, type: 'iteration' }));
+  const res = await request.post(`${EVENTS}?partial=1`, { headers: auth(), data: [JSON.stringify(good), ...bad].join('\n') + '\n' });
+  expect(res.status()).toBe(200);
+  const body = await res.json();
+  expect(body).toMatchObject({ accepted: 1, duplicates: 0, rejectedCount: 1500 });
+  expect(body.rejected).toHaveLength(1000); // problems listed; the rest only counted
+
+  const yes = await request.post(`${EVENTS}?partial=yes`, { headers: auth(), data: ndjson(validEvents(uniqueTag('partial-yes'), 1)) });
+  expect(yes.status()).toBe(400);
+  expect(await yes.json()).toEqual({ error: 'partial must be 1 or true (or 0 or false); got "yes"', field: 'partial' });
 });
 
 test('a JSON array body reports problems by index', async ({ request }) => {
@@ -81,7 +96,7 @@ test('a JSON array body reports problems by index', async ({ request }) => {
   const fixed = validEvents(uniqueTag('arr-ok'), 3);
   const ok = await request.post(EVENTS, { headers: auth('application/json'), data: JSON.stringify(fixed) });
   expect(ok.status()).toBe(200);
-  expect(await ok.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+  expect(await ok.json()).toEqual({ accepted: 3, duplicates: 0, rejected: [], rejectedCount: 0 });
 });
 
 test('U+0000 in a field is refused by line and field, never a 500, on either backend', async ({ request }) => {
@@ -92,7 +107,7 @@ test('U+0000 in a field is refused by line and field, never a 500, on either bac
   // Inside attrs it is kept: stored as JSON, where it is escaped.
   const kept = await request.post(EVENTS, { headers: auth(), data: ndjson([{ ...first, attrs: { note: 'a\u0000b' } }]) });
   expect(kept.status()).toBe(200);
-  expect(await kept.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+  expect(await kept.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [], rejectedCount: 0 });
 });
 
 test('without a valid token the answer is 401', async ({ request }) => {

@@ -59,7 +59,7 @@ describe('POST /api/v1/hooks/<agent>', () => {
   it('takes a gzipped body, answers the counts, and records the upload as a hook of its agent', async () => {
     const res = await hook('codex', zlib.gzipSync(input + '\n'), { authorization: `Bearer ${ingestToken}`, 'content-type': 'application/x-ndjson', 'content-encoding': 'gzip' });
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [] });
+    expect(await res.json()).toEqual({ accepted: 1, duplicates: 0, rejected: [], rejectedCount: 0 });
     expect(await (await getDb()).get(`SELECT source, agent, format FROM uploads ORDER BY id DESC LIMIT 1`)).toEqual({ source: 'hook', agent: 'codex', format: 'codex-hook' });
   });
 

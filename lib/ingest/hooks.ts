@@ -38,5 +38,5 @@ export async function receiveHook(request: Request, agent: HookAgent, team: { id
   if (hookProblems.length > 0) {
     return { status: 400, body: { error: `the hook input cannot be read: ${hookProblems[0].field ? `${hookProblems[0].field}: ` : ''}${hookProblems[0].message}`, problems: result.problems } };
   }
-  return { status: 200, body: { accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems } };
+  return { status: 200, body: { accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems, rejectedCount: result.rejectedCount } };
 }

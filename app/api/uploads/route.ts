@@ -4,6 +4,7 @@ import { findTeam } from '@/lib/data/teams';
 import { getUploadSummary } from '@/lib/data/upload-summary';
 import { hasNul, NUL_MESSAGE } from '@/lib/events/validate';
 import { isImportFormat } from '@/lib/importers/types';
+import { parsePartialParam } from '@/lib/http/partial-param';
 import { jsonError } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
 
@@ -29,6 +30,8 @@ export async function POST(request: Request): Promise<Response> {
   const chosen = params.get('format') ?? 'auto';
   const format = chosen === 'auto' || chosen === 'events' ? 'auto' : isImportFormat(chosen) ? chosen : null;
   if (!format) return jsonError(415, `unknown format '${chosen}'`);
+  const partial = parsePartialParam(params);
+  if (!partial.ok) return jsonError(400, partial.error);
   const encoder = new TextEncoder();
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -36,7 +39,7 @@ export async function POST(request: Request): Promise<Response> {
       try {
         const outcome = await receiveUpload(
           request,
-          { team, format, partial: ['1', 'true'].includes(params.get('partial') ?? ''), source: 'upload', filename },
+          { team, format, partial: partial.partial, source: 'upload', filename },
           (progress) => send({ progress }),
         );
         if (!outcome.ok) {

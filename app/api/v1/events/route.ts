@@ -1,5 +1,6 @@
 import { authenticateToken } from '@/lib/auth/request';
 import { detectFormat } from '@/lib/events/detect';
+import { parsePartialParam } from '@/lib/http/partial-param';
 import { json, jsonError } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
 import { plural } from '@/lib/flags/describe';
@@ -12,11 +13,12 @@ export async function POST(request: Request): Promise<Response> {
   if (!format) {
     return jsonError(415, 'Content-Type must be application/x-ndjson, application/json or text/csv');
   }
-  const partial = ['1', 'true'].includes(new URL(request.url).searchParams.get('partial') ?? '');
+  const partial = parsePartialParam(new URL(request.url).searchParams);
+  if (!partial.ok) return jsonError(400, partial.error, { field: 'partial' });
   const outcome = await receiveUpload(request, {
     team: { id: auth.viewer.teamId, slug: auth.viewer.teamSlug },
     format,
-    partial,
+    partial: partial.partial,
     source: 'api',
   });
   if (!outcome.ok) {
@@ -26,5 +28,5 @@ export async function POST(request: Request): Promise<Response> {
   if (!result.ok) {
     return jsonError(400, `${plural(result.rejectedCount, 'invalid event', 'invalid events')}; nothing was stored`, { problems: result.problems });
   }
-  return json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems });
+  return json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems, rejectedCount: result.rejectedCount });
 }
