@@ -23,6 +23,22 @@ test('GET /api/health answers ok', async ({ request }) => {
   expect(await res.json()).toEqual({ ok: true });
 });
 
+test('every API error is JSON: a method a route does not take (405 with Allow), an address that names no endpoint (404)', async ({ request }) => {
+  const wrongMethod = await request.delete(EVENTS, { headers: auth() });
+  expect(wrongMethod.status()).toBe(405);
+  expect(wrongMethod.headers()['allow']).toBe('POST');
+  expect(await wrongMethod.json()).toEqual({ error: 'DELETE is not allowed here; use POST' });
+  const post = await request.post('/api/v1/kpis', { headers: auth() });
+  expect(post.status()).toBe(405);
+  expect(post.headers()['allow']).toBe('GET');
+  for (const address of ['/api/v1/nope', '/api/v1/kpis/monthly', '/api/nothing']) {
+    const res = await request.get(address, { headers: auth() });
+    expect(res.status(), address).toBe(404);
+    expect(res.headers()['content-type'], address).toContain('application/json');
+    expect(await res.json(), address).toEqual({ error: `no endpoint at ${address}` });
+  }
+});
+
 test('good NDJSON is accepted, and sent again counts only duplicates', async ({ request }) => {
   const events = validEvents(uniqueTag('good'), 5);
   const first = await request.post(EVENTS, { headers: auth(), data: ndjson(events) });

@@ -101,5 +101,8 @@ test('What if shows what /api/v1/whatif answers, for a node preset and for a mod
 
   // A bad field is named, not a crash.
   await page.goto(`${PAGE}&whatif.scenario=selfhosted&whatif.gpuHourUsd=2&whatif.gpus=0&whatif.prefillTokensPerSecond=1&whatif.decodeTokensPerSecond=1`);
-  await expect(page.getByTestId('whatif-error')).toContainText('whatif.gpus');
+  await expect(page.getByTestId('whatif-error')).toContainText(/^GPUs: /);
+  // What was typed stays in the form, so only the field at fault needs fixing.
+  await expect(page.getByTestId('what-if').locator('input[name="whatif.gpuHourUsd"]')).toHaveValue('2');
+  await expect(page.getByTestId('what-if').locator('input[name="whatif.gpus"]')).toHaveValue('0');
 });

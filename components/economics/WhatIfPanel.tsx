@@ -13,11 +13,11 @@ const ROWS: { key: keyof CostFigures; label: string }[] = [
 ];
 
 const NODE_FIELDS = [
-  ['gpuHourUsd', 'GPU $/hour', '0.01'],
-  ['gpus', 'GPUs', '1'],
-  ['prefillTokensPerSecond', 'Prefill tokens/s (whole node)', '1'],
-  ['decodeTokensPerSecond', 'Decode tokens/s (whole node)', '1'],
-  ['utilization', 'Utilisation (0–1]', '0.01'],
+  ['gpuHourUsd', 'GPU $/hour', '0.01', undefined],
+  ['gpus', 'GPUs', '1', undefined],
+  ['prefillTokensPerSecond', 'Prefill tokens/s (whole node)', '1', undefined],
+  ['decodeTokensPerSecond', 'Decode tokens/s (whole node)', '1', undefined],
+  ['utilization', 'Utilisation (0–1]', '0.01', '1'],
 ] as const;
 const RATE_FIELDS = [
   ['inputPerM', 'Input $/M'],
@@ -28,6 +28,12 @@ const RATE_FIELDS = [
 
 /** What a value of the scenario shown is, for the form's defaults. */
 const valueOf = (s: Scenario | null, field: string): string | undefined => (s && field in s ? String((s as unknown as Record<string, unknown>)[field]) : undefined);
+
+/** The label of a form field named in a refusal (`whatif.utilization` → "Utilisation (0–1]"). */
+function labelOf(param: string): string {
+  const field = param.startsWith(WHATIF_PREFIX) ? param.slice(WHATIF_PREFIX.length) : param;
+  return [...NODE_FIELDS, ...RATE_FIELDS].find(([name]) => name === field)?.[1] ?? (field === 'model' ? 'Model' : field);
+}
 
 /**
  * The What if panel: a plain GET form (it works without script), the scenario's figures beside
@@ -59,12 +65,17 @@ export function WhatIfPanel({
   const answer = result.ok ? result.answer : null;
   const even = answer && answer.scenario.kind === 'selfhosted' ? breakEven(answer.scenario, tokens, answer.baseline.costUsd, answer.whatIf.costUsd) : null;
   const monthly = tokensPerMonth(tokens, window);
+  // A refused scenario keeps what was typed in the form, so that only the field at fault needs fixing.
+  const typed = (field: string): string | undefined => {
+    const v = result.ok ? undefined : params[`${WHATIF_PREFIX}${field}`];
+    return typeof v === 'string' ? v : undefined;
+  };
   return (
     <section className="card" aria-labelledby="whatif-heading" id="what-if" data-testid="what-if">
       <h2 id="whatif-heading">What if these loops ran elsewhere?</h2>
       {!result.ok && (
         <p className="status-bad" role="status" data-testid="whatif-error">
-          {result.error} (<code>{result.field}</code>)
+          {labelOf(result.field)}: {result.error}
         </p>
       )}
       {answer && (
@@ -125,7 +136,8 @@ export function WhatIfPanel({
           <legend>Custom per-million rates (USD)</legend>
           {RATE_FIELDS.map(([field, label]) => (
             <label key={field}>
-              {label} <input type="number" min="0" step="any" name={`whatif.${field}`} defaultValue={shown?.kind === 'price' ? valueOf(shown, field) : undefined} />
+              {label}{' '}
+              <input type="number" min="0" step="any" name={`whatif.${field}`} defaultValue={typed(field) ?? (shown?.kind === 'price' ? valueOf(shown, field) : undefined)} />
             </label>
           ))}{' '}
           <button type="submit" name="whatif.scenario" value="price">
@@ -146,9 +158,9 @@ export function WhatIfPanel({
             ))}{' '}
             (sources and dates: <a href="/docs/pricing">docs/pricing</a>)
           </p>
-          {NODE_FIELDS.map(([field, label, step]) => (
+          {NODE_FIELDS.map(([field, label, step, max]) => (
             <label key={field}>
-              {label} <input type="number" min="0" step={step} name={`whatif.${field}`} defaultValue={valueOf(node, field)} />
+              {label} <input type="number" min="0" max={max} step={step} name={`whatif.${field}`} defaultValue={typed(field) ?? valueOf(node, field)} />
             </label>
           ))}{' '}
           <button type="submit" name="whatif.scenario" value="selfhosted">

@@ -37,6 +37,7 @@ export function ShareViewControl({
         submitLabel="Create share link"
         testId="share-form"
         secretLabel="Share link (copy it now: it is shown only this once)"
+        keepValues
       >
         <fieldset className="inline-fieldset">
           <legend>Figures</legend>

@@ -9,3 +9,24 @@ export function json(body: unknown, status = 200, headers: Record<string, string
 export function jsonError(status: number, error: string, extra: Record<string, unknown> = {}): Response {
   return json({ error, ...extra }, status);
 }
+
+const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+type Method = (typeof METHODS)[number];
+type Handler = (request: Request) => Response;
+
+/**
+ * Handlers for the methods a route does not take, to export beside its own
+ * (`export const { GET, PUT, PATCH, DELETE } = otherMethods('POST')`): a JSON 405 with `Allow`,
+ * where Next's own 405 has an empty body and no `Allow`.
+ */
+export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
+  const answer: Handler = (request) =>
+    json({ error: `${request.method} is not allowed here; use ${allowed.join(' or ')}` }, 405, { allow: allowed.join(', ') });
+  return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, Handler>;
+}
+
+/** Every method of an address that names no endpoint: a JSON 404 (Next's own is its HTML page). */
+export function noEndpoint(): Record<Method, Handler> {
+  const answer: Handler = (request) => jsonError(404, `no endpoint at ${new URL(request.url).pathname}`);
+  return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, Handler>;
+}

@@ -5,7 +5,7 @@ import { getUploadSummary } from '@/lib/data/upload-summary';
 import { hasNul, NUL_MESSAGE } from '@/lib/events/validate';
 import { isImportFormat } from '@/lib/importers/types';
 import { parsePartialParam } from '@/lib/http/partial-param';
-import { jsonError } from '@/lib/http/responses';
+import { jsonError, otherMethods } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
 
 /**
@@ -58,3 +58,5 @@ export async function POST(request: Request): Promise<Response> {
   });
   return new Response(body, { headers: { 'content-type': 'application/x-ndjson', 'cache-control': 'no-store' } });
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

@@ -1,7 +1,7 @@
 import { getCompare } from '@/lib/data/economics';
 import { parseCompareBy } from '@/lib/economics/params';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
-import { json, jsonError } from '@/lib/http/responses';
+import { json, jsonError, otherMethods } from '@/lib/http/responses';
 
 /**
  * GET /api/v1/compare?by=agent|model (economics-v1 "Compare"): the window's ended runs grouped by
@@ -15,3 +15,5 @@ export async function GET(request: Request): Promise<Response> {
   const answer = await getCompare(req.viewer, req.teams, req.window, by.value, { filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,7 +1,7 @@
 import { authenticateToken } from '@/lib/auth/request';
 import { detectFormat } from '@/lib/events/detect';
 import { parsePartialParam } from '@/lib/http/partial-param';
-import { json, jsonError } from '@/lib/http/responses';
+import { json, jsonError, otherMethods } from '@/lib/http/responses';
 import { receiveUpload } from '@/lib/ingest/receive';
 import { plural } from '@/lib/flags/describe';
 
@@ -30,3 +30,5 @@ export async function POST(request: Request): Promise<Response> {
   }
   return json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems, rejectedCount: result.rejectedCount });
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

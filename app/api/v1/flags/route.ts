@@ -1,6 +1,6 @@
 import { getFlags } from '@/lib/data/kpis';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
-import { json } from '@/lib/http/responses';
+import { json, otherMethods } from '@/lib/http/responses';
 
 /**
  * GET /api/v1/flags (api-v1.md): the window's run flags and the team's divergence flag.
@@ -12,3 +12,5 @@ export async function GET(request: Request): Promise<Response> {
   const answer = await getFlags(req.viewer, req.teams, req.window, { filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,6 +1,6 @@
 import { getKpis } from '@/lib/data/kpis';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
-import { json } from '@/lib/http/responses';
+import { json, otherMethods } from '@/lib/http/responses';
 
 /**
  * GET /api/v1/kpis (api-v1.md): the figures of kpis-v1.md for the window.
@@ -12,3 +12,5 @@ export async function GET(request: Request): Promise<Response> {
   const answer = await getKpis(req.viewer, req.teams, req.window, { filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,6 +1,6 @@
 import { getRuns } from '@/lib/data/runs';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
-import { jsonError, json } from '@/lib/http/responses';
+import { jsonError, json, otherMethods } from '@/lib/http/responses';
 import { parseRunsPageParams } from '@/lib/http/runs-params';
 
 /**
@@ -15,3 +15,5 @@ export async function GET(request: Request): Promise<Response> {
   const answer = await getRuns(req.viewer, req.teams, req.window, { ...page, filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

@@ -1,7 +1,7 @@
 import { getWhatIf } from '@/lib/data/economics';
 import { parseScenario } from '@/lib/economics/params';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
-import { json, jsonError } from '@/lib/http/responses';
+import { json, jsonError, otherMethods } from '@/lib/http/responses';
 
 /**
  * GET /api/v1/whatif?scenario=price|model|selfhosted&… (economics-v1 "What if"): the window's
@@ -18,3 +18,5 @@ export async function GET(request: Request): Promise<Response> {
   if (!result) return teamNotFound();
   return result.ok ? json(result.answer) : jsonError(400, result.error, { field: result.field });
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');

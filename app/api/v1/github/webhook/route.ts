@@ -1,4 +1,4 @@
-import { json } from '@/lib/http/responses';
+import { json, otherMethods } from '@/lib/http/responses';
 import { handleGithubWebhook } from '@/lib/ingest/github-webhook';
 import { ingestFileInWorker } from '@/lib/ingest/queue';
 
@@ -13,3 +13,5 @@ export async function POST(request: Request): Promise<Response> {
   });
   return json(answer.body, answer.status);
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

@@ -1,5 +1,5 @@
 import { authenticateToken } from '@/lib/auth/request';
-import { json, jsonError } from '@/lib/http/responses';
+import { json, jsonError, otherMethods } from '@/lib/http/responses';
 import { receiveHook } from '@/lib/ingest/hooks';
 import { HOOK_AGENTS, isHookAgent } from '@/lib/importers/types';
 
@@ -16,3 +16,5 @@ export async function POST(request: Request, { params }: { params: Promise<{ age
   const answer = await receiveHook(request, agent, { id: auth.viewer.teamId, slug: auth.viewer.teamSlug });
   return json(answer.body, answer.status, answer.headers);
 }
+
+export const { GET, PUT, PATCH, DELETE } = otherMethods('POST');

@@ -1,6 +1,6 @@
 import { getWeeklyKpis } from '@/lib/data/kpis';
 import { readKpiRequest, teamNotFound } from '@/lib/http/kpi-request';
-import { json } from '@/lib/http/responses';
+import { json, otherMethods } from '@/lib/http/responses';
 
 /**
  * GET /api/v1/kpis/weekly (api-v1.md): one entry per ISO week overlapping the window.
@@ -12,3 +12,5 @@ export async function GET(request: Request): Promise<Response> {
   const answer = await getWeeklyKpis(req.viewer, req.teams, req.window, { filters: req.filters });
   return answer ? json(answer) : teamNotFound();
 }
+
+export const { POST, PUT, PATCH, DELETE } = otherMethods('GET');
