@@ -39,6 +39,9 @@ test('an admin adds an alert destination, sends a test and sees its delivery; th
     await add.getByLabel('Weekly digest').check();
     await add.getByRole('button', { name: 'Add destination' }).click();
     await expect(add.getByRole('status')).toContainText('added: press "Send test" to check it.');
+    // Added: the form is cleared for the next one.
+    await expect(add.getByLabel('Incoming-webhook URL')).toHaveValue('');
+    await expect(add.getByLabel('Weekly digest')).not.toBeChecked();
 
     const port = new URL(hook.url).port;
     const destination = page.getByTestId('alert-destination').filter({ hasText: `127.0.0.1:${port}` });
@@ -73,6 +76,11 @@ test('an admin adds an alert destination, sends a test and sees its delivery; th
     await destination.getByRole('button', { name: 'Pause' }).click();
     await expect(destination).toContainText('paused');
     await destination.getByRole('button', { name: 'Remove' }).click();
+    await expect(destination).toContainText("Remove this destination? The team's flags stop reaching it.");
+    await destination.getByRole('button', { name: 'Cancel' }).click();
+    await expect(destination).toHaveCount(1);
+    await destination.getByRole('button', { name: 'Remove' }).click();
+    await destination.getByRole('button', { name: 'Yes, remove' }).click();
     await expect(destination).toHaveCount(0);
   } finally {
     await hook.close();
@@ -86,4 +94,6 @@ test('a URL that is not http(s) is refused with the reason', async ({ page }) =>
   await add.getByLabel('Incoming-webhook URL').fill('ftp://example.com/hook');
   await add.getByRole('button', { name: 'Add destination' }).click();
   await expect(add.getByRole('alert')).toHaveText('Only http:// and https:// URLs can receive alerts, not ftp:.');
+  // What was typed and ticked stays, so that only the field at fault needs fixing.
+  await expect(add.getByLabel('Incoming-webhook URL')).toHaveValue('ftp://example.com/hook');
 });

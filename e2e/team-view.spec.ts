@@ -110,6 +110,24 @@ test('cost is visible: tokens by kind on the cost card, each run’s cost in the
   await expect(page.getByTestId('run-tokens-parts')).toContainText('cache read');
 });
 
+test('sorting, paging and filtering the runs table come back to the table, not the top of the page', async ({ page }) => {
+  await page.goto(`/teams/platform?asOf=${AS_OF}`);
+  const table = page.getByTestId('runs-table');
+  const tableInView = async () => {
+    await expect(table).toBeInViewport();
+    expect(await page.evaluate(() => window.scrollY)).toBeGreaterThan(500);
+  };
+  await table.getByRole('link', { name: /^Tokens/ }).click();
+  await expect(page).toHaveURL(/sort=tokens.*#runs-heading$/);
+  await tableInView();
+  await page.getByRole('navigation', { name: 'Runs pages' }).getByRole('link', { name: 'Next →' }).click();
+  await expect(page).toHaveURL(/page=2.*#runs-heading$/);
+  await tableInView();
+  await page.getByTestId('filters').getByRole('button').click();
+  await expect(page).toHaveURL(/#runs-heading$/);
+  await tableInView();
+});
+
 test('charts: partial weeks marked, labelled bins, a scatter with axis titles whose points open their run', async ({ page }) => {
   await page.goto(`/teams/platform?asOf=${AS_OF}`);
   // The window starts mid-week (asOf is now): its first and last weeks are partial and say so.

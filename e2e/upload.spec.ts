@@ -45,6 +45,24 @@ test('a file with a bad event on line 3 is refused whole, naming the line and fi
   expect(await homeEventCount(page, TEAM)).toBe(before);
 });
 
+test('one mistake on many lines is listed once with how often; an empty file and one of no known format say so', async ({ page }) => {
+  const events = validEvents(uniqueTag('same-bad'), 40).map((e) => ({ ...e, ts: 'yesterday' }));
+  await uploadThroughPage(page, TEAM, { name: 'same.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.from(ndjson(events)) });
+  const rows = page.getByTestId('problems').locator('tbody tr');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first().locator('td').nth(0)).toHaveText('1');
+  await expect(rows.first().locator('td').nth(1)).toHaveText('ts');
+  await expect(rows.first().getByTestId('problem-repeats')).toHaveText('(and 39 more lines like it, up to line 40)');
+
+  await uploadThroughPage(page, TEAM, { name: 'empty.ndjson', mimeType: 'application/x-ndjson', buffer: Buffer.alloc(0) });
+  await expect(page.getByTestId('upload-empty')).toHaveText('Nothing to import: the file holds no events.');
+  await expect(page.getByTestId('stored-links')).toHaveCount(0);
+
+  await uploadThroughPage(page, TEAM, { name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('meeting notes, not events\n') });
+  await expect(page.getByTestId('upload-refused')).toContainText('Nothing was stored: cannot tell the format of notes.txt');
+  await expect(page.getByTestId('problems')).toHaveCount(0);
+});
+
 test('a CSV file is recognised by its .csv name', async ({ page }) => {
   const tag = uniqueTag('csv');
   const csv = [

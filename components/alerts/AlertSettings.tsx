@@ -102,14 +102,21 @@ export function AlertSettings({ teamSlug, destinations, linkBase, publicUrlSet }
               {d.kinds.length > 0 ? d.kinds.map((k) => FLAG_KIND_LABELS[k]).join(', ') : 'No flag'}
               {d.digest ? ' · weekly digest' : ''} · {d.signed ? 'signed' : 'unsigned'} · added {when(d.createdAt)}
             </p>
+            {/* Send test comes last: its answer, shown beside it, then moves no other button. */}
             <div className="inline-form">
-              <ActionForm action={testAlertAction.bind(null, teamSlug, d.id)} submitLabel="Send test" className="inline-form" testId="send-test" />
               <ActionForm
                 action={setAlertPausedAction.bind(null, teamSlug, d.id, !d.paused)}
                 submitLabel={d.paused ? 'Resume' : 'Pause'}
                 className="inline-form"
               />
-              <ActionForm action={removeAlertAction.bind(null, teamSlug, d.id)} submitLabel="Remove" danger className="inline-form" />
+              <ActionForm
+                action={removeAlertAction.bind(null, teamSlug, d.id)}
+                submitLabel="Remove"
+                danger
+                className="inline-form"
+                confirm="Remove this destination? The team's flags stop reaching it."
+              />
+              <ActionForm action={testAlertAction.bind(null, teamSlug, d.id)} submitLabel="Send test" className="inline-form" testId="send-test" />
             </div>
             <Deliveries deliveries={d.recent} />
           </div>

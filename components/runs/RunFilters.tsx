@@ -9,10 +9,10 @@ function first(v: string | string[] | undefined): string {
  * The runs table's own filters (status, flagged) as a plain GET form: they narrow the table
  * only, and keep the range and the view's filters.
  */
-export function RunFilters({ params }: { params: SearchParams }) {
+export function RunFilters({ params, anchor }: { params: SearchParams; /** The id the answer returns to (see RunsTable). */ anchor?: string }) {
   const keep = ['range', 'from', 'to', 'asOf', 'agent', 'model', 'repo', 'sort', 'dir'].filter((k) => first(params[k]));
   return (
-    <form method="get" className="form-row" aria-label="Runs table filters" data-testid="filters">
+    <form method="get" action={anchor ? `#${anchor}` : undefined} className="form-row" aria-label="Runs table filters" data-testid="filters">
       {keep.map((k) => (
         <input key={k} type="hidden" name={k} value={first(params[k])} />
       ))}

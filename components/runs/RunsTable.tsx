@@ -22,7 +22,10 @@ const COLUMNS: { key: RunSortKey | null; label: string; numeric?: boolean }[] = 
   { key: 'lastEventAt', label: 'Last event (UTC)' },
 ];
 
-/** One page of runs, with sortable headers and links to each run's drill-down. */
+/**
+ * One page of runs, with sortable headers and links to each run's drill-down. `anchor`: the id the
+ * headers' links return to, so that sorting a table far down a page does not land at its top.
+ */
 export function RunsTable({
   rows,
   params,
@@ -30,6 +33,7 @@ export function RunsTable({
   sort,
   desc,
   costs,
+  anchor,
 }: {
   rows: RunListItem[];
   /** Each run's cost, by run id. */
@@ -38,7 +42,9 @@ export function RunsTable({
   runHref: (run: string) => string;
   sort: RunSortKey;
   desc: boolean;
+  anchor?: string;
 }) {
+  const hash = anchor ? `#${anchor}` : '';
   return (
     <TableScroll label="Runs">
       <table data-testid="runs-table" className="runs-table">
@@ -55,7 +61,7 @@ export function RunsTable({
                   aria-sort={active ? (desc ? 'descending' : 'ascending') : undefined}
                 >
                   {c.key ? (
-                    <Link href={withParams(params, { sort: c.key, dir: nextDir, page: undefined })}>
+                    <Link href={`${withParams(params, { sort: c.key, dir: nextDir, page: undefined })}${hash}`}>
                       {c.label}
                       {active ? (desc ? ' ▼' : ' ▲') : ''}
                     </Link>
@@ -119,20 +125,24 @@ export function Pagination({
   total,
   params,
   noun = ['run', 'runs'],
+  anchor,
 }: {
   page: number;
   pageCount: number;
   total: number;
   params: SearchParams;
   noun?: [one: string, many: string];
+  /** The id the links return to (see RunsTable). */
+  anchor?: string;
 }) {
+  const hash = anchor ? `#${anchor}` : '';
   return (
     <nav className="pagination" aria-label={`${noun[1][0].toUpperCase()}${noun[1].slice(1)} pages`}>
       <span className="muted">
         {plural(total, noun[0], noun[1])} · page {page} of {pageCount}
       </span>
-      {page > 1 && <Link href={withParams(params, { page: String(page - 1) })}>← Previous</Link>}
-      {page < pageCount && <Link href={withParams(params, { page: String(page + 1) })}>Next →</Link>}
+      {page > 1 && <Link href={`${withParams(params, { page: String(page - 1) })}${hash}`}>← Previous</Link>}
+      {page < pageCount && <Link href={`${withParams(params, { page: String(page + 1) })}${hash}`}>Next →</Link>}
     </nav>
   );
 }

@@ -1,35 +1,14 @@
 'use client';
 
 import { useEffect, useRef, useState, type DragEvent } from 'react';
-import type { UploadLinks } from '@/lib/dashboard/upload-links';
-import { TableScroll } from '@/components/TableScroll';
+import { numberFormat, UploadResult, type Result } from './UploadResult';
 
-interface Problem {
-  line: number;
-  index?: number;
-  field: string;
-  message: string;
-  /** The file inside a zip upload. */
-  file?: string;
-}
-interface Result {
-  ok: boolean;
-  accepted: number;
-  duplicates: number;
-  rejectedCount: number;
-  problems: Problem[];
-  /** Where to look at what was stored (a successful upload that stored something). */
-  stored?: UploadLinks;
-}
 type State =
   | { phase: 'idle' }
   | { phase: 'uploading'; fraction: number }
   | { phase: 'processing'; fraction: number | null; events: number }
   | { phase: 'done'; result: Result }
   | { phase: 'error'; message: string };
-
-const numberFormat = new Intl.NumberFormat('en-US');
-const count = (n: number, one: string, many: string) => `${numberFormat.format(n)} ${n === 1 ? one : many}`;
 
 /** Where the browser keeps the team last uploaded to, so the form starts on it next time. */
 const LAST_TEAM_KEY = 'loopscope.upload.team';
@@ -227,94 +206,6 @@ function Progress({ label, fraction }: { label: string; fraction: number | null 
       >
         <div style={{ width: `${Math.round((fraction ?? 0) * 100)}%` }} />
       </div>
-    </div>
-  );
-}
-
-/** Where to see what the upload stored: the team's dashboard over those days, and its runs. */
-function StoredLinks({ stored }: { stored: UploadLinks }) {
-  return (
-    <div className="stored-links" data-testid="stored-links">
-      <p>
-        <a href={stored.team.href} data-testid="stored-team-link">
-          Open {stored.team.name}&apos;s dashboard{stored.span ? ` for ${stored.span}` : ''} →
-        </a>
-      </p>
-      {stored.runCount > 0 && (
-        <>
-          <p className="muted small">
-            {count(stored.runCount, 'run', 'runs')} stored{stored.runs.length < stored.runCount ? ` (the ${stored.runs.length} with the most events)` : ''}:
-          </p>
-          <ul className="stored-runs">
-            {stored.runs.map((r) => (
-              <li key={r.run}>
-                <a href={r.href}>
-                  <code>{r.run}</code>
-                </a>{' '}
-                <span className="muted small">{count(r.events, 'event', 'events')}</span>
-              </li>
-            ))}
-          </ul>
-        </>
-      )}
-    </div>
-  );
-}
-
-function UploadResult({ result }: { result: Result }) {
-  return (
-    <div style={{ marginTop: '1rem' }} data-testid="upload-result">
-      {result.ok ? (
-        <div className="stat-row" role="status">
-          <div className="stat">
-            <strong data-testid="accepted-count">{numberFormat.format(result.accepted)}</strong>accepted
-          </div>
-          <div className="stat">
-            <strong data-testid="duplicate-count">{numberFormat.format(result.duplicates)}</strong>
-            {result.duplicates === 1 ? 'duplicate' : 'duplicates'}
-          </div>
-          <div className="stat">
-            <strong>{numberFormat.format(result.rejectedCount)}</strong>rejected
-          </div>
-        </div>
-      ) : (
-        <p role="alert" className="status-bad">
-          {count(result.rejectedCount, 'invalid event', 'invalid events')}: nothing was stored. Fix {result.rejectedCount === 1 ? 'it' : 'them'}, or
-          tick “store the valid events”.
-        </p>
-      )}
-      {result.stored && <StoredLinks stored={result.stored} />}
-      {result.problems.length > 0 && (
-        <TableScroll label="Problems">
-          <table data-testid="problems">
-            <caption className="muted" style={{ textAlign: 'left', padding: '0.5rem 0' }}>
-              Problems{result.problems.length < result.rejectedCount ? ` (first ${result.problems.length})` : ''}
-            </caption>
-            <thead>
-              <tr>
-                <th scope="col" className="num">Line</th>
-                <th scope="col">Field</th>
-                <th scope="col">Problem</th>
-              </tr>
-            </thead>
-            <tbody>
-              {result.problems.map((p, i) => (
-                <tr key={i}>
-                  <td className="num">
-                    {p.file && <span className="muted">{p.file}:</span>}
-                    {p.line}
-                    {p.index !== undefined && <span className="muted"> (#{p.index})</span>}
-                  </td>
-                  <td>
-                    <code>{p.field || '—'}</code>
-                  </td>
-                  <td>{p.message}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </TableScroll>
-      )}
     </div>
   );
 }

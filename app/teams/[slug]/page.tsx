@@ -240,7 +240,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
       </section>
       <section className="card" aria-labelledby="runs-heading">
         <h2 id="runs-heading">Runs</h2>
-        <RunFilters params={query} />
+        <RunFilters params={query} anchor="runs-heading" />
         {runs.total === 0 ? (
           <p className="muted">No run matches these filters in this window.</p>
         ) : (
@@ -252,8 +252,9 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
               runHref={runHref}
               sort={runQuery.sort ?? 'lastEventAt'}
               desc={runQuery.desc ?? (runQuery.sort ?? 'lastEventAt') !== 'run'}
+              anchor="runs-heading"
             />
-            <Pagination page={runs.page} pageCount={runs.pageCount} total={runs.total} params={query} />
+            <Pagination page={runs.page} pageCount={runs.pageCount} total={runs.total} params={query} anchor="runs-heading" />
           </>
         )}
       </section>

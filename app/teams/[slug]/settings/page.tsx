@@ -90,7 +90,7 @@ export default async function TeamSettingsPage({ params }: { params: Promise<{ s
                     <td>
                       <code>{t.prefix}…</code>
                     </td>
-                    <td>{t.name ?? '—'}</td>
+                    <td className="answer">{t.name ?? '—'}</td>
                     <td>{t.scopes.join(', ')}</td>
                     <td>{when(t.createdAt)}</td>
                     <td>{when(t.lastUsedAt)}</td>
