@@ -45,34 +45,65 @@ ${ALERT_USAGE}
 Database: DATABASE_URL (postgres://…) when set, else the SQLite file DATABASE_PATH
 (default ./data/loopscope.db)`;
 
+/** Words each command takes after its name (`team create <slug>`: 2), so that a stray one is refused rather than ignored. */
+const WORDS: Record<string, number> = {
+  'team create': 2,
+  'team set': 2,
+  'team show': 2,
+  'token create': 1,
+  'user create': 2,
+  'user password': 2,
+  import: 1,
+  'import-git': 1,
+  'alert add': 1,
+  'alert list': 1,
+  'alert test': 2,
+  'alert pause': 2,
+  'alert resume': 2,
+  'alert remove': 2,
+  backup: 1,
+  'migrate-to-postgres': 1,
+  demo: 0,
+};
+
+/** parseArgs, its refusals (an unknown option, one without its value) as usage errors. */
+function parseCommandLine(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        name: { type: 'string' },
+        team: { type: 'string', multiple: true },
+        admin: { type: 'boolean' },
+        scope: { type: 'string' },
+        format: { type: 'string' },
+        partial: { type: 'boolean' },
+        full: { type: 'boolean' },
+        // Importers (lib/cli/importers.ts).
+        'github-secret': { type: 'string' },
+        'bug-label': { type: 'string' },
+        'repo-map': { type: 'string', multiple: true },
+        'no-repo-map': { type: 'string', multiple: true },
+        repo: { type: 'string' },
+        days: { type: 'string' },
+        ref: { type: 'string' },
+        // Alerts (lib/cli/alerts.ts).
+        url: { type: 'string' },
+        secret: { type: 'string' },
+        kinds: { type: 'string' },
+        digest: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (err) {
+    if (String((err as { code?: unknown }).code).startsWith('ERR_PARSE_ARGS')) throw new UsageError((err as Error).message);
+    throw err;
+  }
+}
+
 async function main(argv: string[]): Promise<void> {
-  const { positionals, values } = parseArgs({
-    args: argv,
-    allowPositionals: true,
-    options: {
-      name: { type: 'string' },
-      team: { type: 'string', multiple: true },
-      admin: { type: 'boolean' },
-      scope: { type: 'string' },
-      format: { type: 'string' },
-      partial: { type: 'boolean' },
-      full: { type: 'boolean' },
-      // Importers (lib/cli/importers.ts).
-      'github-secret': { type: 'string' },
-      'bug-label': { type: 'string' },
-      'repo-map': { type: 'string', multiple: true },
-      'no-repo-map': { type: 'string', multiple: true },
-      repo: { type: 'string' },
-      days: { type: 'string' },
-      ref: { type: 'string' },
-      // Alerts (lib/cli/alerts.ts).
-      url: { type: 'string' },
-      secret: { type: 'string' },
-      kinds: { type: 'string' },
-      digest: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { positionals, values } = parseCommandLine(argv);
   const [command, sub, ...rest] = positionals;
   if (values.help || !command) {
     console.log(USAGE);
@@ -80,6 +111,8 @@ async function main(argv: string[]): Promise<void> {
   }
   useDirectWrites();
   const key = ['team', 'token', 'user', 'alert'].includes(command) ? `${command} ${sub ?? ''}` : command;
+  const words = WORDS[key];
+  if (words !== undefined && positionals.length - 1 > words) throw new UsageError(`unexpected argument '${positionals[words + 1]}'`);
   switch (key) {
     case 'team create': {
       const slug = rest[0];

@@ -88,3 +88,23 @@ describe('CLI import commands', () => {
     expect(cli('import-git', repo, '--team', 'acme', '--days', 'x').status).toBe(2);
   });
 });
+
+describe('CLI usage errors', () => {
+  it('refuses a stray argument or an unknown option with the usage and exit 2, storing nothing', () => {
+    const csv = path.join(dir, 'one.csv');
+    fs.writeFileSync(csv, 'id,type,ts,run\nstray-1,run.started,2026-11-20T10:00:00Z,stray-run\n');
+    const stray = cli('import', csv, csv, '--team', 'acme');
+    expect(stray.status).toBe(2);
+    expect(stray.stderr).toContain(`error: unexpected argument '${csv}'`);
+    expect(stray.stderr).toContain('Usage: npm run cli -- <command>');
+    expect(cli('team', 'create', 'stray', 'extra').status).toBe(2);
+    expect(cli('team', 'show', 'stray').status).toBe(1); // so it was not made
+    const unknown = cli('team', 'create', 'other', '--nmae', 'Other');
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--nmae'");
+    expect(cli('team', 'create', 'other', '--name').status).toBe(2); // an option without its value
+    // The same commands, well formed, work.
+    expect(cli('import', csv, '--team', 'acme').status).toBe(0);
+    expect(cli('team', 'create', 'other', '--name', 'Other').status).toBe(0);
+  });
+});
