@@ -54,6 +54,16 @@ describe('parseScenario', () => {
     expect(got).toMatchObject({ ok: false, field });
     if (!got.ok) expect(got.error).toContain(field);
   });
+  it('says what is wrong with a number in words: a negative one by its bound, one too large as such', () => {
+    const error = (s: string) => {
+      const got = parseScenario(q(s));
+      return got.ok ? null : got.error;
+    };
+    expect(error(price.replace('inputPerM=1', 'inputPerM=-1'))).toBe('inputPerM must be 0 or more (USD per million tokens); got "-1"');
+    expect(error(node.replace('gpuHourUsd=2', 'gpuHourUsd=-2'))).toBe('gpuHourUsd must be more than 0; got "-2"');
+    expect(error(price.replace('inputPerM=1', 'inputPerM=1e400'))).toBe('inputPerM is too large a number; got "1e400"');
+    expect(error(price.replace('inputPerM=1', 'inputPerM=0x10'))).toBe('inputPerM must be a decimal number; got "0x10"');
+  });
   it('a scenario round-trips through its query parameters', () => {
     const value = { kind: 'selfhosted' as const, gpuHourUsd: 2.5, gpus: 8, prefillTokensPerSecond: 40000, decodeTokensPerSecond: 4000, utilization: 0.6 };
     expect(parseScenario(new URLSearchParams(scenarioParams(value)))).toEqual({ ok: true, value });

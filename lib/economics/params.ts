@@ -11,9 +11,12 @@ export type ParamResult<T> = { ok: true; value: T } | { ok: false; field: string
 /** Longest model id accepted, as the filters' MAX_FILTER_CHARS. */
 const MAX_MODEL_CHARS = 200;
 
-/** A plain decimal number (no hex, no Infinity, no blank): what a form or a script sends. */
-const DECIMAL = /^\+?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
-const decimal = z.string().regex(DECIMAL, 'must be a decimal number').transform(Number).pipe(z.number().finite());
+/**
+ * A plain decimal number (no hex, no Infinity, no blank): what a form or a script sends. A sign is
+ * read, so that a negative value is refused by its field's bound ("must be 0 or more").
+ */
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const decimal = z.string().regex(DECIMAL, 'must be a decimal number').transform(Number).pipe(z.number({ error: 'is too large a number' }));
 
 const FIELD_RULES = {
   rate: decimal.pipe(z.number().min(0, 'must be 0 or more (USD per million tokens)')),

@@ -291,13 +291,11 @@ function checkField(kind: number, v: unknown): string | null {
       if (typeof v !== 'string') return `must be a string, got ${show(v)}`;
       return unstorable(v);
     case K_INT0:
-      return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= Number.MAX_SAFE_INTEGER
-        ? null
-        : `must be an integer ≥ 0, got ${show(v)}`;
+      if (isUnsafeInteger(v)) return UNSAFE_INTEGER_MESSAGE;
+      return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? null : `must be an integer ≥ 0, got ${show(v)}`;
     case K_INT1:
-      return typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= Number.MAX_SAFE_INTEGER
-        ? null
-        : `must be an integer ≥ 1, got ${show(v)}`;
+      if (isUnsafeInteger(v)) return UNSAFE_INTEGER_MESSAGE;
+      return typeof v === 'number' && Number.isInteger(v) && v >= 1 ? null : `must be an integer ≥ 1, got ${show(v)}`;
     case K_NUM0:
       return typeof v === 'number' && v >= 0 && v !== Infinity ? null : `must be a number ≥ 0, got ${show(v)}`;
     case K_BOOL:
@@ -322,6 +320,13 @@ function checkField(kind: number, v: unknown): string | null {
 function problem(line: number, index: number | undefined, field: string, message: string): Problem {
   return index === undefined ? { line, field, message } : { line, index, field, message };
 }
+
+/**
+ * An integer past 2^53 − 1: JSON.parse has already rounded it (9007199254740993 reads as …992),
+ * so the message cannot quote what was sent, and says why instead.
+ */
+const isUnsafeInteger = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v > Number.MAX_SAFE_INTEGER;
+const UNSAFE_INTEGER_MESSAGE = `must be at most ${Number.MAX_SAFE_INTEGER} (2^53 − 1): larger integers lose their exact value`;
 
 /** `problems` with that of a string field that cannot be stored as sent (see unstorable), if any. */
 function addIfUnstorable(problems: Problem[] | null, line: number, index: number | undefined, field: string, v: unknown): Problem[] | null {
