@@ -4,9 +4,11 @@ import { Sparkline } from '@/components/charts/Sparkline';
 import { Delta } from '@/components/dashboard/Delta';
 import { RangePicker } from '@/components/dashboard/RangePicker';
 import { VerdictChart } from '@/components/overview/VerdictChart';
+import { MakeTeamHint } from '@/components/MakeTeamHint';
 import { TableScroll } from '@/components/TableScroll';
 import { currentViewer } from '@/lib/auth/viewer';
 import { pageNow } from '@/lib/data/read-cache';
+import { isAdmin } from '@/lib/data/viewer';
 import { OVERVIEW_SORT_KEYS, overview, sortOverview, type OverviewRow, type OverviewSortKey } from '@/lib/dashboard/overview';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { VERDICT_LABELS, VERDICT_RULE_LINES } from '@/lib/dashboard/verdict';
@@ -109,8 +111,8 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
         <div className="card empty">
           <h2>No teams yet</h2>
           <p>
-            Make one with <code>npm run cli -- team create my-team</code>, then <a href="/upload">upload a run log</a> or
-            point an agent at <code>POST /api/v1/events</code>.
+            <MakeTeamHint admin={isAdmin(viewer)} />, then <a href="/upload">upload a run log</a> or point an agent at it
+            (its settings&apos; Connect agents page says how).
           </p>
         </div>
       ) : (

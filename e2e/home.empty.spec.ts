@@ -17,4 +17,8 @@ test('the upload page says there is no team to upload into', async ({ page }) =>
   await page.goto('/upload');
   await expect(page.getByRole('heading', { name: 'No team to upload into' })).toBeVisible();
   await expect(page.getByTestId('file-input')).toHaveCount(0);
+  // An admin is shown where to make one, in the app itself.
+  await page.getByRole('link', { name: 'Create a team in Settings' }).click();
+  await expect(page).toHaveURL(/\/settings#add-team$/);
+  await expect(page.getByTestId('create-team')).toBeVisible();
 });

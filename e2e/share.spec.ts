@@ -41,6 +41,10 @@ test('a manager shares a dashboard view; a visitor without an account sees it un
     await expect(visitor.getByTestId(chart).locator('svg.chart-wide polyline').first()).toBeAttached();
   }
   await expect(visitor.getByTestId('weekly-chart').locator('svg.chart-wide rect.bar:has(> title)')).toHaveCount(await visitor.getByTestId('weekly-table').locator('tbody tr').count());
+  // At most 25 flags listed; the downloads carry the rest.
+  const flagCount = Number(/\((\d+)\)/.exec(await visitor.getByRole('heading', { name: /^Busy but not converging/ }).innerText())![1]);
+  await expect(visitor.getByTestId('flag-list').locator('li')).toHaveCount(Math.min(flagCount, 25));
+  if (flagCount > 25) await expect(visitor.getByTestId('more-flags')).toHaveText(`The other ${flagCount - 25} flags are in the CSV and JSON downloads below.`);
   // 12 weeks back from the demo's 10 weeks of data: the period before holds nothing, and the page says why no change is shown.
   await expect(visitor.getByTestId('previous-note')).toContainText('holds no activity to compare with');
   await expect(visitor.locator('.delta')).toHaveCount(0);

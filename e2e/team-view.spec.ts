@@ -112,6 +112,7 @@ test('cost is visible: tokens by kind on the cost card, each run’s cost in the
 
 test('sorting, paging and filtering the runs table come back to the table, not the top of the page', async ({ page }) => {
   await page.goto(`/teams/platform?asOf=${AS_OF}`);
+  await expect(page).toHaveTitle(/^Platform · /); // the team's name, not its slug
   const table = page.getByTestId('runs-table');
   const tableInView = async () => {
     await expect(table).toBeInViewport();

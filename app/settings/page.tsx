@@ -106,7 +106,9 @@ export default async function SettingsPage() {
             ))}
           </ul>
         )}
-        <h3 className="small-heading">Add a team</h3>
+        <h3 className="small-heading" id="add-team">
+          Add a team
+        </h3>
         <ActionForm action={createTeamAction} submitLabel="Create team" testId="create-team">
           <label>
             Slug

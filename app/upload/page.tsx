@@ -1,14 +1,17 @@
 import type { Metadata } from 'next';
 import { connection } from 'next/server';
+import { MakeTeamHint } from '@/components/MakeTeamHint';
 import { UploadForm } from '@/components/upload/UploadForm';
 import { currentViewer } from '@/lib/auth/viewer';
 import { listTeamSummaries } from '@/lib/data/teams';
+import { isAdmin } from '@/lib/data/viewer';
 
 export const metadata: Metadata = { title: 'Upload' };
 
 export default async function UploadPage() {
   await connection();
-  const teams = (await listTeamSummaries(await currentViewer('/upload'))).map((t) => ({ slug: t.slug, name: t.name }));
+  const viewer = await currentViewer('/upload');
+  const teams = (await listTeamSummaries(viewer)).map((t) => ({ slug: t.slug, name: t.name }));
   return (
     <>
       <h1>Upload run logs</h1>
@@ -21,7 +24,7 @@ export default async function UploadPage() {
         <div className="card empty">
           <h2>No team to upload into</h2>
           <p>
-            Make one first: <code>npm run cli -- team create my-team</code>
+            <MakeTeamHint admin={isAdmin(viewer)} />.
           </p>
         </div>
       ) : (

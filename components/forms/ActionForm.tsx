@@ -38,12 +38,14 @@ export function ActionForm({
 }) {
   const [state, formAction, pending] = useActionState(action, null);
   const [asking, setAsking] = useState(false);
+  const [copied, setCopied] = useState(false);
   const yes = useRef<HTMLButtonElement>(null);
   const form = useRef<HTMLFormElement>(null);
   useEffect(() => {
     if (asking) yes.current?.focus();
   }, [asking]);
   useEffect(() => {
+    setCopied(false);
     if (state?.ok && !keepValues) form.current?.reset();
   }, [state, keepValues]);
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -63,7 +65,7 @@ export function ActionForm({
       {!confirm ? (
         submit
       ) : asking || pending ? (
-        <span className="confirm" role="group" aria-label={confirm}>
+        <span className="confirm" role="group" aria-label={confirm} onKeyDown={(e) => e.key === 'Escape' && setAsking(false)}>
           <span className="confirm-question">{confirm}</span>
           {submit}
           <button type="button" className="secondary" onClick={() => setAsking(false)}>
@@ -95,8 +97,8 @@ export function ActionForm({
             {secretLabel}
             <input type="text" readOnly value={state.secret} onFocus={(e) => e.currentTarget.select()} data-testid="secret-value" />
           </label>
-          <button type="button" className="secondary" onClick={() => navigator.clipboard?.writeText(state.secret!)}>
-            Copy
+          <button type="button" className="secondary" onClick={() => navigator.clipboard?.writeText(state.secret!).then(() => setCopied(true))}>
+            {copied ? 'Copied' : 'Copy'}
           </button>
         </div>
       )}

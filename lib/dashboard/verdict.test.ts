@@ -55,6 +55,8 @@ describe('judgeTeams', () => {
   it('calls tokens with no merged change, or no surviving one, burning whatever the others do', () => {
     const ref = verdictReference([cheapFast, cheapMid, cheapSlow]);
     expect(judgeTeam(kpisFixture({ merged: 0, eligible: 0, survived: 0, costUsd: 2.5 }), ref)).toMatchObject({ verdict: 'burning', reason: '$2.50 of tokens and no change merged' });
+    // A tiny cost reads as the cards show it, not as $0.00.
+    expect(judgeTeam(kpisFixture({ merged: 0, eligible: 0, survived: 0, costUsd: 0.0033 }), ref)).toMatchObject({ reason: '$0.0033 of tokens and no change merged' });
     expect(judgeTeam(kpisFixture({ merged: 8, eligible: 6, survived: 0, costUsd: 4 }), ref).verdict).toBe('burning');
     // Without anyone to compare with, the absolute part still applies.
     expect(judgeTeam(kpisFixture({ merged: 0, eligible: 0, survived: 0, costUsd: 2.5 }), verdictReference([])).verdict).toBe('burning');

@@ -10,6 +10,7 @@
  * the organisation, its models and its work.
  */
 import type { Kpis } from '@/lib/kpi/types';
+import { formatUsd } from '@/lib/format';
 
 export type Verdict = 'burning' | 'costly' | 'ships' | 'too-little-data';
 
@@ -94,7 +95,8 @@ export function verdictReference(teams: readonly Kpis[]): VerdictReference {
   return { placed: placed.length, outputMedian, costMedian, costlyAbove: costMedian === null ? null : costMedian * VERDICT_THRESHOLDS.costlyFactor };
 }
 
-const usd = (v: number) => `$${v < 10 ? v.toFixed(2) : Math.round(v).toLocaleString('en-US')}`;
+/** Whole dollars from $10; below, as the cards show money (so a tiny cost reads $0.0033, not $0.00). */
+const usd = (v: number) => (v < 10 ? formatUsd(v) : `$${Math.round(v).toLocaleString('en-US')}`);
 const perWeek = (v: number) => `${v.toFixed(1)}/week`;
 
 /** One team's verdict against the reference of the teams shown. */

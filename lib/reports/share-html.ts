@@ -74,6 +74,9 @@ export interface SharePageMeta {
   token: string;
 }
 
+/** Flags listed on the page: a long window can hold hundreds, which the downloads carry whole. */
+const SHOWN_FLAGS = 25;
+
 export function sharePageHtml(report: Report, meta: SharePageMeta): string {
   const teamNames = report.teams.map((t) => t.name).join(' + ');
   const cards = kpiCardModels(report.kpis, report.previous);
@@ -136,9 +139,14 @@ ${report.weeks.map(
   ${
     report.flags.length === 0
       ? html`<p class="muted">No loop is flagged in this window.</p>`
-      : html`<ul class="flags" data-testid="flag-list">${report.flags.map(
+      : html`<ul class="flags" data-testid="flag-list">${report.flags.slice(0, SHOWN_FLAGS).map(
           (f) => html`<li><span class="kind ${f.kind === 'stalled' || f.kind === 'chatter' ? 'muted' : 'bad'}">${FLAG_KIND_LABELS[f.kind]}</span> ${'run' in f ? html`<code>${f.run}</code>` : html`<strong>whole team</strong>`}<div class="muted">${describeFlag(f)}</div></li>`,
         )}</ul>`
+  }
+  ${
+    report.flags.length > SHOWN_FLAGS
+      ? html`<p class="muted" data-testid="more-flags">The other ${formatInt(report.flags.length - SHOWN_FLAGS)} flags are in the CSV and JSON downloads below.</p>`
+      : ''
   }
 </section>
 ${economicsHtml(report.economics)}

@@ -36,7 +36,8 @@ interface TeamPageProps {
 
 export async function generateMetadata({ params }: TeamPageProps): Promise<Metadata> {
   const { slug } = await params;
-  return { title: slug };
+  const team = await findTeam(await currentViewer(`/teams/${slug}`), slug);
+  return { title: team?.name ?? 'Not found' };
 }
 
 /** Flags listed on the dashboard, newest first; the flags page lists them all. */
