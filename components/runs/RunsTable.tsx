@@ -6,7 +6,8 @@ import { withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import type { CostTotals } from '@/lib/kpi/types';
 import { formatInt, formatUsd, plural } from '@/lib/format';
 
-const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
+const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'UTC' });
 
 const COLUMNS: { key: RunSortKey | null; label: string; numeric?: boolean }[] = [
   { key: 'run', label: 'Run' },
@@ -46,7 +47,7 @@ export function RunsTable({
 }) {
   const hash = anchor ? `#${anchor}` : '';
   return (
-    <TableScroll label="Runs">
+    <TableScroll label="Runs" stacked>
       <table data-testid="runs-table" className="runs-table">
         <thead>
           <tr>
@@ -76,40 +77,53 @@ export function RunsTable({
         <tbody>
           {rows.map((r) => (
             <tr key={r.run} data-run={r.run} data-flagged={r.flags.length > 0 ? 'yes' : 'no'}>
-              <td>
-                <Link href={runHref(r.run)}>
-                  <code>{r.run}</code>
-                </Link>
-                {r.task && <div className="muted small task">{r.task}</div>}
+              {/* A cell of several parts holds them in one div: on a phone (stacked), the cell lays out its label and one value. */}
+              <td data-label="Run">
+                <div>
+                  <Link href={runHref(r.run)}>
+                    <code>{r.run}</code>
+                  </Link>
+                  {r.task && <div className="muted small task">{r.task}</div>}
+                </div>
               </td>
-              <td>
-                {r.agent ?? '—'}
-                <div className="muted small">{r.model ?? ''}</div>
+              <td data-label="Agent · model">
+                <div>
+                  {r.agent ?? '—'}
+                  <div className="muted small">{r.model ?? ''}</div>
+                </div>
               </td>
-              <td>{r.repo ?? '—'}</td>
-              <td>{r.status}</td>
-              <td className="num">{formatInt(r.iterations)}</td>
-              <td className="num">{formatInt(r.tokens.total)}</td>
-              <td className="num" data-testid="run-cost">
+              <td data-label="Repository">{r.repo ?? '—'}</td>
+              <td data-label="Status">{r.status}</td>
+              <td className="num" data-label="Iterations">{formatInt(r.iterations)}</td>
+              <td className="num" data-label="Tokens">{formatInt(r.tokens.total)}</td>
+              <td className="num" data-label="Cost" data-testid="run-cost">
                 {formatUsd(costs.get(r.run)?.costUsd ?? null)}
               </td>
-              <td className="num">{formatInt(r.messages)}</td>
-              <td className="num">{formatInt(r.toolCalls)}</td>
-              <td>
-                {r.mergedAt !== null ? (
-                  <span className="status-ok">merged</span>
-                ) : r.linkedChanges > 0 ? (
-                  'change open'
-                ) : (
-                  <span className="muted">no change</span>
-                )}
-                {r.flags.map((f) => (
-                  <span key={f} className={`flag-kind flag-${f}`}>
-                    {f.replace(/_/g, ' ')}
-                  </span>
-                ))}
+              <td className="num" data-label="Messages">{formatInt(r.messages)}</td>
+              <td className="num" data-label="Tool calls">{formatInt(r.toolCalls)}</td>
+              <td data-label="Outcome">
+                <div>
+                  {r.mergedAt !== null ? (
+                    <span className="status-ok">merged</span>
+                  ) : r.linkedChanges > 0 ? (
+                    'change open'
+                  ) : (
+                    <span className="muted">no change</span>
+                  )}
+                  {r.flags.map((f) => (
+                    <span key={f} className={`flag-kind flag-${f}`}>
+                      {f.replace(/_/g, ' ')}
+                    </span>
+                  ))}
+                </div>
               </td>
-              <td>{when.format(r.lastEventAt)}</td>
+              {/* Day and time on two lines: one column less wide, so that the table fits a desktop card. */}
+              <td data-label="Last event (UTC)">
+                <div>
+                  {day.format(r.lastEventAt)}
+                  <div className="muted small">{time.format(r.lastEventAt)}</div>
+                </div>
+              </td>
             </tr>
           ))}
         </tbody>
