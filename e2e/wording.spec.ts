@@ -25,6 +25,10 @@ test('an empty window says there is nothing yet instead of a formula of zeros', 
   await expect(page.getByTestId('kpi-survival')).toContainText('no merged change to judge yet');
   await expect(page.getByTestId('kpi-convergence')).toContainText('no run ended in this window');
   await expect(page.locator('main')).not.toContainText('÷ (0 ×');
+  // Empty charts and tables would only repeat it: they are left out.
+  await expect(page.locator('#weekly-heading')).toHaveCount(0);
+  await expect(page.getByTestId('what-if')).toHaveCount(0);
+  await expect(page.locator('#runs-heading')).toHaveCount(0);
 });
 
 test('revoking an API token asks first', async ({ page }) => {

@@ -40,7 +40,7 @@ export default async function SettingsPage() {
                 <tr key={u.id} data-user={u.email}>
                   <td>{u.email}</td>
                   <td>{u.role}</td>
-                  <td>{u.teams.length === 0 ? <span className="muted">{u.role === 'admin' ? 'all (admin)' : 'none'}</span> : u.teams.join(', ')}</td>
+                  <td>{u.role === 'admin' ? <span className="muted">all (admin)</span> : u.teams.length === 0 ? <span className="muted">none</span> : u.teams.join(', ')}</td>
                   <td>{day(u.createdAt)}</td>
                   <td>
                     {u.id !== viewer.userId && (
@@ -54,7 +54,13 @@ export default async function SettingsPage() {
                         <ActionForm action={resetPasswordAction.bind(null, u.id)} submitLabel="Set password" className="inline-form">
                           <input type="password" name="password" minLength={8} required autoComplete="new-password" aria-label={`New password for ${u.email}`} placeholder="new password" />
                         </ActionForm>
-                        <ActionForm action={deleteUserAction.bind(null, u.id)} submitLabel="Remove" danger className="inline-form" />
+                        <ActionForm
+                          action={deleteUserAction.bind(null, u.id)}
+                          submitLabel="Remove"
+                          danger
+                          className="inline-form"
+                          confirm={`Remove ${u.email}? Their account and sessions end.`}
+                        />
                       </div>
                     )}
                   </td>
@@ -80,16 +86,18 @@ export default async function SettingsPage() {
               <option value="admin">admin</option>
             </select>
           </label>
-          <label>
-            Teams
-            <select name="teams" multiple size={Math.min(5, Math.max(2, teams.length))}>
-              {teams.map((t) => (
-                <option key={t.slug} value={t.slug}>
-                  {t.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <fieldset className="inline-fieldset">
+            <legend>Teams (a member sees only these; an admin sees all)</legend>
+            {teams.length === 0 ? (
+              <span className="muted">No team yet: add one below.</span>
+            ) : (
+              teams.map((t) => (
+                <label key={t.slug} className="checkbox">
+                  <input type="checkbox" name="teams" value={t.slug} /> {t.name}
+                </label>
+              ))
+            )}
+          </fieldset>
         </ActionForm>
       </section>
 

@@ -116,149 +116,154 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
           {previousNote}
         </p>
       )}
-      <div className="grid-2">
-        <section className="card" aria-labelledby="weekly-heading">
-          <h2 id="weekly-heading">Token cost against merged and surviving changes</h2>
-          <WeeklyOutputChart data={weeks} />
-          <p className="muted small">
-            A week&apos;s surviving changes show once all of them are 7 days old.{partialNote ? ` ${partialNote}` : ''}
-          </p>
-          <details>
-            <summary>Figures by week</summary>
-            <WeeklyTable weeks={weekly.weeks} />
-          </details>
-        </section>
-        <section className="card" aria-labelledby="rates-heading">
-          <h2 id="rates-heading">Week-survival and defect rate by week of merge</h2>
-          <WeeklyRatesChart data={weeks} />
-          <p className="muted small">
-            A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.{partialNote ? ` ${partialNote}` : ''}
-          </p>
-        </section>
-        <section className="card" aria-labelledby="ttf-heading">
-          <h2 id="ttf-heading">Time to fix</h2>
-          {ttf.opened === 0 ? (
-            <p className="muted">No defect was opened in this window.</p>
-          ) : (
-            <>
-              <p className="ttf-figures" data-testid="ttf-figures">
-                Kaplan–Meier median <strong>{formatHours(ttf.kmP50Hours)}</strong>
-                <span className="muted">
-                  {' '}
-                  (of the {plural(ttf.opened, 'defect', 'defects')} opened in this window,{' '}
-                  {ttf.open === 0 ? 'all fixed' : `the ${formatInt(ttf.open)} still open counted as not fixed yet`})
-                </span>
-                <br />
-                Median of the fixed ones only (p50) <strong>{formatHours(ttf.p50Hours)}</strong> · p90 <strong>{formatHours(ttf.p90Hours)}</strong>
-              </p>
-              <TimeToFixCharts buckets={fixBuckets} kmCurve={chartCurve(dashboard.timeToFix.kmCurve)} />
+      {/* Without data in the window, the cards say so above; empty charts and tables would only repeat it. */}
+      {hasData && (
+        <>
+          <div className="grid-2">
+            <section className="card" aria-labelledby="weekly-heading">
+              <h2 id="weekly-heading">Token cost against merged and surviving changes</h2>
+              <WeeklyOutputChart data={weeks} />
               <p className="muted small">
-                Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time
-                {ttf.open === 0 ? '' : `, counting ${ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored`} (Kaplan–Meier); it crosses 50% at
-                the median.
+                A week&apos;s surviving changes show once all of them are 7 days old.{partialNote ? ` ${partialNote}` : ''}
               </p>
               <details>
-                <summary>Figures</summary>
-                <div className="table-scroll">
-                  <table data-testid="ttf-table">
-                    <thead>
-                      <tr>
-                        <th scope="col">Fixed within</th>
-                        <th scope="col" className="num">Defects</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {fixBuckets.map((b) => (
-                        <tr key={b.label}>
-                          <td>{b.label}</td>
-                          <td className="num">{b.defects}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                  <table>
-                    <thead>
-                      <tr>
-                        <th scope="col">After</th>
-                        <th scope="col" className="num">Still open (Kaplan–Meier)</th>
-                      </tr>
-                    </thead>
-                    <tbody>
-                      {KM_TABLE_HOURS.map((hours) => (
-                        <tr key={hours}>
-                          <td>{formatHours(hours)}</td>
-                          <td className="num">{formatRate(survivalAt(dashboard.timeToFix.kmCurve, hours))}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
-                </div>
+                <summary>Figures by week</summary>
+                <WeeklyTable weeks={weekly.weeks} />
               </details>
-            </>
-          )}
-        </section>
-        <section className="card" aria-labelledby="flags-heading">
-          <h2 id="flags-heading">Busy but not converging</h2>
-          <p className="flag-summary" data-testid="flag-summary">
-            {flagCount.runsFlagged === 0 ? 'No run flagged' : `${plural(flagCount.runsFlagged, 'run', 'runs')} flagged`}
-            {flagCount.runFlags > flagCount.runsFlagged ? ` (${formatInt(flagCount.runFlags)} flags: a run can trip several rules)` : ''}
-            {flagCount.teamFlags > 0 ? '; the team itself is flagged for divergence' : ''}.
-          </p>
-          <FlagList flags={dashboard.recentFlags.slice(0, SHOWN_FLAGS)} runHref={runHref} />
-          {flags.flags.length > 0 && (
-            <p className="small">
-              {flags.flags.length > SHOWN_FLAGS ? `The ${SHOWN_FLAGS} most recent of ${flags.flags.length}. ` : ''}
-              <a href={`/flags${withParams(range.query, { team: team.slug })}`} data-testid="all-team-flags">
-                All of this team&apos;s flags, with their cost →
-              </a>
+            </section>
+            <section className="card" aria-labelledby="rates-heading">
+              <h2 id="rates-heading">Week-survival and defect rate by week of merge</h2>
+              <WeeklyRatesChart data={weeks} />
+              <p className="muted small">
+                A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.{partialNote ? ` ${partialNote}` : ''}
+              </p>
+            </section>
+            <section className="card" aria-labelledby="ttf-heading">
+              <h2 id="ttf-heading">Time to fix</h2>
+              {ttf.opened === 0 ? (
+                <p className="muted">No defect was opened in this window.</p>
+              ) : (
+                <>
+                  <p className="ttf-figures" data-testid="ttf-figures">
+                    Kaplan–Meier median <strong>{formatHours(ttf.kmP50Hours)}</strong>
+                    <span className="muted">
+                      {' '}
+                      (of the {plural(ttf.opened, 'defect', 'defects')} opened in this window,{' '}
+                      {ttf.open === 0 ? 'all fixed' : `the ${formatInt(ttf.open)} still open counted as not fixed yet`})
+                    </span>
+                    <br />
+                    Median of the fixed ones only (p50) <strong>{formatHours(ttf.p50Hours)}</strong> · p90 <strong>{formatHours(ttf.p90Hours)}</strong>
+                  </p>
+                  <TimeToFixCharts buckets={fixBuckets} kmCurve={chartCurve(dashboard.timeToFix.kmCurve)} />
+                  <p className="muted small">
+                    Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time
+                    {ttf.open === 0 ? '' : `, counting ${ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored`} (Kaplan–Meier); it crosses 50% at
+                    the median.
+                  </p>
+                  <details>
+                    <summary>Figures</summary>
+                    <div className="table-scroll">
+                      <table data-testid="ttf-table">
+                        <thead>
+                          <tr>
+                            <th scope="col">Fixed within</th>
+                            <th scope="col" className="num">Defects</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {fixBuckets.map((b) => (
+                            <tr key={b.label}>
+                              <td>{b.label}</td>
+                              <td className="num">{b.defects}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                      <table>
+                        <thead>
+                          <tr>
+                            <th scope="col">After</th>
+                            <th scope="col" className="num">Still open (Kaplan–Meier)</th>
+                          </tr>
+                        </thead>
+                        <tbody>
+                          {KM_TABLE_HOURS.map((hours) => (
+                            <tr key={hours}>
+                              <td>{formatHours(hours)}</td>
+                              <td className="num">{formatRate(survivalAt(dashboard.timeToFix.kmCurve, hours))}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
+                  </details>
+                </>
+              )}
+            </section>
+            <section className="card" aria-labelledby="flags-heading">
+              <h2 id="flags-heading">Busy but not converging</h2>
+              <p className="flag-summary" data-testid="flag-summary">
+                {flagCount.runsFlagged === 0 ? 'No run flagged' : `${plural(flagCount.runsFlagged, 'run', 'runs')} flagged`}
+                {flagCount.runFlags > flagCount.runsFlagged ? ` (${formatInt(flagCount.runFlags)} flags: a run can trip several rules)` : ''}
+                {flagCount.teamFlags > 0 ? '; the team itself is flagged for divergence' : ''}.
+              </p>
+              <FlagList flags={dashboard.recentFlags.slice(0, SHOWN_FLAGS)} runHref={runHref} />
+              {flags.flags.length > 0 && (
+                <p className="small">
+                  {flags.flags.length > SHOWN_FLAGS ? `The ${SHOWN_FLAGS} most recent of ${flags.flags.length}. ` : ''}
+                  <a href={`/flags${withParams(range.query, { team: team.slug })}`} data-testid="all-team-flags">
+                    All of this team&apos;s flags, with their cost →
+                  </a>
+                </p>
+              )}
+            </section>
+          </div>
+          <AgentsModels
+            compare={compare}
+            view={economics}
+            params={query}
+            runsHref={(key) => `${basePath}${withParams({ ...range.query, ...filters }, { [economics.by]: key })}#runs-heading`}
+          />
+          <WhatIfPanel
+            scenario={economics.scenario}
+            result={whatIfShown}
+            tokens={kpis.tokens.total}
+            window={range.window}
+            models={[...priceTable().prices.values()].map((p) => p.model).sort()}
+            params={query}
+            basePath={basePath}
+          />
+          <section className="card" aria-labelledby="scatter-heading">
+            <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
+            <RunScatter points={runs.points.map((p) => ({ ...p, href: runHref(p.run) }))} />
+            <p className="muted small">
+              {flaggedPoints} flagged of {plural(runs.pointsOf, 'run', 'runs')}
+              {runs.points.length < runs.pointsOf ? ` (every flagged run and a sample of ${runs.points.length - flaggedPoints} others shown)` : ''}; point at one
+              to see it, click to open it. The table below lists them all.
             </p>
-          )}
-        </section>
-      </div>
-      <AgentsModels
-        compare={compare}
-        view={economics}
-        params={query}
-        runsHref={(key) => `${basePath}${withParams({ ...range.query, ...filters }, { [economics.by]: key })}#runs-heading`}
-      />
-      <WhatIfPanel
-        scenario={economics.scenario}
-        result={whatIfShown}
-        tokens={kpis.tokens.total}
-        window={range.window}
-        models={[...priceTable().prices.values()].map((p) => p.model).sort()}
-        params={query}
-        basePath={basePath}
-      />
-      <section className="card" aria-labelledby="scatter-heading">
-        <h2 id="scatter-heading">Runs: tokens burned against iterations</h2>
-        <RunScatter points={runs.points.map((p) => ({ ...p, href: runHref(p.run) }))} />
-        <p className="muted small">
-          {flaggedPoints} flagged of {plural(runs.pointsOf, 'run', 'runs')}
-          {runs.points.length < runs.pointsOf ? ` (every flagged run and a sample of ${runs.points.length - flaggedPoints} others shown)` : ''}; point at one
-          to see it, click to open it. The table below lists them all.
-        </p>
-      </section>
-      <section className="card" aria-labelledby="runs-heading">
-        <h2 id="runs-heading">Runs</h2>
-        <RunFilters params={query} anchor="runs-heading" />
-        {runs.total === 0 ? (
-          <p className="muted">No run matches these filters in this window.</p>
-        ) : (
-          <>
-            <RunsTable
-              rows={runs.rows}
-              costs={costs}
-              params={query}
-              runHref={runHref}
-              sort={runQuery.sort ?? 'lastEventAt'}
-              desc={runQuery.desc ?? (runQuery.sort ?? 'lastEventAt') !== 'run'}
-              anchor="runs-heading"
-            />
-            <Pagination page={runs.page} pageCount={runs.pageCount} total={runs.total} params={query} anchor="runs-heading" />
-          </>
-        )}
-      </section>
+          </section>
+          <section className="card" aria-labelledby="runs-heading">
+            <h2 id="runs-heading">Runs</h2>
+            <RunFilters params={query} anchor="runs-heading" />
+            {runs.total === 0 ? (
+              <p className="muted">{runQuery.status !== undefined || runQuery.flagged !== undefined ? 'No run matches these filters in this window.' : 'No run in this window.'}</p>
+            ) : (
+              <>
+                <RunsTable
+                  rows={runs.rows}
+                  costs={costs}
+                  params={query}
+                  runHref={runHref}
+                  sort={runQuery.sort ?? 'lastEventAt'}
+                  desc={runQuery.desc ?? (runQuery.sort ?? 'lastEventAt') !== 'run'}
+                  anchor="runs-heading"
+                />
+                <Pagination page={runs.page} pageCount={runs.pageCount} total={runs.total} params={query} anchor="runs-heading" />
+              </>
+            )}
+          </section>
+        </>
+      )}
     </>
   );
 }
