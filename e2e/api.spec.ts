@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { DEMO_MAX_UPLOAD_BYTES, E2E_SERVERS } from './servers';
 import { cli, ndjson, uniqueTag, validEvents } from './helpers';
@@ -130,9 +131,17 @@ test('without a valid token the answer is 401', async ({ request }) => {
   const data = ndjson(validEvents(uniqueTag('anon'), 2));
   const none = await request.post(EVENTS, { headers: { 'content-type': NDJSON }, data });
   expect(none.status()).toBe(401);
+  expect(none.headers()['www-authenticate']).toBe('Bearer realm="loopscope"');
   expect((await none.json()).error).toBeTruthy();
   const wrong = await request.post(EVENTS, { headers: { authorization: 'Bearer not-a-token', 'content-type': NDJSON }, data });
   expect(wrong.status()).toBe(401);
+});
+
+test('a gzipped body is read, under its old name x-gzip too', async ({ request }) => {
+  const events = validEvents(uniqueTag('x-gzip'), 3);
+  const res = await request.post(EVENTS, { headers: { ...auth(), 'content-encoding': 'x-gzip' }, data: gzipSync(ndjson(events)) });
+  expect(res.status(), await res.text()).toBe(200);
+  expect((await res.json()).accepted).toBe(3);
 });
 
 test('an unknown content type is refused with 415', async ({ request }) => {

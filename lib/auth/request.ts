@@ -76,7 +76,12 @@ export async function authenticateToken(
   if (check.status === 429) {
     return { ok: false, response: json({ error: check.message, retryAfter: check.retryAfter }, 429, { 'retry-after': String(check.retryAfter) }) };
   }
-  return { ok: false, response: jsonError(check.status, check.message) };
+  return { ok: false, response: check.status === 401 ? unauthorized(check.message) : jsonError(check.status, check.message) };
+}
+
+/** 401 with the challenge RFC 6750 asks of a bearer-token API. */
+function unauthorized(message: string): Response {
+  return json({ error: message }, 401, { 'www-authenticate': 'Bearer realm="loopscope"' });
 }
 
 /**
@@ -90,7 +95,7 @@ export async function authenticateRead(
   if (request.headers.get('authorization') === null) {
     const user = await viewerForRequest(request);
     if (user) return { ok: true, viewer: user, defaultTeam: null };
-    return { ok: false, response: jsonError(401, 'missing bearer token (Authorization: Bearer <token>) or session') };
+    return { ok: false, response: unauthorized('missing bearer token (Authorization: Bearer <token>) or session') };
   }
   const auth = await authenticateToken(request, 'read');
   return auth.ok ? { ok: true, viewer: auth.viewer, defaultTeam: auth.viewer.teamSlug } : auth;

@@ -200,6 +200,11 @@ export class CsvParser implements EventParser {
       }
       this.columns = cells.map(planColumn);
       this.repeatedColumns = repeatedColumns(this.columns);
+      if (!this.columns.some((c) => c.name === 'id' || c.name === 'type' || c.name === 'ts')) {
+        // Every event needs all three: a file naming none of them is not events (JSON read as CSV, say).
+        const line = this.recordLine;
+        this.out.push({ line, fatal: true, problems: [{ line, field: '', message: 'the header names no id, type or ts column: this is not a CSV of events' }] });
+      }
       return;
     }
     const line = this.recordLine;

@@ -351,6 +351,11 @@ describe('CSV', () => {
     ]);
   });
 
+  it('refuses a file whose header names no id, type or ts column: it is not events', () => {
+    const items = parseEvents('[{"id":"e1","type":"iteration"}]\n', 'csv');
+    expect(items).toEqual([{ line: 1, fatal: true, problems: [{ line: 1, field: '', message: 'the header names no id, type or ts column: this is not a CSV of events' }] }]);
+  });
+
   it('yields nothing for an empty file or a header alone', () => {
     expect(parseEvents('', 'csv')).toEqual([]);
     expect(parseEvents(`${header}\n`, 'csv')).toEqual([]);

@@ -24,7 +24,8 @@ export async function spoolBody(
   body: ReadableStream<Uint8Array> | null,
   options: { directory: string; limitBytes: number; contentEncoding?: string | null; signal?: AbortSignal },
 ): Promise<SpoolResult> {
-  const encoding = (options.contentEncoding ?? 'identity').trim().toLowerCase();
+  // x-gzip is gzip's old name, to be read as gzip (RFC 9110 §8.4.1.3).
+  const encoding = (options.contentEncoding ?? 'identity').trim().toLowerCase().replace(/^x-gzip$/, 'gzip');
   if (!['identity', 'gzip', ''].includes(encoding)) {
     return { ok: false, status: 415, message: `unsupported Content-Encoding '${encoding}' (use gzip or none)` };
   }
