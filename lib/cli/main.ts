@@ -76,7 +76,7 @@ function parseCommandLine(argv: string[]) {
         name: { type: 'string' },
         team: { type: 'string', multiple: true },
         admin: { type: 'boolean' },
-        scope: { type: 'string' },
+        scope: { type: 'string', multiple: true },
         format: { type: 'string' },
         partial: { type: 'boolean' },
         full: { type: 'boolean' },
@@ -124,7 +124,10 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'token create': {
       const team = await requireTeam(values.team);
-      const scopes = parseScopes(values.scope ?? 'ingest,read');
+      // Said, never assumed: a token's reach is the operator's choice to make.
+      if (!values.scope) throw new UsageError('token create needs --scope: ingest, read or ingest,read');
+      if (values.scope.length > 1) throw new UsageError('give one --scope (ingest,read for both)');
+      const scopes = parseScopes(values.scope[0]);
       const made = await createApiToken(OPERATOR, { teamId: team.id, scopes });
       console.log(`Token for team ${team.slug} with scopes ${scopes.join(',')}; it is shown only this once:`);
       console.log(made.token);

@@ -103,6 +103,10 @@ describe('CLI usage errors', () => {
     expect(unknown.status).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--nmae'");
     expect(cli('team', 'create', 'other', '--name').status).toBe(2); // an option without its value
+    // A token's scopes are said, once: never assumed.
+    expect(cli('token', 'create', '--team', 'acme').stderr).toContain('token create needs --scope');
+    expect(cli('token', 'create', '--team', 'acme', '--scope', 'read', '--scope', 'ingest').status).toBe(2);
+    expect(cli('token', 'create', '--team', 'acme', '--scope', 'read').status).toBe(0);
     // The same commands, well formed, work.
     expect(cli('import', csv, '--team', 'acme').status).toBe(0);
     expect(cli('team', 'create', 'other', '--name', 'Other').status).toBe(0);
