@@ -36,5 +36,8 @@ test('the Upload link leads to the upload form', async ({ page }) => {
   // Other specs may add teams meanwhile: check the demo ones are offered.
   const team = page.getByLabel('Team');
   for (const slug of DEMO_TEAMS) await expect(team.locator(`option[value="${slug}"]`)).toHaveCount(1);
+  // Among several teams none is chosen for the user: a file must not land in the first by default.
+  await expect(team).toHaveValue('');
+  await expect(team.locator('option:checked')).toHaveText('Choose a team…');
   await expect(page.getByRole('button', { name: 'Upload', exact: true })).toBeDisabled();
 });

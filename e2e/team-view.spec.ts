@@ -187,6 +187,11 @@ test('the dashboard lists its flags whole, counted as runs, and the flags page p
   await expect(first.locator('td').nth(3)).toHaveText(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2} UTC$/);
   await page.getByTestId('clear-team').click();
   await expect(page).not.toHaveURL(/team=/);
+  await expect(page.getByTestId('unknown-team')).toHaveCount(0);
+  // A team that is not one of the viewer's is said, not silently dropped.
+  await page.goto(`/flags?team=nope&asOf=${AS_OF}`);
+  await expect(page.getByTestId('unknown-team')).toHaveText("No team 'nope' among yours: showing all your teams.");
+  await page.goto(`/flags?asOf=${AS_OF}`);
   await expect(page.getByTestId('team-chip')).toHaveCount(0);
 
   // Every team's flags: 25 a page.

@@ -3,12 +3,14 @@ import Link from 'next/link';
 import { connection } from 'next/server';
 import { RangePicker } from '@/components/dashboard/RangePicker';
 import { Pagination } from '@/components/runs/RunsTable';
+import { MakeTeamHint } from '@/components/MakeTeamHint';
 import { TableScroll } from '@/components/TableScroll';
 import { currentViewer } from '@/lib/auth/viewer';
 import { FLAG_SORT_KEYS, flagPage, sortFlagRows, type FlagSortKey } from '@/lib/dashboard/flag-table';
 import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { getFlagRows } from '@/lib/data/flag-rows';
 import { listTeamSummaries } from '@/lib/data/teams';
+import { isAdmin } from '@/lib/data/viewer';
 import { describeFlag, FLAG_KIND_LABELS, FLAG_KINDS } from '@/lib/flags';
 import { summariseFlags } from '@/lib/flags/summary';
 import { formatInt, formatUsd, formatUtcMinute, plural } from '@/lib/format';
@@ -29,7 +31,8 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
   // Newest and costliest first; kinds in the order the pages list them.
   const desc = query.dir ? first(query.dir) !== 'asc' : sort !== 'kind';
   const teams = await listTeamSummaries(viewer);
-  const onlyTeam = teams.find((t) => t.slug === first(query.team));
+  const askedTeam = first(query.team);
+  const onlyTeam = teams.find((t) => t.slug === askedTeam);
   const all = await getFlagRows(viewer, onlyTeam ? [onlyTeam] : teams, range.window);
   const rows = sortFlagRows(kind ? all.filter((r) => r.flag.kind === kind) : all, sort, desc);
   const page = flagPage(rows, Number(first(query.page) ?? '1'));
@@ -54,6 +57,11 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
           <span className="muted small">All your teams</span>
         )}
       </div>
+      {askedTeam !== undefined && !onlyTeam && (
+        <p className="status-bad small" role="status" data-testid="unknown-team">
+          No team &apos;{askedTeam.slice(0, 80)}&apos; among yours: showing all your teams.
+        </p>
+      )}
       <nav className="range-picker" aria-label="Flag kind">
         <a href={`/flags${withParams(query, { kind: undefined, page: undefined })}`} aria-current={!kind}>
           All kinds
@@ -65,16 +73,25 @@ export default async function FlagsPage({ searchParams }: { searchParams: Promis
         ))}
       </nav>
       <div className="card">
-        {rows.length === 0 ? (
+        {teams.length === 0 ? (
+          <p className="muted" data-testid="no-flags">
+            No team yet: <MakeTeamHint admin={isAdmin(viewer)} />.
+          </p>
+        ) : rows.length === 0 ? (
           <p className="muted" data-testid="no-flags">
             No open flag{kind ? ' of this kind' : ''} in this window.
           </p>
         ) : (
           <>
             <p data-testid="flag-summary">
-              {plural(counts.runsFlagged, 'run', 'runs')} flagged
-              {counts.runFlags > counts.runsFlagged ? ` (${formatInt(counts.runFlags)} flags: a run can trip several rules)` : ''}
-              {counts.teamFlags > 0 ? `, and ${plural(counts.teamFlags, 'team', 'teams')} for divergence` : ''}.
+              {[
+                counts.runsFlagged > 0 &&
+                  `${plural(counts.runsFlagged, 'run', 'runs')} flagged${counts.runFlags > counts.runsFlagged ? ` (${formatInt(counts.runFlags)} flags: a run can trip several rules)` : ''}`,
+                counts.teamFlags > 0 && `${plural(counts.teamFlags, 'team', 'teams')} flagged for divergence`,
+              ]
+                .filter(Boolean)
+                .join(', and ')}
+              .
             </p>
             <nav className="sort-links small" aria-label="Sort flags">
               Sort:{' '}

@@ -14,7 +14,9 @@ type State =
 const LAST_TEAM_KEY = 'loopscope.upload.team';
 
 export function UploadForm({ teams }: { teams: { slug: string; name: string }[] }) {
-  const [team, setTeam] = useState(teams[0]?.slug ?? '');
+  // No team is chosen for the user among several (the first in the list is as likely wrong as
+  // any): the one they last uploaded to, else they pick one.
+  const [team, setTeam] = useState(teams.length === 1 ? teams[0].slug : '');
   const [format, setFormat] = useState('auto');
   const [partial, setPartial] = useState(false);
   const [file, setFile] = useState<File | null>(null);
@@ -100,6 +102,11 @@ export function UploadForm({ teams }: { teams: { slug: string; name: string }[] 
         <div>
           <label htmlFor="team">Team</label>
           <select id="team" value={team} onChange={(e) => chooseTeam(e.target.value)} disabled={busy}>
+            {team === '' && (
+              <option value="" disabled>
+                Choose a team…
+              </option>
+            )}
             {teams.map((t) => (
               <option key={t.slug} value={t.slug}>
                 {t.name}
