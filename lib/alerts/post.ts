@@ -73,7 +73,10 @@ export async function postAlert(
     const onAbort = () => fail('interrupted: the server is stopping (it will be sent again)');
     if (options.signal?.aborted) return onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true });
-    req.on('error', (err: NodeJS.ErrnoException) => fail(excerpt(`could not deliver: ${err.code ? `${err.code} ` : ''}${err.message}`)));
+    // Node's message names the code already ("connect ECONNREFUSED 127.0.0.1:9"); only one without it gets the code added.
+    req.on('error', (err: NodeJS.ErrnoException) =>
+      fail(excerpt(`could not deliver: ${err.code && !err.message.includes(err.code) ? `${err.code} ` : ''}${err.message}`)),
+    );
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       const chunks: Buffer[] = [];
