@@ -43,51 +43,66 @@ function Rate({ rate, n, of }: { rate: number | null; n: number; of: number }) {
 function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseDashboardRange> }) {
   const k = t.kpis;
   const flagsHref = `/flags${withParams(range.query, { team: t.slug })}`;
+  // A cell of several parts holds them in one div: on a phone (stacked), a cell lays out its label and one value.
   return (
     <tr data-team={t.slug} data-verdict={t.verdict.verdict}>
-      <td>
-        <Link href={`/teams/${t.slug}${withParams(range.query, {})}`}>{t.name}</Link>
-        {t.divergence && (
-          <div>
-            <Link href={`/flags${withParams(range.query, { team: t.slug, kind: 'divergence' })}`} className="flag-kind flag-divergence" title={describeFlag(t.divergence)} data-testid="divergence">
-              divergence
-            </Link>
+      <td data-label="Team">
+        <div>
+          <Link href={`/teams/${t.slug}${withParams(range.query, {})}`}>{t.name}</Link>
+          {t.divergence && (
+            <div>
+              <Link href={`/flags${withParams(range.query, { team: t.slug, kind: 'divergence' })}`} className="flag-kind flag-divergence" title={describeFlag(t.divergence)} data-testid="divergence">
+                divergence
+              </Link>
+            </div>
+          )}
+        </div>
+      </td>
+      <td data-testid="verdict" data-label="Verdict">
+        <div>
+          <span className={`verdict-badge verdict-${t.verdict.verdict}`}>{VERDICT_LABELS[t.verdict.verdict]}</span>
+          <div className="muted small verdict-reason">{t.verdict.reason}</div>
+        </div>
+      </td>
+      <td className="num" data-label="Merged / week">{formatDecimal(k.mergedPerWeek)}</td>
+      <td className="num" data-label="Week-survival">
+        <div>
+          <Rate rate={k.weekSurvival.rate} n={k.weekSurvival.survived} of={k.weekSurvival.eligible} />
+        </div>
+      </td>
+      <td className="num" data-label="Defect rate">
+        <div>
+          <Rate rate={k.defectRate.rate} n={k.defectRate.failed} of={k.defectRate.eligible} />
+        </div>
+      </td>
+      <td className="num" data-label="Token cost">{formatUsd(k.costUsd)}</td>
+      <td className="deltas" data-label="vs previous period">
+        <div>
+          <div data-testid="merged-delta">
+            <span className="muted small">merged </span>
+            <Delta delta={relativeChange(k.mergedChanges, t.previous.mergedChanges, true)} />
           </div>
-        )}
-      </td>
-      <td data-testid="verdict">
-        <span className={`verdict-badge verdict-${t.verdict.verdict}`}>{VERDICT_LABELS[t.verdict.verdict]}</span>
-        <div className="muted small verdict-reason">{t.verdict.reason}</div>
-      </td>
-      <td className="num">{formatDecimal(k.mergedPerWeek)}</td>
-      <td className="num">
-        <Rate rate={k.weekSurvival.rate} n={k.weekSurvival.survived} of={k.weekSurvival.eligible} />
-      </td>
-      <td className="num">
-        <Rate rate={k.defectRate.rate} n={k.defectRate.failed} of={k.defectRate.eligible} />
-      </td>
-      <td className="num">{formatUsd(k.costUsd)}</td>
-      <td className="deltas">
-        <div data-testid="merged-delta">
-          <span className="muted small">merged </span>
-          <Delta delta={relativeChange(k.mergedChanges, t.previous.mergedChanges, true)} />
-        </div>
-        <div data-testid="cost-delta">
-          <span className="muted small">cost </span>
-          <Delta delta={relativeChange(k.costUsd, t.previous.costUsd, false)} />
+          <div data-testid="cost-delta">
+            <span className="muted small">cost </span>
+            <Delta delta={relativeChange(k.costUsd, t.previous.costUsd, false)} />
+          </div>
         </div>
       </td>
-      <td className="num">{formatUsd(k.costPerSurvivingChange)}</td>
-      <td className={`num ${t.runsFlagged > 0 ? 'status-bad' : ''}`} data-testid="runs-flagged">
-        {t.runsFlagged > 0 ? <Link href={flagsHref}>{formatInt(t.runsFlagged)}</Link> : '0'}
-        <span className="muted"> of {formatInt(t.runsJudged)}</span>
-        <div className="muted small">{plural(t.runFlags, 'flag', 'flags')}</div>
+      <td className="num" data-label="Cost / surviving change">{formatUsd(k.costPerSurvivingChange)}</td>
+      <td className={`num ${t.runsFlagged > 0 ? 'status-bad' : ''}`} data-testid="runs-flagged" data-label="Runs flagged">
+        <div>
+          {t.runsFlagged > 0 ? <Link href={flagsHref}>{formatInt(t.runsFlagged)}</Link> : '0'}
+          <span className="muted"> of {formatInt(t.runsJudged)}</span>
+          <div className="muted small">{plural(t.runFlags, 'flag', 'flags')}</div>
+        </div>
       </td>
-      <td className="trends">
-        <Sparkline values={t.mergedTrend} label={`merged changes per week: ${t.mergedTrend.join(', ')}`} width={80} height={20} />
-        <Sparkline values={t.tokenTrend} label={`tokens per week: ${t.tokenTrend.map(formatCompact).join(', ')}`} tone="warn" width={80} height={20} />
+      <td className="trends" data-label="By week: merged, tokens">
+        <div>
+          <Sparkline values={t.mergedTrend} label={`merged changes per week: ${t.mergedTrend.join(', ')}`} width={80} height={20} />
+          <Sparkline values={t.tokenTrend} label={`tokens per week: ${t.tokenTrend.map(formatCompact).join(', ')}`} tone="warn" width={80} height={20} />
+        </div>
       </td>
-      <td className="num" data-testid="event-count">
+      <td className="num" data-testid="event-count" data-label="Events">
         {formatInt(t.events)}
       </td>
     </tr>
@@ -137,7 +152,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
           </section>
           <section className="card" aria-labelledby="teams-heading">
             <h2 id="teams-heading">Every team</h2>
-            <TableScroll label="Teams">
+            <TableScroll label="Teams" stacked>
               <table data-testid="team-table" className="team-table">
                 <thead>
                   <tr>
