@@ -14,7 +14,8 @@ import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashbo
 import { VERDICT_LABELS, VERDICT_RULE_LINES } from '@/lib/dashboard/verdict';
 import { describeFlag } from '@/lib/flags/describe';
 import { formatCompact, formatDecimal, formatInt, formatRate, formatUsd, plural } from '@/lib/format';
-import { relativeChange } from '@/lib/kpi/cards';
+import { partlyBeforeData, relativeChange } from '@/lib/kpi/cards';
+import { utcDate } from '@/lib/kpi/time';
 
 const COLUMNS: { key: OverviewSortKey | null; label: string; numeric: boolean }[] = [
   { key: 'name', label: 'Team', numeric: false },
@@ -86,6 +87,11 @@ function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseD
             <span className="muted small">cost </span>
             <Delta delta={relativeChange(k.costUsd, t.previous.costUsd, false)} />
           </div>
+          {partlyBeforeData(range.previous, t.dataSince) && (
+            <div className="muted small" data-testid="partial-previous">
+              runs high: data starts {utcDate(t.dataSince!)}
+            </div>
+          )}
         </div>
       </td>
       <td className="num" data-label="Cost / surviving change">{formatUsd(k.costPerSurvivingChange)}</td>
@@ -185,7 +191,7 @@ export default async function OverviewPage({ searchParams }: { searchParams: Pro
             </TableScroll>
             <p className="muted small">
               Runs flagged: runs with at least one open flag, of the runs whose last event falls in the range; a run can carry several flags. “vs previous”:
-              the period of equal length just before the range.
+              the period of equal length just before the range; it “runs high” when that period is only partly covered by the team&apos;s data.
             </p>
           </section>
         </>

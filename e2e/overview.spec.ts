@@ -112,3 +112,19 @@ test('the overview counts runs flagged, not flags, marks divergence, and trends 
     await expect(row.getByRole('img', { name: /^merged changes per week: / })).toBeVisible();
   }
 });
+
+test('a change against a period the data only partly covers is marked as running high', async ({ page }) => {
+  // The demo's ten weeks of data start inside the six weeks before a six-week range ending now.
+  const day = (ms: number) => iso(ms).slice(0, 10);
+  const range = `from=${day(TO - 41 * DAY)}&to=${day(TO)}&asOf=${AS_OF}`;
+  await page.goto(`/?${range}`);
+  const marked = page.locator('[data-testid="team-table"] tr[data-team]').filter({ has: page.getByTestId('partial-previous') });
+  await expect(marked.first()).toBeVisible();
+  await expect(marked.first().getByTestId('partial-previous')).toHaveText(/^runs high: data starts \d{4}-\d{2}-\d{2}$/);
+  const slug = await marked.first().getAttribute('data-team');
+  await page.goto(`/teams/${slug}?${range}`);
+  await expect(page.getByTestId('previous-note')).toContainText('“vs previous period” runs high');
+  // Over four weeks the period before is covered whole: nothing is marked.
+  await page.goto(`/?range=4w&asOf=${AS_OF}`);
+  await expect(page.getByTestId('partial-previous')).toHaveCount(0);
+});

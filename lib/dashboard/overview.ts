@@ -21,6 +21,8 @@ export interface OverviewRow {
   kpis: Kpis;
   /** The period of equal length before the range, at the same asOf. */
   previous: Kpis;
+  /** The day of the team's earliest event (epoch ms), or null: when it falls in the period before, that period is only partly covered. */
+  dataSince: number | null;
   verdict: TeamVerdict;
   /** Where the team stood in the previous period; null when it could not be placed then. */
   previousPosition: TeamPosition | null;
@@ -66,6 +68,7 @@ async function readOverview(viewer: Viewer, range: DashboardRange): Promise<Over
     events: t.events,
     kpis: d.kpis,
     previous: d.previousKpis!,
+    dataSince: t.firstActiveDay,
     verdict: verdicts[i],
     previousPosition: placedPosition(d.previousKpis!),
     runsFlagged,

@@ -15,6 +15,7 @@ import { getDb, type DbArg } from './connection';
 import { getReportEconomics, type ReportEconomics } from './economics';
 import { getFlags, getKpis, getWeeklyKpis, type KpiFilters, type KpisAnswer } from './kpis';
 import { resolveTeamScope } from './team-scope';
+import { firstActiveDay } from './teams';
 import type { Viewer } from './viewer';
 
 /**
@@ -41,6 +42,8 @@ export interface Report {
   previous: Kpis | null;
   weeks: WeeklyKpis[];
   flags: Flag[];
+  /** The day (epoch ms) of the teams' earliest event; absent from snapshots made before it was kept. */
+  dataSince?: number | null;
   /** Agents & models and What if; absent from snapshots made before they existed. */
   economics?: ReportEconomics;
 }
@@ -85,12 +88,13 @@ export async function buildReport(viewer: Viewer, view: ReportView, now: number,
   const slugs = scope.teams.map((t) => t.slug);
   const filters = view.filters ?? {};
   const options = { db, filters };
-  const [kpis, weekly, flags, previous, economics] = await Promise.all([
+  const [kpis, weekly, flags, previous, economics, dataSince] = await Promise.all([
     getKpis(viewer, slugs, range.window, options),
     getWeeklyKpis(viewer, slugs, range.window, options),
     getFlags(viewer, slugs, range.window, options),
     getKpis(viewer, slugs, range.previous, options),
     getReportEconomics(viewer, slugs, range.window, view.scenario ?? presetScenario(), options),
+    firstActiveDay(viewer, slugs, db),
   ]);
   if (!kpis || !weekly || !flags || !economics) return null;
   return {
@@ -103,6 +107,7 @@ export async function buildReport(viewer: Viewer, view: ReportView, now: number,
     previous: previous && figuresOf(previous),
     weeks: weekly.weeks,
     flags: flags.flags,
+    dataSince,
     economics,
   };
 }

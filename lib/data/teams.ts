@@ -15,7 +15,8 @@ export interface Team {
 
 export interface TeamSummary extends Team {
   events: number;
-  /** Day (epoch ms, UTC midnight) of the team's latest event, or null. */
+  /** Days (epoch ms, UTC midnight) of the team's earliest and latest events, or null. */
+  firstActiveDay: number | null;
   lastActiveDay: number | null;
 }
 
@@ -33,8 +34,8 @@ function teamBySlug(db: Sql, slug: string): Promise<Team | undefined> {
 export async function listTeamSummaries(viewer: Viewer, db: DbArg = getDb()): Promise<TeamSummary[]> {
   const sql = await db;
   const visible = visibleTeamIds(viewer);
-  const rows = await sql.all<{ id: number; slug: string; name: string; events: number; lastDay: number | null }>(
-    `SELECT t.id, t.slug, t.name, coalesce(sum(d.count), 0) AS events, max(d.day) AS "lastDay"
+  const rows = await sql.all<{ id: number; slug: string; name: string; events: number; firstDay: number | null; lastDay: number | null }>(
+    `SELECT t.id, t.slug, t.name, coalesce(sum(d.count), 0) AS events, min(d.day) AS "firstDay", max(d.day) AS "lastDay"
      FROM teams t LEFT JOIN daily_events d ON d.team_id = t.id
      ${visible === 'all' ? '' : `WHERE ${inList(sql.dialect, 't.id', 'ids', 'bigint')}`}
      GROUP BY t.id, t.slug, t.name ORDER BY t.slug`,
@@ -45,8 +46,15 @@ export async function listTeamSummaries(viewer: Viewer, db: DbArg = getDb()): Pr
     slug: r.slug,
     name: r.name,
     events: Number(r.events),
+    firstActiveDay: r.firstDay === null ? null : Number(r.firstDay) * 86_400_000,
     lastActiveDay: r.lastDay === null ? null : Number(r.lastDay) * 86_400_000,
   }));
+}
+
+/** The day (epoch ms) of the earliest event of any of these teams the viewer may see, or null. */
+export async function firstActiveDay(viewer: Viewer, slugs: readonly string[], db: DbArg = getDb()): Promise<number | null> {
+  const days = (await listTeamSummaries(viewer, db)).filter((t) => slugs.includes(t.slug) && t.firstActiveDay !== null).map((t) => t.firstActiveDay!);
+  return days.length === 0 ? null : Math.min(...days);
 }
 
 export function validateTeamSlug(slug: string): void {

@@ -58,4 +58,13 @@ describe('previousPeriodNote', () => {
     expect(previousPeriodNote(some, some, before)).toBeNull();
     expect(previousPeriodNote(nothing, nothing, before)).toBeNull();
   });
+  it('says the change runs high when the data starts inside the period before, and only then', () => {
+    const since = Date.parse('2026-08-20T00:00:00Z');
+    expect(previousPeriodNote(some, some, before, since)).toBe(
+      '“vs previous period” runs high: the period before this range (2026-06-01 to 2026-08-23) is only partly covered, as the data starts on 2026-08-20.',
+    );
+    expect(previousPeriodNote(some, some, before, before.from)).toBeNull(); // covered from its first day
+    expect(previousPeriodNote(some, some, before, before.to)).toBeNull(); // the data starts with the range: nothing before
+    expect(previousPeriodNote(some, some, before, null)).toBeNull();
+  });
 });

@@ -138,18 +138,35 @@ export function kpiCardModels(current: Kpis, previous: Kpis | null): KpiCardMode
 }
 
 /**
- * Why a report shows no change against the previous period, or null when it shows some: the
- * period before a long range usually predates the data (docs/dashboards.md).
+ * Why a report shows no change against the previous period, or why the change it shows runs
+ * high, or null: the period before a long range usually predates the data, wholly or in part
+ * (`dataSince`, the day of the earliest event; docs/dashboards.md).
  */
-export function previousPeriodNote(current: Kpis, previous: Kpis | null, previousWindow: { from: number; to: number }): string | null {
+export function previousPeriodNote(
+  current: Kpis,
+  previous: Kpis | null,
+  previousWindow: { from: number; to: number },
+  dataSince: number | null = null,
+): string | null {
   const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
   const span = `${day(previousWindow.from)} to ${day(previousWindow.to - 1)}`;
   if (previous === null) return `No “vs previous period”: the period before (${span}) was not computed.`;
   const empty = previous.mergedChanges === 0 && previous.tokens.total === 0 && previous.runs.ended === 0 && previous.timeToFix.opened === 0;
-  if (!empty) return null;
+  if (!empty) {
+    if (!partlyBeforeData(previousWindow, dataSince)) return null;
+    return `“vs previous period” runs high: the period before this range (${span}) is only partly covered, as the data starts on ${day(dataSince!)}.`;
+  }
   const nothingNow = current.mergedChanges === 0 && current.tokens.total === 0;
   if (nothingNow) return null;
   return `No “vs previous period”: the period of equal length before this range (${span}) holds no activity to compare with — on a long range it usually lies before the first data.`;
+}
+
+/**
+ * Whether the data starts inside `window` (`dataSince`: the day of the earliest event): the
+ * window's figures then cover only its end, and a change against them is overstated.
+ */
+export function partlyBeforeData(window: { from: number; to: number }, dataSince: number | null): boolean {
+  return dataSince !== null && dataSince > window.from && dataSince < window.to;
 }
 
 /** The tone of a delta: good, bad or neutral. */

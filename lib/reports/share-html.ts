@@ -84,7 +84,7 @@ export function sharePageHtml(report: Report, meta: SharePageMeta): string {
   const points = weeklyPoints(report.weeks, w);
   const charts = weeklyChartsSvg(points);
   const partial = partialWeeksNote(points);
-  const previousNote = previousPeriodNote(report.kpis, report.previous, report.previousWindow);
+  const previousNote = previousPeriodNote(report.kpis, report.previous, report.previousWindow, report.dataSince ?? null);
   const body = html`
 <header>
   <span class="badge">Shared report</span>

@@ -23,7 +23,7 @@ import { bucketFixHours, chartCurve, KM_TABLE_HOURS, survivalAt } from '@/lib/da
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
 import { priceTable } from '@/lib/data/prices';
 import { listShareLinks } from '@/lib/data/share-links';
-import { findTeam } from '@/lib/data/teams';
+import { findTeam, firstActiveDay } from '@/lib/data/teams';
 import { summariseFlags } from '@/lib/flags/summary';
 import { formatHours, formatInt, formatRate, formatUtcMinute, plural } from '@/lib/format';
 import { parseEconomicsView } from '@/lib/economics/view';
@@ -53,7 +53,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const runQuery = parseRunQuery(query);
   const economics = parseEconomicsView(query);
   const { dashboard, facets, costs, compare, whatIf } = await teamPageData(viewer, slug, { range, filters, runQuery, economics });
-  const shareLinks = (await listShareLinks(viewer, team.slug)) ?? [];
+  const [shareLinks, dataSince] = await Promise.all([listShareLinks(viewer, team.slug).then((l) => l ?? []), firstActiveDay(viewer, [team.slug])]);
   const { kpis, previousKpis: previous, weekly, flags } = dashboard;
   const runs = dashboard.runList!;
   if (!facets || !costs || !compare) notFound();
@@ -64,7 +64,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const runHref = (run: string) => `/runs/${encodeURIComponent(run)}${rangeQuery}`;
   const weeks = weeklyPoints(weekly.weeks, range.window);
   const partialNote = partialWeeksNote(weeks);
-  const previousNote = previousPeriodNote(kpis, previous, range.previous);
+  const previousNote = previousPeriodNote(kpis, previous, range.previous, dataSince);
   const viewQuery = withParams({ ...range.query, ...filters }, {});
   const hasData = kpis.tokens.total > 0 || kpis.mergedChanges > 0 || runs.total > 0;
   const filtered = Object.keys(filters).length > 0;
