@@ -12,6 +12,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import { pipeline } from 'node:stream';
+import zlib from 'node:zlib';
 import { getDb } from '@/lib/data/connection';
 import { getImportSettings, saveImportSettings, type ImportSettingsChanges } from '@/lib/data/import-settings';
 import type { Team } from '@/lib/data/teams';
@@ -22,7 +24,7 @@ import { detectImportFormat, isImportFormat, type ImportFormat } from '@/lib/imp
 import { gitHistoryEvents, originRepo, type GitImportStats } from '@/lib/importers/git';
 import { parseRepoMapping } from '@/lib/importers/repo-map';
 import { resumableDirectorySource, type ResumableSource } from '@/lib/importers/resume';
-import { directorySource, listDirectory, type MultiFileInput } from '@/lib/importers/sources';
+import { directorySource, fileKind, listDirectory, type MultiFileInput } from '@/lib/importers/sources';
 import { importedFiles, recordImportedFiles } from '@/lib/data/imported-files';
 import { ingest, ingestFile, type IngestProgress, type IngestRequest, type IngestResult } from '@/lib/ingest/ingest';
 import { plural } from '@/lib/flags/describe';
@@ -45,12 +47,12 @@ function chooseFormat(chosen: string, file: string, isDir: boolean): ImportForma
     if (isDir) return 'auto'; // told from the first file by ingest()
     const head = readHead(file);
     if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return 'auto'; // a zip: its first file decides
-    const f = detectImportFormat({ filename: file, firstBytes: head });
+    const f = detectImportFormat({ filename: withoutGz(file), firstBytes: head });
     if (!f) throw new Error(`cannot tell the format of ${file}: pass --format`);
     return f;
   }
   if (chosen === 'events') {
-    const f = isDir ? null : detectFormat({ filename: file, firstBytes: readHead(file) });
+    const f = isDir ? null : detectFormat({ filename: withoutGz(file), firstBytes: readHead(file) });
     if (!f) throw new Error(`cannot tell the events-v1 format of ${file}: pass --format ndjson, json or csv`);
     return f;
   }
@@ -58,14 +60,36 @@ function chooseFormat(chosen: string, file: string, isDir: boolean): ImportForma
   throw new CliUsageError(`unknown --format '${chosen}' (auto, events, ndjson, json, csv, claude-code, codex, otlp, github)`);
 }
 
+/** A file's first 64 KiB; of a gzipped file, the first 64 KiB it holds (see gunzipped). */
 function readHead(file: string): Buffer {
   const head = Buffer.alloc(64 * 1024);
   const fd = fs.openSync(file, 'r');
+  let raw: Buffer;
   try {
-    return head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
+    raw = head.subarray(0, fs.readSync(fd, head, 0, head.length, 0));
   } finally {
     fs.closeSync(fd);
   }
+  if (fileKind(file) !== 'gzip') return raw;
+  try {
+    // A sync flush decompresses what the first bytes hold, without asking for the rest.
+    return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, head.length);
+  } catch (err) {
+    throw new Error(`${file} is not valid gzip: ${(err as Error).message}`);
+  }
+}
+
+const withoutGz = (name: string) => name.replace(/\.gz$/i, '');
+
+/**
+ * A gzipped file (`events.ndjson.gz`), decompressed as it is read: the API takes gzip bodies, so
+ * a file saved from one imports as it is. Only the CLI reads one so, from a file the operator
+ * chose; the server's uploads are bounded by their size once decompressed (spool.ts).
+ */
+function gunzipped(file: string): AsyncIterable<Uint8Array> {
+  const out = zlib.createGunzip();
+  pipeline(fs.createReadStream(file, { highWaterMark: 1 << 20 }), out, () => {}); // an error reaches `out`, which ingest() reads
+  return out;
 }
 
 export function problemLine(p: Problem): string {
@@ -118,6 +142,15 @@ export async function runImport(target: string, team: Team, values: { format?: s
     }
     total = source.totalBytes;
     result = await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress);
+  } else if (fileKind(target) === 'gzip') {
+    // No total to show progress against: the size on disk is not what is read.
+    try {
+      result = await ingest(db, gunzipped(target), { ...request, filename: withoutGz(request.filename ?? '') }, onProgress && ((p) => process.stderr.write(`\r${p.events} events`)));
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('Z_')) throw new Error(`${target} is not valid gzip: ${(err as Error).message}; nothing was stored`);
+      throw err;
+    }
   } else {
     total = fs.statSync(target).size;
     result = await ingestFile(db, target, { ...request, totalBytes: total }, onProgress);

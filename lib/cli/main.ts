@@ -18,6 +18,7 @@ import { getDb, sqliteClient } from '@/lib/data/connection';
 import { migrateToPostgres } from '@/lib/data/migrate-to-postgres';
 import { useDirectWrites } from '@/lib/data/context';
 import { createTeam, findTeam } from '@/lib/data/teams';
+import { isSlug } from '@/lib/events/validate';
 import { createApiToken } from '@/lib/data/tokens';
 import { createUser, normalizeEmail, setUserPassword, findCredentials } from '@/lib/data/users';
 import { OPERATOR } from '@/lib/data/viewer';
@@ -220,7 +221,9 @@ async function requireTeam(slugs: string[] | undefined) {
   if (slugs.length > 1) throw new UsageError('give one --team');
   const slug = slugs[0];
   const team = await findTeam(OPERATOR, slug);
-  if (!team) throw new Error(`no team '${slug}' (make it with: npm run cli -- team create ${slug})`);
+  if (!team) {
+    throw new Error(isSlug(slug) ? `no team '${slug}' (make it with: npm run cli -- team create ${slug})` : `no team '${slug}': a team slug is lowercase letters, digits and -`);
+  }
   return team;
 }
 

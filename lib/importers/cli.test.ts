@@ -2,6 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDatabase, type TempDatabase } from '@/lib/testing/db';
 import { makeZip } from '@/lib/testing/zip';
@@ -86,6 +87,26 @@ describe('CLI import commands', () => {
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/Read 2 main-line commits of acme\/tiny in [\d.]+ s: 1 merged changes, 1 modifications within 7 days, 0 reverts; 2 events stored/);
     expect(cli('import-git', repo, '--team', 'acme', '--days', 'x').status).toBe(2);
+  });
+});
+
+describe('CLI import of a gzipped file', () => {
+  it('reads it through gunzip, its format told from its name without .gz; a broken one stores nothing', () => {
+    const lines = [0, 1, 2].map((i) => JSON.stringify({ id: `gz-${i}`, type: 'run.started', ts: `2026-11-20T10:0${i}:00Z`, run: `gz-run-${i}` })).join('\n') + '\n';
+    const gz = path.join(dir, 'events.ndjson.gz');
+    fs.writeFileSync(gz, zlib.gzipSync(lines));
+    const first = cli('import', gz, '--team', 'acme');
+    expect(first.status, first.stderr).toBe(0);
+    expect(first.stdout).toContain('(ndjson) into acme: 3 accepted, 0 duplicates, 0 rejected');
+    const broken = path.join(dir, 'broken.ndjson.gz');
+    const bytes = zlib.gzipSync(lines.replace(/gz-/g, 'broken-'));
+    fs.writeFileSync(broken, Buffer.concat([bytes.subarray(0, 20), Buffer.from('not the rest of it'), bytes.subarray(20)]));
+    const bad = cli('import', broken, '--team', 'acme', '--format', 'ndjson');
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain('is not valid gzip');
+    // Nothing of it was stored: the same events, sent whole, are all new.
+    fs.writeFileSync(broken, zlib.gzipSync(lines.replace(/gz-/g, 'broken-')));
+    expect(cli('import', broken, '--team', 'acme').stdout).toContain('3 accepted, 0 duplicates');
   });
 });
 

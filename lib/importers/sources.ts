@@ -150,13 +150,14 @@ async function* entryChunks(zip: yauzl.ZipFile, entry: yauzl.Entry): AsyncGenera
   }
 }
 
-/** Whether a file starts like a zip archive. */
-export function fileIsZip(file: string): boolean {
+/** What a file is by its first bytes: a zip archive, a gzip stream, or anything else (read as it is). */
+export function fileKind(file: string): 'zip' | 'gzip' | 'plain' {
   const fd = fs.openSync(file, 'r');
   try {
     const head = Buffer.alloc(4);
     const n = fs.readSync(fd, head, 0, 4, 0);
-    return n === 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6));
+    if (n === 4 && head[0] === 0x50 && head[1] === 0x4b && ((head[2] === 3 && head[3] === 4) || (head[2] === 5 && head[3] === 6))) return 'zip';
+    return n >= 2 && head[0] === 0x1f && head[1] === 0x8b ? 'gzip' : 'plain';
   } finally {
     fs.closeSync(fd);
   }

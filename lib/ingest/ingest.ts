@@ -18,7 +18,7 @@ import { openIngestStore, teamIdsBySlug, type TeamEvent } from '@/lib/data/inges
 import type { EventParser, ParsedItem } from '@/lib/events/parse';
 import type { Problem } from '@/lib/events/types';
 import { createParser, detectImportFormat, isImporterFormat, type ImportFormat, type ImportOptions } from '@/lib/importers';
-import { fileIsZip, SourceError, zipSource, type MultiFileInput } from '@/lib/importers/sources';
+import { fileKind, SourceError, zipSource, type MultiFileInput } from '@/lib/importers/sources';
 import { EntityDeltas } from './deltas';
 import { SHUTDOWN_CODE } from './storage-errors';
 
@@ -127,7 +127,7 @@ async function ingestFileOnce(
   now: () => number,
   signal: AbortSignal | undefined,
 ): Promise<IngestResult> {
-  if (!fileIsZip(file)) return ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), request, onProgress, now, signal);
+  if (fileKind(file) !== 'zip') return ingest(db, fs.createReadStream(file, { highWaterMark: 1 << 20 }), request, onProgress, now, signal);
   let source: MultiFileInput;
   try {
     source = await zipSource(file, request.format);
