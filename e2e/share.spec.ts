@@ -1,4 +1,4 @@
-import { expect, test } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { createShareLinkThroughPage, signInThroughPage } from './helpers';
 import { E2E_ADMIN, E2E_SERVERS } from './servers';
 
@@ -45,6 +45,10 @@ test('a manager shares a dashboard view; a visitor without an account sees it un
   const flagCount = Number(/\((\d+)\)/.exec(await visitor.getByRole('heading', { name: /^Busy but not converging/ }).innerText())![1]);
   await expect(visitor.getByTestId('flag-list').locator('li')).toHaveCount(Math.min(flagCount, 25));
   if (flagCount > 25) await expect(visitor.getByTestId('more-flags')).toHaveText(`The other ${flagCount - 25} flags are in the CSV and JSON downloads below.`);
+  // In the dashboard's order: the team's own flag, then the most recent runs first.
+  const flagged = (list: Locator) => list.locator('li').evaluateAll((lis) => lis.map((li) => li.querySelector('code')?.textContent ?? 'whole team'));
+  const recent = await flagged(manager.getByTestId('flag-list'));
+  expect((await flagged(visitor.getByTestId('flag-list'))).slice(0, recent.length)).toEqual(recent);
   // 12 weeks back from the demo's 10 weeks of data: the period before holds nothing, and the page says why no change is shown.
   await expect(visitor.getByTestId('previous-note')).toContainText('holds no activity to compare with');
   await expect(visitor.locator('.delta')).toHaveCount(0);

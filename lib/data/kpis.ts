@@ -123,6 +123,17 @@ export interface WindowRuns {
   flagsByRun: Map<string, FlagKind[]>;
 }
 
+/**
+ * One team's flags, the team's own (divergence) first, then by their run's last event, newest
+ * first: what a reader looks at first. The flags name runs by their ids as stored (one team: no
+ * prefix).
+ */
+export function flagsNewestFirst(flags: readonly Flag[], read: RunRows): Flag[] {
+  const lastEventAt = new Map(read.list.map((r) => [r.run, r.lastEventAt]));
+  const recency = (f: Flag) => ('run' in f ? (lastEventAt.get(f.run) ?? 0) : Infinity);
+  return [...flags].sort((a, b) => recency(b) - recency(a));
+}
+
 /** The kinds of the run flags, by run. */
 export function flagKindsByRun(flags: readonly Flag[]): Map<string, FlagKind[]> {
   const byRun = new Map<string, FlagKind[]>();
@@ -213,9 +224,6 @@ export async function getTeamDashboard(
   const flags = flagsOf(scope, reads, weeks, w, thresholds);
   const [read] = reads;
   const runList = request.runs ? buildRunList(read.list, read.links, flagKindsByRun(flags), request.runs, w.asOf) : null;
-  // One team: flags name runs by their ids as stored (no team prefix).
-  const lastEventAt = new Map(read.list.map((r) => [r.run, r.lastEventAt]));
-  const recency = (f: Flag) => ('run' in f ? (lastEventAt.get(f.run) ?? 0) : Infinity);
   const durations = timeToFixDurations(current.defects, w);
   return {
     team: scope.teams[0],
@@ -224,7 +232,7 @@ export async function getTeamDashboard(
     weekly: computeWeeklyKpisPartitioned(current, w, prices),
     flags: { flags },
     runList,
-    recentFlags: [...flags].sort((a, b) => recency(b) - recency(a)),
+    recentFlags: flagsNewestFirst(flags, read),
     timeToFix: {
       fixedHours: durations.fixedHours,
       kmCurve: kaplanMeierCurve(durations.observations).map((p) => ({ hours: p.duration, survival: p.survival })),

@@ -13,7 +13,7 @@ import { presetScenario, scenarioOfView, WHATIF_PREFIX } from '@/lib/economics/v
 import type { Scenario } from '@/lib/economics/types';
 import { getDb, type DbArg } from './connection';
 import { getReportEconomics, type ReportEconomics } from './economics';
-import { getFlags, getKpis, getWeeklyKpis, type KpiFilters, type KpisAnswer } from './kpis';
+import { flagsNewestFirst, getKpis, getWeeklyKpis, getWindowRuns, type KpiFilters, type KpisAnswer } from './kpis';
 import { resolveTeamScope } from './team-scope';
 import { firstActiveDay } from './teams';
 import type { Viewer } from './viewer';
@@ -91,7 +91,7 @@ export async function buildReport(viewer: Viewer, view: ReportView, now: number,
   const [kpis, weekly, flags, previous, economics, dataSince] = await Promise.all([
     getKpis(viewer, slugs, range.window, options),
     getWeeklyKpis(viewer, slugs, range.window, options),
-    getFlags(viewer, slugs, range.window, options),
+    getWindowRuns(viewer, slugs, range.window, options),
     getKpis(viewer, slugs, range.previous, options),
     getReportEconomics(viewer, slugs, range.window, view.scenario ?? presetScenario(), options),
     firstActiveDay(viewer, slugs, db),
@@ -106,7 +106,8 @@ export async function buildReport(viewer: Viewer, view: ReportView, now: number,
     kpis: figuresOf(kpis),
     previous: previous && figuresOf(previous),
     weeks: weekly.weeks,
-    flags: flags.flags,
+    // A shared view is of one team (dashboardView): its flags come as its dashboard lists them.
+    flags: flags.reads.length === 1 ? flagsNewestFirst(flags.flags, flags.reads[0]) : flags.flags,
     dataSince,
     economics,
   };
