@@ -1,4 +1,4 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test, type Locator, type Page, type TestInfo } from '@playwright/test';
 import { expectFigure } from './figures';
 
 /**
@@ -92,8 +92,16 @@ test('What if shows what /api/v1/whatif answers, for a node preset and for a mod
   await expect(page.getByTestId('break-even')).toContainText('breaks even');
   await screenshot(page, testInfo, 'what-if');
 
+  // The model offered first is one the team's runs used (the view's model filter lists them), not the table's first.
+  const modelSelect = page.getByTestId('what-if').getByLabel('Model to re-price at');
+  const values = (options: Locator) => options.evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean));
+  const teamModels = await values(page.locator('#view-model option'));
+  const priced = await values(modelSelect.locator('option'));
+  expect(teamModels.some((m) => priced.includes(m))).toBe(true);
+  await expect(modelSelect).toHaveValue(teamModels.find((m) => priced.includes(m))!);
+
   // Pick a priced model and submit the form.
-  await page.getByTestId('what-if').getByLabel('Model to re-price at').selectOption('claude-sonnet-4-5');
+  await modelSelect.selectOption('claude-sonnet-4-5');
   await page.getByRole('button', { name: 'Re-price at this model' }).click();
   await expect(page).toHaveURL(/whatif\.scenario=model/);
   await expect(page.getByTestId('whatif-scenario')).toContainText('claude-sonnet-4-5');

@@ -46,6 +46,7 @@ export function WhatIfPanel({
   tokens,
   window,
   models,
+  teamModels,
   params,
   basePath,
 }: {
@@ -56,6 +57,8 @@ export function WhatIfPanel({
   window: { from: number; to: number };
   /** The ids the price table prices. */
   models: string[];
+  /** The models the team's runs used: the form offers the first of them the table prices. */
+  teamModels: readonly string[];
   params: SearchParams;
   basePath: string;
 }) {
@@ -121,7 +124,7 @@ export function WhatIfPanel({
         {kept.map(([k, v]) => (typeof v === 'string' ? <input key={k} type="hidden" name={k} value={v} /> : null))}
         <fieldset>
           <legend>A model of the price table</legend>
-          <select name="whatif.model" defaultValue={valueOf(shown, 'model') ?? models[0]} aria-label="Model to re-price at">
+          <select name="whatif.model" defaultValue={valueOf(shown, 'model') ?? teamModels.find((m) => models.includes(m)) ?? models[0]} aria-label="Model to re-price at">
             {models.map((m) => (
               <option key={m} value={m}>
                 {m}

@@ -230,6 +230,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
             tokens={kpis.tokens.total}
             window={range.window}
             models={[...priceTable().prices.values()].map((p) => p.model).sort()}
+            teamModels={facets.models}
             params={query}
             basePath={basePath}
           />
