@@ -144,6 +144,12 @@ test('a gzipped body is read, under its old name x-gzip too', async ({ request }
   expect((await res.json()).accepted).toBe(3);
 });
 
+test('a body that cannot be read as events at all says so, rather than counting invalid events', async ({ request }) => {
+  const res = await request.post(`${EVENTS}?partial=1`, { headers: auth('text/csv'), data: 'name,size\nreport.pdf,1200\n' });
+  expect(res.status()).toBe(400);
+  expect((await res.json()).error).toBe('the body cannot be read: the header names no id, type or ts column: this is not a CSV of events; nothing was stored');
+});
+
 test('an unknown content type is refused with 415', async ({ request }) => {
   const res = await request.post(EVENTS, { headers: auth('text/plain'), data: ndjson(validEvents(uniqueTag('txt'), 2)) });
   expect(res.status()).toBe(415);

@@ -16,6 +16,8 @@ export interface Result {
   duplicates: number;
   rejectedCount: number;
   problems: Problem[];
+  /** Why the file as a whole could not be read, when that is why it was refused (lib/ingest/ingest.ts). */
+  unreadable?: string;
   /** Where to look at what was stored (a successful upload that stored something). */
   stored?: UploadLinks;
 }
@@ -72,8 +74,8 @@ function groupProblems(problems: Problem[]): { first: Problem; count: number; la
 
 /** What an upload came to: the counts and where to see them, or why nothing was stored. */
 export function UploadResult({ result }: { result: Result }) {
-  // Line 0: the file as a whole could not be read (its format, an empty archive), not some events in it.
-  const wholeFile = !result.ok && result.problems.length > 0 && result.problems.every((p) => p.line === 0);
+  // The file as a whole could not be read (its format, a broken array): no event in it is at fault.
+  const wholeFile = !result.ok && result.unreadable !== undefined;
   const empty = result.ok && result.accepted + result.duplicates + result.rejectedCount === 0;
   return (
     <div style={{ marginTop: '1rem' }} data-testid="upload-result">
@@ -96,7 +98,7 @@ export function UploadResult({ result }: { result: Result }) {
         </div>
       ) : wholeFile ? (
         <p role="alert" className="status-bad" data-testid="upload-refused">
-          Nothing was stored: {result.problems.map((p) => `${p.file ? `${p.file}: ` : ''}${p.message}`).join('; ')}.
+          Nothing was stored: {result.unreadable}.
         </p>
       ) : (
         <p role="alert" className="status-bad">
@@ -105,7 +107,7 @@ export function UploadResult({ result }: { result: Result }) {
         </p>
       )}
       {result.stored && !empty && <StoredLinks stored={result.stored} />}
-      {result.problems.length > 0 && !wholeFile && (
+      {result.problems.length > (wholeFile ? 1 : 0) && (
         <TableScroll label="Problems">
           <table data-testid="problems">
             <caption className="muted" style={{ textAlign: 'left', padding: '0.5rem 0' }}>

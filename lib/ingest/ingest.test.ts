@@ -52,6 +52,21 @@ async function dumpEntities(db: Sql) {
 }
 
 describe('ingest', () => {
+  it('says why an input it cannot read as a whole is refused, even with partial, and only then', async () => {
+    const s = await setup();
+    for (const partial of [false, true]) {
+      const notEvents = await ingest(s.db, chunksOf('name,size\nx,1\n', 5), { format: 'csv', partial, source: 'api', team: s.acme });
+      expect(notEvents).toMatchObject({ ok: false, accepted: 0, unreadable: 'the header names no id, type or ts column: this is not a CSV of events' });
+      const unknown = await ingest(s.db, chunksOf('meeting notes\n', 5), { format: 'auto', partial, source: 'upload', team: s.acme, filename: 'notes.txt' });
+      expect(unknown).toMatchObject({ ok: false, unreadable: expect.stringMatching(/^cannot tell the format of notes\.txt/) });
+    }
+    // Bad events alone are not a reason of that kind.
+    const bad = await s.run([{ id: 'x', type: 'run.started' }]);
+    expect(bad.ok).toBe(false);
+    expect(bad.unreadable).toBeUndefined();
+    expect(await s.count('events')).toBe(0);
+  });
+
   it('stores valid events with their entities and rollups', async () => {
     const s = await setup();
     const result = await s.run([

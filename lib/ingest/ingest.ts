@@ -80,6 +80,12 @@ export interface IngestResult {
   files?: number;
   /** The request's webhook delivery had been processed before: nothing was stored this time. */
   duplicateDelivery?: boolean;
+  /**
+   * Why the input as a whole could not be read (its format, a broken array or archive, a CSV
+   * header naming no event field), when that is why it was refused: no event in it is at fault,
+   * and storing the valid ones (`partial`) would not help.
+   */
+  unreadable?: string;
 }
 
 type Chunks = AsyncIterable<Uint8Array | string>;
@@ -149,7 +155,7 @@ function shutdownError(): Error {
 function refused(message: string, file?: string): IngestResult {
   const problem: Problem = { line: 0, field: '', message };
   if (file) problem.file = file;
-  return { ok: false, accepted: 0, duplicates: 0, rejectedCount: 1, problems: [problem], bytes: 0, uploadId: null };
+  return { ok: false, accepted: 0, duplicates: 0, rejectedCount: 1, problems: [problem], bytes: 0, uploadId: null, unreadable: message };
 }
 
 /**
@@ -182,8 +188,8 @@ export async function ingest(
   const problems: Problem[] = [];
   let rejectedCount = 0;
   let badEvents = 0;
-  /** The input could not be read: refused even with `partial`. */
-  let fatal = false;
+  /** Why the input could not be read (see IngestResult.unreadable): refused even with `partial`. */
+  let fatal: string | null = null;
   let accepted = 0;
   let duplicates = 0;
   let seen = 0;
@@ -237,7 +243,7 @@ export async function ingest(
   const handle = (item: ParsedItem) => {
     seen++;
     if (item.problems) {
-      if (item.fatal) fatal = true;
+      if (item.fatal) fatal ??= `${file ? `${file}: ` : ''}${item.problems[0]?.message ?? 'the input cannot be read'}`;
       badEvents++;
       reject(item.problems);
       return;
@@ -253,7 +259,7 @@ export async function ingest(
     if (refusedWhole()) return;
     pending.push({ teamId, event });
   };
-  const refusedWhole = () => fatal || (badEvents > 0 && !request.partial);
+  const refusedWhole = () => fatal !== null || (badEvents > 0 && !request.partial);
   /** Folds the events of a stored batch that were new into the deltas. */
   const fold = (batch: TeamEvent[], fresh: boolean[]) => {
     for (let i = 0; i < batch.length; i++) {
@@ -306,6 +312,7 @@ export async function ingest(
   };
   const progress = () => onProgress?.({ bytesRead: bytes, totalBytes: request.totalBytes ?? null, events: seen });
   const fail = (message: string) => {
+    fatal ??= message;
     badEvents++;
     reject([{ line: 0, field: '', message }]);
   };
@@ -371,7 +378,7 @@ export async function ingest(
     await settle();
     if (refusedWhole()) {
       await tx.rollback();
-      return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }) };
+      return { ok: false, accepted: 0, duplicates: 0, rejectedCount, problems, bytes, uploadId: null, ...(format && { format }), ...(fatal !== null && { unreadable: fatal }) };
     }
     await applyDeltas();
     await multi?.onCommit?.(tx.sql, tx.uploadId);

@@ -26,7 +26,8 @@ export async function POST(request: Request): Promise<Response> {
   }
   const { result } = outcome;
   if (!result.ok) {
-    return jsonError(400, `${plural(result.rejectedCount, 'invalid event', 'invalid events')}; nothing was stored`, { problems: result.problems });
+    const why = result.unreadable ? `the body cannot be read: ${result.unreadable}` : plural(result.rejectedCount, 'invalid event', 'invalid events');
+    return jsonError(400, `${why}; nothing was stored`, { problems: result.problems });
   }
   return json({ accepted: result.accepted, duplicates: result.duplicates, rejected: result.problems, rejectedCount: result.rejectedCount });
 }
