@@ -14,7 +14,7 @@ import { parseDashboardRange, withParams, type SearchParams } from '@/lib/dashbo
 import { VERDICT_LABELS, VERDICT_RULE_LINES } from '@/lib/dashboard/verdict';
 import { describeFlag } from '@/lib/flags/describe';
 import { formatCompact, formatDecimal, formatInt, formatRate, formatUsd, plural } from '@/lib/format';
-import { partlyBeforeData, relativeChange } from '@/lib/kpi/cards';
+import { relativeChange } from '@/lib/kpi/cards';
 import { utcDate } from '@/lib/kpi/time';
 
 const COLUMNS: { key: OverviewSortKey | null; label: string; numeric: boolean }[] = [
@@ -87,9 +87,9 @@ function TeamRow({ t, range }: { t: OverviewRow; range: ReturnType<typeof parseD
             <span className="muted small">cost </span>
             <Delta delta={relativeChange(k.costUsd, t.previous.costUsd, false)} />
           </div>
-          {partlyBeforeData(range.previous, t.dataSince) && (
+          {t.previousCoveredFrom !== null && (
             <div className="muted small" data-testid="partial-previous">
-              runs high: data starts {utcDate(t.dataSince!)}
+              runs high: data starts {utcDate(t.previousCoveredFrom)}
             </div>
           )}
         </div>

@@ -42,17 +42,15 @@ export const IMPORT_USAGE = `  import <file|dir|zip> --team <slug> [--format aut
 export class CliUsageError extends Error {}
 
 /** `--format` of `import`: a format, `auto` (importers too) or `events` (events-v1 only). */
-function chooseFormat(chosen: string, file: string, isDir: boolean): ImportFormat | 'auto' {
+function chooseFormat(chosen: string, file: string, kind: TargetKind): ImportFormat | 'auto' {
   if (chosen === 'auto') {
-    if (isDir) return 'auto'; // told from the first file by ingest()
-    const head = readHead(file);
-    if (head.length >= 4 && head[0] === 0x50 && head[1] === 0x4b) return 'auto'; // a zip: its first file decides
-    const f = detectImportFormat({ filename: withoutGz(file), firstBytes: head });
+    if (kind === 'directory' || kind === 'zip') return 'auto'; // told from the first file by ingest()
+    const f = detectImportFormat({ filename: withoutGz(file), firstBytes: readHead(file, kind) });
     if (!f) throw new Error(`cannot tell the format of ${file}: pass --format`);
     return f;
   }
   if (chosen === 'events') {
-    const f = isDir ? null : detectFormat({ filename: withoutGz(file), firstBytes: readHead(file) });
+    const f = kind === 'directory' ? null : detectFormat({ filename: withoutGz(file), firstBytes: readHead(file, kind) });
     if (!f) throw new Error(`cannot tell the events-v1 format of ${file}: pass --format ndjson, json or csv`);
     return f;
   }
@@ -60,8 +58,11 @@ function chooseFormat(chosen: string, file: string, isDir: boolean): ImportForma
   throw new CliUsageError(`unknown --format '${chosen}' (auto, events, ndjson, json, csv, claude-code, codex, otlp, github)`);
 }
 
+/** What `import` was pointed at: a directory, or a file by its first bytes (lib/importers/sources.ts). */
+type TargetKind = 'directory' | ReturnType<typeof fileKind>;
+
 /** A file's first 64 KiB; of a gzipped file, the first 64 KiB it holds (see gunzipped). */
-function readHead(file: string): Buffer {
+function readHead(file: string, kind: TargetKind): Buffer {
   const head = Buffer.alloc(64 * 1024);
   const fd = fs.openSync(file, 'r');
   let raw: Buffer;
@@ -70,7 +71,7 @@ function readHead(file: string): Buffer {
   } finally {
     fs.closeSync(fd);
   }
-  if (fileKind(file) !== 'gzip') return raw;
+  if (kind !== 'gzip') return raw;
   try {
     // A sync flush decompresses what the first bytes hold, without asking for the rest.
     return zlib.gunzipSync(raw, { finishFlush: zlib.constants.Z_SYNC_FLUSH }).subarray(0, head.length);
@@ -101,7 +102,7 @@ export function problemLine(p: Problem): string {
 function directoryFormat(dir: string, format: ImportFormat | 'auto'): ImportFormat | null {
   if (format !== 'auto') return format;
   const first = listDirectory(dir, 'auto')[0];
-  return first ? detectImportFormat({ filename: first.name, firstBytes: readHead(first.abs) }) : null;
+  return first ? detectImportFormat({ filename: first.name, firstBytes: readHead(first.abs, 'plain') }) : null;
 }
 
 /** The directory's files, only what is new in them for Claude Code transcripts (unless `full`). */
@@ -114,8 +115,8 @@ async function directoryInput(dir: string, format: ImportFormat | 'auto', team: 
 
 export async function runImport(target: string, team: Team, values: { format?: string; partial?: boolean; full?: boolean }): Promise<IngestResult> {
   if (!fs.existsSync(target)) throw new Error(`${target} does not exist`);
-  const isDir = fs.statSync(target).isDirectory();
-  const format = chooseFormat(values.format ?? 'auto', target, isDir);
+  const kind: TargetKind = fs.statSync(target).isDirectory() ? 'directory' : fileKind(target);
+  const format = chooseFormat(values.format ?? 'auto', target, kind);
   const request: IngestRequest = {
     format,
     team: { id: team.id, slug: team.slug },
@@ -131,7 +132,7 @@ export async function runImport(target: string, team: Team, values: { format?: s
   let result: IngestResult;
   const db = await getDb();
   let unchanged = '';
-  if (isDir) {
+  if (kind === 'directory') {
     const source = await directoryInput(target, format, team, values.full ?? false);
     if ('skipped' in source) {
       unchanged = `${source.skipped} file(s) unchanged, ${source.resumed} read from where the last import stopped`;
@@ -142,7 +143,7 @@ export async function runImport(target: string, team: Team, values: { format?: s
     }
     total = source.totalBytes;
     result = await ingest(db, source, { ...request, totalBytes: source.totalBytes }, onProgress);
-  } else if (fileKind(target) === 'gzip') {
+  } else if (kind === 'gzip') {
     // No total to show progress against: the size on disk is not what is read.
     try {
       result = await ingest(db, gunzipped(target), { ...request, filename: withoutGz(request.filename ?? '') }, onProgress && ((p) => process.stderr.write(`\r${p.events} events`)));

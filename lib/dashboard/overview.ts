@@ -10,6 +10,7 @@ import { listTeamSummaries } from '@/lib/data/teams';
 import type { Viewer } from '@/lib/data/viewer';
 import type { DivergenceFlag } from '@/lib/flags/flags';
 import { summariseFlags } from '@/lib/flags/summary';
+import { partlyBeforeData } from '@/lib/kpi/cards';
 import type { Kpis } from '@/lib/kpi/types';
 import type { DashboardRange } from './search-params';
 import { judgeTeams, placedPosition, VERDICT_ORDER, type TeamPosition, type TeamVerdict, type VerdictReference } from './verdict';
@@ -21,8 +22,11 @@ export interface OverviewRow {
   kpis: Kpis;
   /** The period of equal length before the range, at the same asOf. */
   previous: Kpis;
-  /** The day of the team's earliest event (epoch ms), or null: when it falls in the period before, that period is only partly covered. */
-  dataSince: number | null;
+  /**
+   * The day (epoch ms) the team's data starts when that falls inside the period before, which it
+   * then covers only in part (the change against it runs high); else null.
+   */
+  previousCoveredFrom: number | null;
   verdict: TeamVerdict;
   /** Where the team stood in the previous period; null when it could not be placed then. */
   previousPosition: TeamPosition | null;
@@ -68,7 +72,7 @@ async function readOverview(viewer: Viewer, range: DashboardRange): Promise<Over
     events: t.events,
     kpis: d.kpis,
     previous: d.previousKpis!,
-    dataSince: t.firstActiveDay,
+    previousCoveredFrom: partlyBeforeData(range.previous, t.firstActiveDay) ? t.firstActiveDay : null,
     verdict: verdicts[i],
     previousPosition: placedPosition(d.previousKpis!),
     runsFlagged,

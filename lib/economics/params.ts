@@ -4,6 +4,7 @@
  * `{field, error}` (→ 400). Pure: the `model` scenario's "is it priced" is decided by repricingOf.
  */
 import { z } from 'zod';
+import { singleParam } from '@/lib/http/query';
 import { COMPARE_BY, SCENARIO_KINDS, type CompareBy, type Scenario } from './types';
 
 export type ParamResult<T> = { ok: true; value: T } | { ok: false; field: string; error: string };
@@ -26,16 +27,9 @@ const FIELD_RULES = {
   model: z.string().min(1, 'must not be empty').max(MAX_MODEL_CHARS, `may be at most ${MAX_MODEL_CHARS} characters`),
 } as const;
 
-/** The one value of a parameter given at most once; undefined when absent. */
-function single(params: URLSearchParams, field: string): ParamResult<string | undefined> {
-  const values = params.getAll(field);
-  if (values.length > 1) return { ok: false, field, error: `${field} may be given once` };
-  return { ok: true, value: values[0] };
-}
-
 /** A required (or defaulted) parameter read through its rule. */
 function field<T>(params: URLSearchParams, name: string, rule: z.ZodType<T, string>, fallback?: T): ParamResult<T> {
-  const raw = single(params, name);
+  const raw = singleParam(params, name);
   if (!raw.ok) return raw;
   if (raw.value === undefined) {
     return fallback === undefined ? { ok: false, field: name, error: `${name} is required` } : { ok: true, value: fallback };
@@ -58,7 +52,7 @@ function fields<K extends string>(params: URLSearchParams, rules: Record<K, [z.Z
 }
 
 function oneOf<T extends string>(params: URLSearchParams, name: string, allowed: readonly T[]): ParamResult<T> {
-  const raw = single(params, name);
+  const raw = singleParam(params, name);
   if (!raw.ok) return raw;
   const value = allowed.find((a) => a === raw.value);
   if (value) return { ok: true, value };

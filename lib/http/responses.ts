@@ -20,13 +20,14 @@ type Handler = (request: Request) => Response;
  * where Next's own 405 has an empty body and no `Allow`.
  */
 export function otherMethods(...allowed: Method[]): Record<Method, Handler> {
-  const answer: Handler = (request) =>
-    json({ error: `${request.method} is not allowed here; use ${allowed.join(' or ')}` }, 405, { allow: allowed.join(', ') });
-  return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, Handler>;
+  return everyMethod((request) => json({ error: `${request.method} is not allowed here; use ${allowed.join(' or ')}` }, 405, { allow: allowed.join(', ') }));
 }
 
 /** Every method of an address that names no endpoint: a JSON 404 (Next's own is its HTML page). */
 export function noEndpoint(): Record<Method, Handler> {
-  const answer: Handler = (request) => jsonError(404, `no endpoint at ${new URL(request.url).pathname}`);
+  return everyMethod((request) => jsonError(404, `no endpoint at ${new URL(request.url).pathname}`));
+}
+
+function everyMethod(answer: Handler): Record<Method, Handler> {
   return Object.fromEntries(METHODS.map((m) => [m, answer])) as Record<Method, Handler>;
 }

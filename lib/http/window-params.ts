@@ -17,6 +17,7 @@
 import type { KpiFilters } from '@/lib/data/kpis';
 import { parseRfc3339 } from '@/lib/events/validate';
 import { DAY_MS } from '@/lib/kpi/time';
+import { singleParam } from './query';
 import type { KpiWindow } from '@/lib/kpi/types';
 
 export const DEFAULT_WINDOW_DAYS = 28;
@@ -67,10 +68,10 @@ export function parseWindowParams(params: URLSearchParams, now: number = Date.no
 
   const filters: KpiFilters = {};
   for (const field of FILTER_FIELDS) {
-    const values = params.getAll(field);
-    if (values.length === 0) continue;
-    if (values.length > 1) return bad(field, `${field} may be given once (one exact value)`);
-    const value = values[0];
+    const one = singleParam(params, field);
+    if (!one.ok) return bad(field, `${one.error} (one exact value)`);
+    const value = one.value;
+    if (value === undefined) continue;
     if (value.length === 0) return bad(field, `${field} must not be empty`);
     if (value.length > MAX_FILTER_CHARS) return bad(field, `${field} may be at most ${MAX_FILTER_CHARS} characters`);
     filters[field] = value;
@@ -78,10 +79,10 @@ export function parseWindowParams(params: URLSearchParams, now: number = Date.no
 
   const times: Partial<Record<'from' | 'to' | 'asOf', number>> = {};
   for (const field of ['asOf', 'to', 'from'] as const) {
-    const values = params.getAll(field);
-    if (values.length === 0) continue;
-    if (values.length > 1) return bad(field, `${field} may be given once`);
-    const raw = values[0];
+    const one = singleParam(params, field);
+    if (!one.ok) return bad(field, one.error);
+    const raw = one.value;
+    if (raw === undefined) continue;
     const t = parseTime(raw);
     if (Number.isNaN(t)) {
       return bad(field, `${field} must be an RFC 3339 date-time with an offset, e.g. 2026-06-01T00:00:00Z; got ${JSON.stringify(raw.slice(0, 80))}`);

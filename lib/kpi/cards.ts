@@ -5,6 +5,7 @@
  */
 import { formatCompact, formatDecimal, formatHours, formatInt, formatRate, formatUsd, plural } from '@/lib/format';
 import type { Kpis } from './types';
+import { utcDate } from './time';
 
 export interface KpiDelta {
   /** Already formatted: "+12%", "-3.0 pts", "no change". */
@@ -148,13 +149,12 @@ export function previousPeriodNote(
   previousWindow: { from: number; to: number },
   dataSince: number | null = null,
 ): string | null {
-  const day = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-  const span = `${day(previousWindow.from)} to ${day(previousWindow.to - 1)}`;
+  const span = `${utcDate(previousWindow.from)} to ${utcDate(previousWindow.to - 1)}`;
   if (previous === null) return `No “vs previous period”: the period before (${span}) was not computed.`;
   const empty = previous.mergedChanges === 0 && previous.tokens.total === 0 && previous.runs.ended === 0 && previous.timeToFix.opened === 0;
   if (!empty) {
     if (!partlyBeforeData(previousWindow, dataSince)) return null;
-    return `“vs previous period” runs high: the period before this range (${span}) is only partly covered, as the data starts on ${day(dataSince!)}.`;
+    return `“vs previous period” runs high: the period before this range (${span}) is only partly covered, as the data starts on ${utcDate(dataSince!)}.`;
   }
   const nothingNow = current.mergedChanges === 0 && current.tokens.total === 0;
   if (nothingNow) return null;

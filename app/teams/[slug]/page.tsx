@@ -2,11 +2,11 @@ import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { connection } from 'next/server';
 import { RunScatter } from '@/components/charts/RunScatter';
-import { TimeToFixCharts } from '@/components/charts/TimeToFixCharts';
 import { WeeklyOutputChart } from '@/components/charts/WeeklyOutputChart';
 import { WeeklyRatesChart } from '@/components/charts/WeeklyRatesChart';
 import { RangePicker } from '@/components/dashboard/RangePicker';
 import { FilteredBar, ViewFilters } from '@/components/dashboard/ViewFilters';
+import { TimeToFixCard } from '@/components/dashboard/TimeToFixCard';
 import { WeeklyTable } from '@/components/dashboard/WeeklyTable';
 import { AgentsModels } from '@/components/economics/AgentsModels';
 import { WhatIfPanel } from '@/components/economics/WhatIfPanel';
@@ -19,13 +19,12 @@ import { currentViewer } from '@/lib/auth/viewer';
 import { pageNow } from '@/lib/data/read-cache';
 import { parseDashboardRange, parseRunQuery, parseSliceFilters, withParams, type SearchParams } from '@/lib/dashboard/search-params';
 import { teamPageData } from '@/lib/dashboard/team-page';
-import { bucketFixHours, chartCurve, KM_TABLE_HOURS, survivalAt } from '@/lib/dashboard/time-to-fix';
 import { partialWeeksNote, weeklyPoints } from '@/lib/dashboard/weekly-points';
 import { priceTable } from '@/lib/data/prices';
 import { listShareLinks } from '@/lib/data/share-links';
 import { findTeam, firstActiveDay } from '@/lib/data/teams';
 import { summariseFlags } from '@/lib/flags/summary';
-import { formatHours, formatInt, formatRate, formatUtcMinute, plural } from '@/lib/format';
+import { formatInt, formatUtcMinute, plural } from '@/lib/format';
 import { parseEconomicsView } from '@/lib/economics/view';
 import { previousPeriodNote } from '@/lib/kpi/cards';
 
@@ -58,7 +57,6 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const runs = dashboard.runList!;
   if (!facets || !costs || !compare) notFound();
   const whatIfShown = !economics.scenario.ok ? economics.scenario : whatIf!.ok ? whatIf! : { ...whatIf!, field: `whatif.${whatIf!.field}` };
-  const fixBuckets = bucketFixHours(dashboard.timeToFix.fixedHours);
   const basePath = `/teams/${team.slug}`;
   const rangeQuery = withParams(range.query, { team: team.slug });
   const runHref = (run: string) => `/runs/${encodeURIComponent(run)}${rangeQuery}`;
@@ -68,7 +66,6 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
   const viewQuery = withParams({ ...range.query, ...filters }, {});
   const hasData = kpis.tokens.total > 0 || kpis.mergedChanges > 0 || runs.total > 0;
   const filtered = Object.keys(filters).length > 0;
-  const ttf = kpis.timeToFix;
   const flaggedPoints = runs.points.filter((p) => p.flagged).length;
   const flagCount = summariseFlags(flags.flags);
   return (
@@ -138,68 +135,7 @@ export default async function TeamPage({ params, searchParams }: TeamPageProps) 
                 A week with no change old enough to judge (7 days for survival, 14 for defects) has no point.{partialNote ? ` ${partialNote}` : ''}
               </p>
             </section>
-            <section className="card" aria-labelledby="ttf-heading">
-              <h2 id="ttf-heading">Time to fix</h2>
-              {ttf.opened === 0 ? (
-                <p className="muted">No defect was opened in this window.</p>
-              ) : (
-                <>
-                  <p className="ttf-figures" data-testid="ttf-figures">
-                    Kaplan–Meier median <strong>{formatHours(ttf.kmP50Hours)}</strong>
-                    <span className="muted">
-                      {' '}
-                      (of the {plural(ttf.opened, 'defect', 'defects')} opened in this window,{' '}
-                      {ttf.open === 0 ? 'all fixed' : `the ${formatInt(ttf.open)} still open counted as not fixed yet`})
-                    </span>
-                    <br />
-                    Median of the fixed ones only (p50) <strong>{formatHours(ttf.p50Hours)}</strong> · p90 <strong>{formatHours(ttf.p90Hours)}</strong>
-                  </p>
-                  <TimeToFixCharts buckets={fixBuckets} kmCurve={chartCurve(dashboard.timeToFix.kmCurve)} />
-                  <p className="muted small">
-                    Left: how long the {plural(ttf.fixed, 'fixed defect', 'fixed defects')} took. Right: the share still open after a given time
-                    {ttf.open === 0 ? '' : `, counting ${ttf.open === 1 ? 'the open one' : `the ${ttf.open} open ones`} as censored`} (Kaplan–Meier); it crosses 50% at
-                    the median.
-                  </p>
-                  <details>
-                    <summary>Figures</summary>
-                    <div className="table-scroll">
-                      <table data-testid="ttf-table">
-                        <thead>
-                          <tr>
-                            <th scope="col">Fixed within</th>
-                            <th scope="col" className="num">Defects</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {fixBuckets.map((b) => (
-                            <tr key={b.label}>
-                              <td>{b.label}</td>
-                              <td className="num">{b.defects}</td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                      <table>
-                        <thead>
-                          <tr>
-                            <th scope="col">After</th>
-                            <th scope="col" className="num">Still open (Kaplan–Meier)</th>
-                          </tr>
-                        </thead>
-                        <tbody>
-                          {KM_TABLE_HOURS.map((hours) => (
-                            <tr key={hours}>
-                              <td>{formatHours(hours)}</td>
-                              <td className="num">{formatRate(survivalAt(dashboard.timeToFix.kmCurve, hours))}</td>
-                            </tr>
-                          ))}
-                        </tbody>
-                      </table>
-                    </div>
-                  </details>
-                </>
-              )}
-            </section>
+            <TimeToFixCard ttf={kpis.timeToFix} fixedHours={dashboard.timeToFix.fixedHours} kmCurve={dashboard.timeToFix.kmCurve} />
             <section className="card" aria-labelledby="flags-heading">
               <h2 id="flags-heading">Busy but not converging</h2>
               <p className="flag-summary" data-testid="flag-summary">
